@@ -1,0 +1,201 @@
+#include "tweetcheck/scan.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <exception>
+
+#include "charset.hpp"
+#include "scan_internal.hpp"
+#include "tweetcheck/dates.hpp"
+#include "tweetcheck/entities.hpp"
+
+namespace tweetcheck {
+
+std::string_view to_string(Platform p) {
+  switch (p) {
+  case Platform::twitter: return "twitter";
+  case Platform::bluesky: return "bluesky";
+  case Platform::mastodon: return "mastodon";
+  case Platform::threads: return "threads";
+  case Platform::instagram: return "instagram";
+  case Platform::facebook: return "facebook";
+  }
+  return "twitter";
+}
+
+std::string_view to_string(EmbedForm f) {
+  switch (f) {
+  case EmbedForm::blockquote: return "blockquote";
+  case EmbedForm::rendered: return "rendered";
+  case EmbedForm::amp: return "amp";
+  case EmbedForm::text: return "text";
+  case EmbedForm::shortcode: return "shortcode";
+  case EmbedForm::url: return "url";
+  }
+  return "blockquote";
+}
+
+std::string_view to_string(InputFormat f) {
+  switch (f) {
+  case InputFormat::auto_detect: return "auto";
+  case InputFormat::html: return "html";
+  case InputFormat::text: return "text";
+  case InputFormat::markdown: return "markdown";
+  }
+  return "auto";
+}
+
+namespace detail {
+
+void finish_post(const ScanContext& ctx, std::size_t offset, Post& post) {
+  post.offset = offset;
+  post.where.file = std::string(ctx.name);
+  post.where.line = ctx.lines.line_of(offset);
+  post.where.column = ctx.lines.column_of(offset);
+  if (post.date_text) {
+    post.date = parse_date_text(*post.date_text);
+  }
+  if (post.text) {
+    for (const Entity& e : extract_hashtags(*post.text)) post.hashtags.push_back(e.value);
+    for (const Entity& e : extract_mentions(*post.text)) post.mentions.push_back(e.value);
+    for (const Entity& e : extract_cashtags(*post.text)) post.cashtags.push_back(e.value);
+  }
+}
+
+std::optional<Credit> parse_credit_tail(std::string_view body) {
+  const std::string_view b = trim(body);
+  if (b.empty() || b.back() != ')') return std::nullopt;
+  const std::size_t open = b.rfind('(');
+  if (open == std::string_view::npos) return std::nullopt;
+  const std::string_view inner = trim(b.substr(open + 1, b.size() - open - 2));
+  if (inner.size() < 2 || inner.front() != '@') return std::nullopt;
+  const std::string_view handle = inner.substr(1);
+  for (char c : handle) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-' || c == ':')) {
+      return std::nullopt;
+    }
+  }
+  const std::size_t nl = b.rfind('\n', open);
+  const std::size_t line_start = nl == std::string_view::npos ? 0 : nl + 1;
+  const std::string_view line = b.substr(line_start, open - line_start);
+  static constexpr std::string_view k_dashes[] = {"\xE2\x80\x94", "\xE2\x80\x95", "\xE2\x80\x93", "--", "- "};
+  std::size_t dash = std::string_view::npos, dash_len = 0;
+  for (std::string_view d : k_dashes) {
+    const std::size_t p = line.rfind(d);
+    if (p != std::string_view::npos && (dash == std::string_view::npos || p > dash) &&
+        (d != "- " || p == 0 || line[p - 1] == ' ')) {
+      dash = p;
+      dash_len = d == "- " ? 1 : d.size();
+    }
+  }
+  Credit c;
+  c.handle = std::string(handle);
+  const std::size_t base = static_cast<std::size_t>(b.data() - body.data());
+  if (dash != std::string_view::npos) {
+    c.start = base + line_start + dash;
+    c.name = trim_copy(line.substr(dash + dash_len));
+  } else {
+    c.start = base + line_start;
+    c.name = trim_copy(line);
+  }
+  return c;
+}
+
+} // namespace detail
+
+namespace {
+
+bool contains_any(std::string_view text, std::initializer_list<std::string_view> needles) {
+  for (std::string_view n : needles) {
+    if (text.find(n) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+/// Cheap check before parsing: pages without any of these strings hold no embed.
+bool may_hold_html_embed(std::string_view text) {
+  return contains_any(text, {"twitter-tweet", "twitter-video", "tweet-id", "tweetid", "tweetId", "/status/",
+                             "/statuses/", "amp-twitter", "bluesky", "mastodon", "/embed", "instagr",
+                             "text-post-media", "fb-post", "threads.net", "Tweet", "tweet"});
+}
+
+ScanResult scan_impl(const Document& doc) {
+  ScanResult result;
+  const InputFormat format =
+      doc.format == InputFormat::auto_detect ? detect_format(doc.name, doc.content) : doc.format;
+  detail::Decoded decoded = detail::decode_to_utf8(doc.content, format == InputFormat::html);
+  if (decoded.replaced > 0) {
+    Diagnostic d;
+    d.where.file = doc.name;
+    d.message = "read as " + decoded.encoding + "; " + std::to_string(decoded.replaced) +
+                " invalid byte sequence(s) replaced by U+FFFD";
+    result.diagnostics.push_back(std::move(d));
+  }
+  const std::string& text = decoded.text;
+  const detail::LineIndex lines(text);
+  const detail::ScanContext ctx{doc.name, text, lines};
+  std::vector<detail::Range> claimed;
+  std::vector<Post>& posts = result.posts;
+  switch (format) {
+  case InputFormat::html:
+  case InputFormat::auto_detect:
+    if (may_hold_html_embed(text)) {
+      detail::scan_html(ctx, text, true, posts, claimed);
+    }
+    break;
+  case InputFormat::markdown: {
+    const std::string masked = detail::mask_markdown(text);
+    if (masked.find('<') != std::string::npos && may_hold_html_embed(masked)) {
+      detail::scan_html(ctx, masked, false, posts, claimed);
+    }
+    detail::scan_shortcodes(ctx, masked, posts);
+    detail::scan_text(ctx, masked, true, posts, claimed);
+    break;
+  }
+  case InputFormat::text:
+    if (contains_any(text, {"<blockquote", "<iframe", "<amp-twitter", "<div"})) {
+      detail::scan_html(ctx, text, false, posts, claimed);
+    }
+    detail::scan_shortcodes(ctx, text, posts);
+    detail::scan_text(ctx, text, false, posts, claimed);
+    break;
+  }
+  std::stable_sort(posts.begin(), posts.end(), [](const Post& a, const Post& b) { return a.offset < b.offset; });
+  return result;
+}
+
+} // namespace
+
+InputFormat detect_format(std::string_view name, std::string_view content) {
+  const auto dot = name.rfind('.');
+  if (dot != std::string_view::npos && name.find('/', dot) == std::string_view::npos) {
+    const std::string ext = detail::ascii_lower(name.substr(dot + 1));
+    if (ext == "md" || ext == "markdown" || ext == "mdx") return InputFormat::markdown;
+    if (ext == "txt" || ext == "text") return InputFormat::text;
+    if (ext == "html" || ext == "htm" || ext == "xhtml" || ext == "shtml") return InputFormat::html;
+  }
+  const std::string head = detail::ascii_lower(content.substr(0, 2048));
+  for (std::string_view marker : {"<!doctype html", "<html", "<head", "<body", "<div", "<p>", "<p ", "<article"}) {
+    if (head.find(marker) != std::string::npos) return InputFormat::html;
+  }
+  if (head.rfind("---\n", 0) == 0 || head.find("{{<") != std::string::npos || head.find("\n# ") != std::string::npos) {
+    return InputFormat::markdown;
+  }
+  return InputFormat::text;
+}
+
+ScanResult scan(const Document& doc) {
+  try {
+    return scan_impl(doc);
+  } catch (const std::exception& e) {
+    // Exceptions never cross the public API: report what happened as a diagnostic.
+    ScanResult r;
+    Diagnostic d;
+    d.where.file = doc.name;
+    d.message = std::string("scan failed: ") + e.what();
+    r.diagnostics.push_back(std::move(d));
+    return r;
+  }
+}
+
+} // namespace tweetcheck
