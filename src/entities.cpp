@@ -143,7 +143,7 @@ const TldSets& tlds() {
 char32_t lower(char32_t c) { return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c; }
 
 bool tld_boundary(const U32& s, std::size_t end, std::size_t limit) {
-  return end >= limit || (!is_ascii_alnum(s[end]) && s[end] != '@');
+  return end >= limit || (!is_ascii_alnum(s[end]) && s[end] != '@' && s[end] != '+' && s[end] != '-');
 }
 
 enum class TldKind { none, generic, country, punycode };
@@ -353,30 +353,79 @@ std::vector<std::pair<std::size_t, std::size_t>> ascii_domains(const U32& s, std
   return out;
 }
 
-/// invalidShortDomain / validSpecialShortDomain: "name.cc" with nothing else.
-bool is_short_domain(const U32& s, std::size_t a, std::size_t b, bool* special) {
-  std::size_t dot = U32::npos;
-  for (std::size_t i = a; i < b; ++i) {
-    if (s[i] == '.') {
-      if (dot != U32::npos) return false;
-      dot = i;
+/// RFC 3492 punycode length of one label (code points [a, b)), or 0 on overflow.
+std::size_t punycode_label_length(const U32& s, std::size_t a, std::size_t b) {
+  constexpr std::uint32_t base = 36, tmin = 1, tmax = 26, skew = 38, damp = 700;
+  auto adapt = [&](std::uint32_t delta, std::uint32_t points, bool first) {
+    delta = first ? delta / damp : delta / 2;
+    delta += delta / points;
+    std::uint32_t k = 0;
+    while (delta > ((base - tmin) * tmax) / 2) {
+      delta /= base - tmin;
+      k += base;
     }
+    return k + (base - tmin + 1) * delta / (delta + skew);
+  };
+  std::size_t out = 0, basic = 0;
+  for (std::size_t i = a; i < b; ++i) {
+    if (s[i] < 0x80) ++basic;
   }
-  if (dot == U32::npos || dot == a) return false;
-  for (std::size_t i = a; i < dot; ++i) {
-    if (!(is_domain_char(s[i]) || s[i] == '-')) return false;
+  out = basic;
+  if (basic > 0) ++out; // delimiter
+  std::uint32_t n = 0x80, delta = 0, bias = 72;
+  std::size_t h = basic;
+  const std::size_t total = b - a;
+  while (h < total) {
+    std::uint32_t m = 0x10FFFF;
+    for (std::size_t i = a; i < b; ++i) {
+      if (s[i] >= n && s[i] < m) m = s[i];
+    }
+    const std::uint64_t next = delta + static_cast<std::uint64_t>(m - n) * (h + 1);
+    if (next > 0xFFFFFFFFu) return 0;
+    delta = static_cast<std::uint32_t>(next);
+    n = m;
+    for (std::size_t i = a; i < b; ++i) {
+      if (s[i] < n) ++delta;
+      if (s[i] == n) {
+        std::uint32_t q = delta;
+        for (std::uint32_t k = base;; k += base) {
+          const std::uint32_t t = k <= bias ? tmin : (k >= bias + tmax ? tmax : k - bias);
+          if (q < t) break;
+          ++out;
+          q = (q - t) / (base - t);
+        }
+        ++out;
+        bias = adapt(delta, static_cast<std::uint32_t>(h + 1), h == basic);
+        delta = 0;
+        ++h;
+      }
+    }
+    ++delta;
+    ++n;
   }
-  TldKind kind = TldKind::none;
-  if (match_tld(s, dot + 1, b, &kind) != b || kind != TldKind::country) {
-    // A short domain is only invalid with a ccTLD.
-    U32 t(s.begin() + static_cast<std::ptrdiff_t>(dot + 1), s.begin() + static_cast<std::ptrdiff_t>(b));
-    for (auto& c : t) c = lower(c);
-    if (!(t.size() == 2 && tlds().country.count(t))) return false;
+  return out + 4; // "xn--"
+}
+
+/// Length of the host [a, b) once converted to ASCII, or 0 when it cannot be.
+std::size_t punycoded_length(const U32& s, std::size_t a, std::size_t b) {
+  std::size_t total = 0;
+  std::size_t start = a;
+  for (std::size_t i = a; i <= b; ++i) {
+    if (i < b && s[i] != '.') continue;
+    bool ascii = true;
+    for (std::size_t k = start; k < i; ++k) ascii = ascii && s[k] < 0x80;
+    std::size_t len = i - start;
+    if (!ascii) {
+      if (len >= 4 && lower(s[start]) == 'x' && lower(s[start + 1]) == 'n' && s[start + 2] == '-' && s[start + 3] == '-') {
+        return 0;
+      }
+      len = punycode_label_length(s, start, i);
+      if (len == 0 || len > 63) return 0;
+    }
+    total += len + (i < b ? 1 : 0);
+    start = i + 1;
   }
-  U32 t(s.begin() + static_cast<std::ptrdiff_t>(dot + 1), s.begin() + static_cast<std::ptrdiff_t>(b));
-  for (auto& c : t) c = lower(c);
-  *special = (t == U"co" || t == U"tv");
-  return true;
+  return total;
 }
 
 constexpr std::size_t k_max_url_length = 4096;
@@ -432,20 +481,24 @@ std::vector<Entity> urls_of(const Text& t) {
       continue;
     }
     p = std::max(u.end, p + 1);
-    // Length check (with the protocol a protocol-less URL would get).
-    if ((u.protocol ? 0 : 8) + (u.end - u.start) > k_max_url_length) continue;
+    // The host must convert to ASCII (IDNA: labels of at most 63 characters once punycoded,
+    // no "xn--" label with non-ASCII in it), and the whole URL must stay within 4096 characters
+    // counting the punycoded host and the protocol a protocol-less URL would get.
+    const std::size_t ascii_host = punycoded_length(s, u.domain_start, u.domain_end);
+    if (ascii_host == 0) continue;
+    if ((u.protocol ? 0 : 8) + (u.end - u.start) - (u.domain_end - u.domain_start) + ascii_host > k_max_url_length) {
+      continue;
+    }
     if (!u.protocol) {
       if (u.before == '-' || u.before == '_' || u.before == '.' || u.before == '/') continue;
       const auto domains = ascii_domains(s, u.domain_start, u.domain_end);
       if (domains.empty()) continue;
       for (std::size_t k = 0; k < domains.size(); ++k) {
         const auto [a, b] = domains[k];
-        const bool last = k + 1 == domains.size();
-        bool special = false;
-        const bool short_domain = is_short_domain(s, a, b, &special);
-        if (last && u.path) {
+        // Short ccTLD domains ("it.so") count too: the suite's current rules extract them.
+        if (k + 1 == domains.size() && u.path) {
           out.push_back(t.make(Entity::Kind::url, a, u.end, a, u.end));
-        } else if (u.path || special || !short_domain) {
+        } else {
           out.push_back(t.make(Entity::Kind::url, a, b, a, b));
         }
       }
