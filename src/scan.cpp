@@ -114,9 +114,11 @@ bool contains_any(std::string_view text, std::initializer_list<std::string_view>
 
 /// Cheap check before parsing: pages without any of these strings hold no embed.
 bool may_hold_html_embed(std::string_view text) {
+  // Every embed shape carries one of these: an embed class, a tweet-ID attribute or a permalink.
   return contains_any(text, {"twitter-tweet", "twitter-video", "tweet-id", "tweetid", "tweetId", "/status/",
-                             "/statuses/", "amp-twitter", "bluesky", "mastodon", "/embed", "instagr",
-                             "text-post-media", "fb-post", "threads.net", "Tweet", "tweet"});
+                             "/statuses/", "amp-twitter", "bluesky", "mastodon", "instagr",
+                             "text-post-media", "fb-post", "threads.net", "platform.twitter.com/embed",
+                             "platform.x.com/embed"});
 }
 
 ScanResult scan_impl(const Document& doc) {

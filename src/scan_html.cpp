@@ -722,26 +722,27 @@ void scan_html(const ScanContext& ctx, std::string_view html, bool bare_urls, st
   if (!output) return;
   std::vector<Post> found;
   HtmlScanner(ctx, bare_urls, found, claimed).run(output->document);
-  // A rendered widget and its own fallback blockquote right beside it are one post.
+  // A rendered widget and its own fallback blockquote right beside it are one post (once: a
+  // further copy of the same post is embedded again, and counts again).
   std::vector<Post> merged;
+  bool last_was_pair = false;
   for (auto& p : found) {
-    if (!merged.empty()) {
+    if (!merged.empty() && !last_was_pair) {
       Post& prev = merged.back();
-      const bool pair = prev.status_id == p.status_id && prev.status_id &&
-                        ((prev.form == EmbedForm::rendered) != (p.form == EmbedForm::rendered)) &&
-                        p.platform == Platform::twitter && prev.platform == Platform::twitter;
+      const bool pair = prev.status_id && prev.status_id == p.status_id && p.platform == Platform::twitter &&
+                        prev.platform == Platform::twitter &&
+                        ((prev.form == EmbedForm::rendered) != (p.form == EmbedForm::rendered));
       if (pair) {
-        Post& rendered = prev.form == EmbedForm::rendered ? prev : p;
-        Post& quote = prev.form == EmbedForm::rendered ? p : prev;
-        Post keep = quote;
+        Post keep = prev.form == EmbedForm::rendered ? p : prev; // the blockquote carries the text
         keep.form = EmbedForm::rendered;
         keep.where = prev.where;
         keep.offset = prev.offset;
-        (void)rendered;
         prev = std::move(keep);
+        last_was_pair = true;
         continue;
       }
     }
+    last_was_pair = false;
     merged.push_back(std::move(p));
   }
   posts.insert(posts.end(), std::make_move_iterator(merged.begin()), std::make_move_iterator(merged.end()));

@@ -66,9 +66,13 @@ std::string mask_markdown(std::string_view text) {
   std::size_t pos = 0;
   // Front matter (YAML "---" or TOML "+++").
   for (std::string_view fence : {std::string_view("---"), std::string_view("+++")}) {
-    if (s.compare(0, fence.size() + 1, std::string(fence) + "\n") == 0 ||
-        s.compare(0, fence.size() + 2, std::string(fence) + "\r\n") == 0) {
-      const std::size_t close = s.find("\n" + std::string(fence), fence.size());
+    std::string opening(fence);
+    opening.push_back('\n');
+    std::string closing(1, '\n');
+    closing.append(fence);
+    if (s.compare(0, opening.size(), opening) == 0 || (s.compare(0, fence.size(), fence) == 0 &&
+                                                       s.compare(fence.size(), 2, "\r\n") == 0)) {
+      const std::size_t close = s.find(closing, fence.size());
       if (close != std::string::npos) {
         std::size_t end = s.find('\n', close + 1);
         end = end == std::string::npos ? s.size() : end;
