@@ -141,7 +141,7 @@ ScanResult scan_impl(const Document& doc) {
   switch (format) {
   case InputFormat::html:
   case InputFormat::auto_detect:
-    if (may_hold_html_embed(text)) {
+    if (may_hold_html_embed(text) && detail::html_may_hold_embed(text)) {
       detail::scan_html(ctx, text, true, posts, claimed);
     }
     break;

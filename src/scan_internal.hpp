@@ -32,6 +32,9 @@ struct Credit {
 /// Parses a credit line ending `body` (trailing white space ignored).
 std::optional<Credit> parse_credit_tail(std::string_view body);
 
+/// Cheap check on the raw markup: false only when no tag or text could be an embed.
+bool html_may_hold_embed(std::string_view html);
+
 /// Scans HTML markup. `html` has the same length as ctx.text (Markdown passes a masked copy).
 /// `bare_urls`: also report status URLs standing alone in a block (WordPress auto-embeds).
 void scan_html(const ScanContext& ctx, std::string_view html, bool bare_urls, std::vector<Post>& posts,
