@@ -82,7 +82,18 @@ Result<Document> read_document(const InputRef& input) {
   if (!in) {
     return fail(Errc::io, "cannot open '" + input.path + "': " + std::strerror(errno));
   }
-  doc.content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  if (size > 0) {
+    doc.content.resize(static_cast<std::size_t>(size));
+    in.read(doc.content.data(), size);
+    doc.content.resize(static_cast<std::size_t>(in.gcount()));
+  } else {
+    // Not seekable (a pipe or device): read to the end.
+    in.clear();
+    doc.content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
   if (in.bad()) {
     return fail(Errc::io, "cannot read '" + input.path + "': " + std::strerror(errno));
   }

@@ -4,8 +4,10 @@
 // candidate; comments and raw text (script, style, template, textarea, title) are skipped as the
 // parser would.
 #include <cctype>
+#include <algorithm>
 #include <cstring>
 #include <string_view>
+#include <vector>
 
 #include "scan_internal.hpp"
 
@@ -13,29 +15,79 @@ namespace tweetcheck::detail {
 
 namespace {
 
-bool ieq(std::string_view a, std::string_view b) { return iequals(a, b); }
-
-bool has_status_url(std::string_view v) {
-  return v.find("/status/") != std::string_view::npos || v.find("/statuses/") != std::string_view::npos ||
-         v.find("/status\\/") != std::string_view::npos;
+/// Lower-cases ASCII into `out` (reused, so no allocation per tag).
+std::string_view lowered(std::string_view in, std::string& out) {
+  out.assign(in);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
 }
 
-struct Flags {
-  bool status_attr = false; ///< a status URL in some attribute (wrappers link their permalink)
-  bool named = false;       ///< an element whose class/id/label names a tweet or Twitter
+bool has(std::string_view haystack, std::string_view needle) { return haystack.find(needle) != std::string_view::npos; }
+
+/// "/status/", "/statuses/" and JS-escaped "/status\\/" all start with "/status".
+bool has_status_url(std::string_view v) { return v.find("/status") != std::string_view::npos; }
+
+/// `name` is lower case.
+bool is_void(std::string_view name) {
+  for (std::string_view v : {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+                             "source", "track", "wbr"}) {
+    if (name == v) return true;
+  }
+  return false;
+}
+
+struct Tag {
+  bool candidate = false; ///< an embed by itself
+  bool named = false;     ///< class/id/label names a tweet or Twitter (a possible wrapper)
+  bool permalink = false; ///< a status URL in one of its attributes
+  std::string_view id;    ///< the first status ID among its attributes
 };
 
-/// Looks at one start tag's name and attributes. Returns true when it is an embed by itself.
-bool tag_is_candidate(std::string_view name, std::string_view attrs, Flags& f) {
-  if (ieq(name, "amp-twitter") || ieq(name, "twitterwidget")) return true;
+/// Text that the bare-URL rule could act on: a line holding nothing but a URL with "/status".
+bool has_bare_status_url(std::string_view text) {
+  for (std::size_t p = text.find("/status"); p != std::string_view::npos; p = text.find("/status", p + 7)) {
+    const std::size_t nl = text.rfind('\n', p);
+    const std::size_t b = nl == std::string_view::npos ? 0 : nl + 1;
+    const std::size_t e = std::min(text.find('\n', p), text.size());
+    const std::string_view line = trim(text.substr(b, e - b));
+    const bool url = line.size() > 2 && (line[0] == 'h' || line[0] == 'H' || line[0] == '/' || line[0] == '<' ||
+                                         line[0] == '&'); // http(s)://, //, <url>, &lt;url&gt;
+    if (url && line.find_first_of(" \t") == std::string_view::npos) return true;
+  }
+  return false;
+}
+
+/// The numeric ID after the first "/status/" or "/statuses/" in `v` (empty if none).
+std::string_view status_id_in(std::string_view v) {
+  for (std::size_t p = v.find("/status"); p != std::string_view::npos; p = v.find("/status", p + 7)) {
+    std::size_t d = p + 7;
+    if (v.compare(d, 2, "es") == 0) d += 2;
+    if (d < v.size() && v[d] == '\\') ++d;
+    if (d >= v.size() || v[d] != '/') continue;
+    const std::size_t b = ++d;
+    while (d < v.size() && v[d] >= '0' && v[d] <= '9') ++d;
+    if (d > b) return v.substr(b, d - b);
+  }
+  return {};
+}
+
+/// Looks at one start tag's name (lower case) and attributes, the way scan_html.cpp's rules would.
+Tag inspect_tag(std::string_view name, std::string_view attrs, std::string* why) {
+  thread_local std::string an_buf, av_buf;
+  Tag t;
+  auto because = [&](std::string_view what) {
+    if (why) *why = std::string(what) + " on <" + std::string(name) + ">";
+    t.candidate = true;
+    return t;
+  };
+  if (name == "amp-twitter" || name == "twitterwidget") return because("embed element");
   // Links and images are never embeds themselves (share buttons often carry embed classes);
   // only the permalinks they point to matter.
-  if (ieq(name, "a") || ieq(name, "link") || ieq(name, "img")) {
-    if (has_status_url(attrs)) f.status_attr = true;
-    return f.status_attr && f.named;
-  }
-  const bool blockquote = ieq(name, "blockquote");
-  const bool iframe = ieq(name, "iframe");
+  const bool link = name == "a" || name == "link" || name == "img";
+  const bool blockquote = name == "blockquote";
+  const bool iframe = name == "iframe";
   std::size_t i = 0;
   while (i < attrs.size()) {
     while (i < attrs.size() && (attrs[i] == ' ' || attrs[i] == '\t' || attrs[i] == '\n' || attrs[i] == '\r' ||
@@ -47,7 +99,7 @@ bool tag_is_candidate(std::string_view name, std::string_view attrs, Flags& f) {
            attrs[i] != '\r' && attrs[i] != '/' && attrs[i] != '\f') {
       ++i;
     }
-    const std::string_view an = attrs.substr(n0, i - n0);
+    const std::string_view an = lowered(attrs.substr(n0, i - n0), an_buf);
     while (i < attrs.size() && (attrs[i] == ' ' || attrs[i] == '\t' || attrs[i] == '\n' || attrs[i] == '\r')) ++i;
     std::string_view av;
     if (i < attrs.size() && attrs[i] == '=') {
@@ -60,67 +112,142 @@ bool tag_is_candidate(std::string_view name, std::string_view attrs, Flags& f) {
         av = attrs.substr(i + 1, e - i - 1);
         i = e + 1;
       } else {
-        const std::size_t s = i;
+        const std::size_t s0 = i;
         while (i < attrs.size() && attrs[i] != ' ' && attrs[i] != '\t' && attrs[i] != '\n' && attrs[i] != '\r') ++i;
-        av = attrs.substr(s, i - s);
+        av = attrs.substr(s0, i - s0);
       }
     }
     if (an.empty()) {
       if (i < attrs.size()) ++i;
       continue;
     }
-    if (ieq(an, "class")) {
-      if (icontains(av, "twitter-tweet") || icontains(av, "twitter-video") || icontains(av, "bluesky-embed") ||
-          icontains(av, "mastodon-embed") || icontains(av, "instagram-media") || icontains(av, "text-post-media") ||
-          icontains(av, "fb-post") || (blockquote && icontains(av, "instagram"))) {
-        return true;
-      }
-      if (icontains(av, "tweet") || icontains(av, "twitter")) f.named = true;
-    } else if (ieq(an, "id")) {
-      if (icontains(av, "tweet")) f.named = true;
-    } else if (ieq(an, "aria-label")) {
-      if (icontains(av, "social media post")) f.named = true;
-    } else if (ieq(an, "data-tweetid") || ieq(an, "data-tweet-id") || ieq(an, "data-tweet") ||
-               ieq(an, "data-bluesky-uri") || ieq(an, "data-instgrm-permalink") ||
-               ieq(an, "data-text-post-permalink")) {
-      return true;
-    } else if (starts_with_icase(an, "data-")) {
-      if (ieq(av, "twitter") || ieq(av, "x") || ieq(av, "tweet")) return true; // data-provider="Twitter"
+    if (!av.empty() && has_status_url(av)) {
+      t.permalink = true;
+      if (t.id.empty()) t.id = status_id_in(av);
     }
-    if (iframe && ieq(an, "src") &&
-        (av.find("/embed") != std::string_view::npos || av.find("/@") != std::string_view::npos)) {
-      if (av.find("platform.twitter.com") != std::string_view::npos || av.find("platform.x.com") != std::string_view::npos ||
-          av.find("/@") != std::string_view::npos) {
-        return true;
+    if (link) continue;
+    av = lowered(av, av_buf);
+    if (an == "class") {
+      if (((blockquote || name == "div") && (has(av, "twitter-tweet") || has(av, "twitter-video"))) ||
+          has(av, "twitter-tweet-rendered") || has(av, "bluesky-embed") ||
+          has(av, "mastodon-embed") || has(av, "instagram-media") || has(av, "text-post-media") ||
+          has(av, "fb-post") || (blockquote && has(av, "instagram"))) {
+        return because("embed class");
+      }
+      if (has(av, "tweet") || has(av, "twitter")) t.named = true;
+    } else if (an == "id") {
+      if (has(av, "tweet")) t.named = true;
+    } else if (an == "aria-label") {
+      if (has(av, "social media post")) t.named = true;
+    } else if (an == "data-tweetid" || an == "data-tweet-id" || an == "data-tweet" ||
+               an == "data-bluesky-uri" || an == "data-instgrm-permalink" ||
+               an == "data-text-post-permalink") {
+      return because("post ID attribute");
+    } else if (iframe && an == "src") {
+      if (av.find("platform.twitter.com/embed") != std::string_view::npos ||
+          av.find("platform.x.com/embed") != std::string_view::npos ||
+          (av.find("/@") != std::string_view::npos && av.find("/embed") != std::string_view::npos)) {
+        return because("embed iframe");
+      }
+    } else {
+      for (std::string_view p : k_provider_attributes) {
+        if (an == p && (av == "twitter" || av == "x" || av == "tweet")) return because("provider attribute");
       }
     }
-    if (!av.empty() && has_status_url(av)) f.status_attr = true;
-    if (f.status_attr && f.named) return true;
   }
-  return false;
+  return t;
 }
 
 } // namespace
 
-bool html_may_hold_embed(std::string_view html) {
-  Flags f;
-  std::size_t i = 0;
+bool html_may_hold_embed(std::string_view html, std::string* why, ParseSpan* span) {
+  // Open elements, to know whether a permalink stands inside a Twitter-named element (a wrapper)
+  // and which part of the page a parse needs to see every embed with its context.
+  struct Open {
+    std::string name;
+    bool named;
+    std::size_t at;       ///< where the start tag begins
+    std::string id;       ///< named elements: the first status ID linked inside
+    bool several = false; ///< named elements: more than one distinct status ID inside
+  };
+  std::vector<Open> open;
+  // The tree rules look at an embed's ancestors (wrappers, attributions printed beside it) but
+  // never further up than this many levels.
+  constexpr std::size_t k_context_levels = 8;
   const std::size_t n = html.size();
+  bool found = false;
+  std::size_t span_begin = 0;
+  std::size_t context_depth = SIZE_MAX; // the last candidate's context ends when this level closes
+  std::size_t span_end = n;
+  // A candidate at stack depth `depth`: widen the span; with no span wanted, one is enough.
+  auto candidate = [&](std::size_t depth) {
+    const std::size_t ctx = depth > k_context_levels ? depth - k_context_levels : 0;
+    const std::size_t begin = ctx > 0 ? open[ctx].at : 0;
+    span_begin = found ? std::min(span_begin, begin) : begin;
+    found = true;
+    if (context_depth == SIZE_MAX || ctx < context_depth) context_depth = ctx;
+    span_end = n;
+    return span == nullptr;
+  };
+  // The wrapper rule: a Twitter-named element that links exactly one post. Decided when the
+  // element closes (or the page ends), once every link inside it is known.
+  auto close_named = [&](std::size_t d) {
+    if (!open[d].named || open[d].id.empty() || open[d].several) return false;
+    if (why) *why = "a Twitter-named <" + open[d].name + "> linking one post (" + open[d].id + ")";
+    return candidate(d);
+  };
+  auto finish = [&] {
+    if (span) {
+      span->begin = found ? span_begin : 0;
+      span->end = found ? span_end : 0;
+    }
+    return found;
+  };
+  std::string name_buf;
+  std::size_t named_open = 0;
+  std::size_t i = 0;
   while (i < n) {
     const char* lt = static_cast<const char*>(std::memchr(html.data() + i, '<', n - i));
     const std::size_t next = lt ? static_cast<std::size_t>(lt - html.data()) : n;
     // Text between tags: a bare status URL may stand there.
-    if (next > i && has_status_url(html.substr(i, next - i))) return true;
+    if (next > i && has_bare_status_url(html.substr(i, next - i))) {
+      if (why) *why = "status URL in text";
+      if (candidate(open.size())) return finish();
+    }
     if (!lt) break;
     i = next;
     if (html.compare(i, 4, "<!--") == 0) {
       const std::size_t e = html.find("-->", i + 4);
-      if (e == std::string_view::npos) return false;
+      if (e == std::string_view::npos) break; // the rest of the page is a comment
       i = e + 3;
       continue;
     }
     std::size_t j = i + 1;
-    if (j < n && (html[j] == '!' || html[j] == '?' || html[j] == '/')) {
+    if (j < n && html[j] == '/') {
+      // An end tag closes the nearest open element of that name (and what it still holds).
+      std::size_t k = j + 1;
+      while (k < n && (std::isalnum(static_cast<unsigned char>(html[k])) || html[k] == '-' || html[k] == ':')) ++k;
+      const std::string_view name = lowered(html.substr(j + 1, k - j - 1), name_buf);
+      const std::size_t e = html.find('>', k);
+      for (std::size_t d = open.size(); d > 0; --d) {
+        if (open[d - 1].name == name) {
+          for (std::size_t x = open.size(); x > d - 1; --x) {
+            if (close_named(x - 1)) return finish();
+            named_open -= open[x - 1].named ? 1 : 0;
+          }
+          open.resize(d - 1);
+          if (found && d - 1 <= context_depth && context_depth != SIZE_MAX) {
+            span_end = e == std::string_view::npos ? n : e + 1; // the last candidate's context closed
+            context_depth = SIZE_MAX;
+          }
+          break;
+        }
+      }
+      if (e == std::string_view::npos) break;
+      i = e + 1;
+      continue;
+    }
+    if (j < n && (html[j] == '!' || html[j] == '?')) {
       const std::size_t e = html.find('>', j);
       if (e == std::string_view::npos) break;
       i = e + 1;
@@ -132,8 +259,8 @@ bool html_may_hold_embed(std::string_view html) {
       ++i;
       continue;
     }
-    const std::string_view name = html.substr(name_start, j - name_start);
-    // The end of the tag: the first '>' outside quotes.
+    const std::string name(lowered(html.substr(name_start, j - name_start), name_buf));
+    // The end of the tag: the first '>' outside quoted attribute values.
     std::size_t k = j;
     char quote = 0;
     while (k < n) {
@@ -141,7 +268,6 @@ bool html_may_hold_embed(std::string_view html) {
       if (quote) {
         if (c == quote) quote = 0;
       } else if (c == '"' || c == '\'') {
-        // Quotes only open attribute values (after '=').
         std::size_t b = k;
         while (b > j && (html[b - 1] == ' ' || html[b - 1] == '\t' || html[b - 1] == '\n')) --b;
         if (b > j && html[b - 1] == '=') quote = c;
@@ -150,12 +276,30 @@ bool html_may_hold_embed(std::string_view html) {
       }
       ++k;
     }
-    if (k >= n) return true; // an unterminated tag: let the parser decide
-    if (tag_is_candidate(name, html.substr(j, k - j), f)) return true;
+    if (k >= n) { // an unterminated tag: let the parser decide
+      if (why) *why = "unterminated tag";
+      candidate(open.size());
+      return finish();
+    }
+    const Tag tag = inspect_tag(name, html.substr(j, k - j), why);
+    if (tag.candidate) {
+      if (candidate(open.size())) return finish();
+    } else if (!tag.id.empty() && (tag.named || named_open > 0)) {
+      for (Open& o : open) {
+        if (!o.named) continue;
+        if (o.id.empty()) o.id = std::string(tag.id);
+        else if (o.id != tag.id) o.several = true;
+      }
+      if (tag.named && (is_void(name) || html[k - 1] == '/') && candidate(open.size())) return finish();
+    }
+    if (!is_void(name) && html[k - 1] != '/') {
+      open.push_back({name, tag.named, i, tag.named ? std::string(tag.id) : std::string()});
+      named_open += tag.named ? 1 : 0;
+    }
     i = k + 1;
     // Raw text elements: their content is never markup.
     for (std::string_view raw : {"script", "style", "template", "textarea", "title", "xmp", "noscript"}) {
-      if (ieq(name, raw)) {
+      if (name == raw) {
         std::string close = "</";
         close.append(raw);
         std::size_t e = i;
@@ -164,13 +308,15 @@ bool html_may_hold_embed(std::string_view html) {
           if (e == std::string_view::npos || starts_with_icase(html.substr(e), close)) break;
           e += 2;
         }
-        if (e == std::string_view::npos) return false;
-        i = e;
+        i = e == std::string_view::npos ? n : e;
         break;
       }
     }
   }
-  return false;
+  for (std::size_t x = open.size(); x > 0; --x) {
+    if (close_named(x - 1)) break;
+  }
+  return finish();
 }
 
 } // namespace tweetcheck::detail

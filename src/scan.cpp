@@ -50,8 +50,8 @@ namespace detail {
 void finish_post(const ScanContext& ctx, std::size_t offset, Post& post) {
   post.offset = offset;
   post.where.file = std::string(ctx.name);
-  post.where.line = ctx.lines.line_of(offset);
-  post.where.column = ctx.lines.column_of(offset);
+  post.where.line = ctx.lines().line_of(offset);
+  post.where.column = ctx.lines().column_of(offset);
   if (post.date_text) {
     post.date = parse_date_text(*post.date_text);
   }
@@ -125,6 +125,15 @@ ScanResult scan_impl(const Document& doc) {
   ScanResult result;
   const InputFormat format =
       doc.format == InputFormat::auto_detect ? detect_format(doc.name, doc.content) : doc.format;
+  // Most pages of an archive hold no embed: decide that on the raw bytes, before decoding.
+  // The markers are ASCII, so this holds for every ASCII-compatible encoding; UTF-16 (told by
+  // its byte order mark) is decoded first.
+  const std::string_view raw = doc.content;
+  const bool utf16 = raw.substr(0, 2) == "\xFF\xFE" || raw.substr(0, 2) == "\xFE\xFF";
+  detail::ParseSpan span;
+  if (format == InputFormat::html && !utf16 && !detail::html_may_hold_embed(raw, nullptr, &span)) {
+    return result;
+  }
   detail::Decoded decoded = detail::decode_to_utf8(doc.content, format == InputFormat::html);
   if (decoded.replaced > 0) {
     Diagnostic d;
@@ -134,21 +143,22 @@ ScanResult scan_impl(const Document& doc) {
     result.diagnostics.push_back(std::move(d));
   }
   const std::string& text = decoded.text;
-  const detail::LineIndex lines(text);
-  const detail::ScanContext ctx{doc.name, text, lines};
+  const detail::ScanContext ctx(doc.name, text);
   std::vector<detail::Range> claimed;
   std::vector<Post>& posts = result.posts;
   switch (format) {
   case InputFormat::html:
   case InputFormat::auto_detect:
-    if (may_hold_html_embed(text) && detail::html_may_hold_embed(text)) {
-      detail::scan_html(ctx, text, true, posts, claimed);
-    }
+    if (utf16 && !detail::html_may_hold_embed(text, nullptr, &span)) break;
+    // Decoding may change lengths (legacy encodings): then the raw offsets no longer apply.
+    if (!utf16 && text.size() != raw.size()) span = {0, text.size()};
+    detail::scan_html(ctx, std::string_view(text).substr(span.begin, span.end - span.begin), span.begin, true, posts,
+                      claimed);
     break;
   case InputFormat::markdown: {
     const std::string masked = detail::mask_markdown(text);
     if (masked.find('<') != std::string::npos && may_hold_html_embed(masked)) {
-      detail::scan_html(ctx, masked, false, posts, claimed);
+      detail::scan_html(ctx, masked, 0, false, posts, claimed);
     }
     detail::scan_shortcodes(ctx, masked, posts);
     detail::scan_text(ctx, masked, true, posts, claimed);
@@ -156,7 +166,7 @@ ScanResult scan_impl(const Document& doc) {
   }
   case InputFormat::text:
     if (contains_any(text, {"<blockquote", "<iframe", "<amp-twitter", "<div"})) {
-      detail::scan_html(ctx, text, false, posts, claimed);
+      detail::scan_html(ctx, text, 0, false, posts, claimed);
     }
     detail::scan_shortcodes(ctx, text, posts);
     detail::scan_text(ctx, text, false, posts, claimed);

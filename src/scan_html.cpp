@@ -343,8 +343,9 @@ std::size_t find_permalink(const Flat& flat, Platform platform, std::optional<Po
 
 class HtmlScanner {
 public:
-  HtmlScanner(const ScanContext& ctx, bool bare_urls, std::vector<Post>& posts, std::vector<Range>& claimed)
-      : m_ctx(ctx), m_bare_urls(bare_urls), m_posts(posts), m_claimed(claimed) {}
+  HtmlScanner(const ScanContext& ctx, std::size_t base, bool bare_urls, std::vector<Post>& posts,
+              std::vector<Range>& claimed)
+      : m_ctx(ctx), m_base(base), m_bare_urls(bare_urls), m_posts(posts), m_claimed(claimed) {}
 
   void run(const GumboNode* root) {
     // Explicit stack: (node, inside a Twitter wrapper that holds an embed).
@@ -374,11 +375,11 @@ public:
 private:
   enum class Visit { descend, consumed, wrapper };
 
-  std::size_t start_of(const GumboNode* n) const { return n->v.element.start_pos.offset; }
+  std::size_t start_of(const GumboNode* n) const { return m_base + n->v.element.start_pos.offset; }
 
   void add(const GumboNode* n, Post post) {
     const std::size_t start = start_of(n);
-    std::size_t end = n->v.element.end_pos.offset;
+    std::size_t end = m_base + n->v.element.end_pos.offset;
     if (end < start) end = start + 1;
     m_claimed.emplace_back(start, end);
     finish_post(m_ctx, start, post);
@@ -605,8 +606,8 @@ private:
     if (tag == "html" || tag == "body" || tag == "main" || tag == "article") return Visit::descend;
     const std::string_view id = tweet_id_attr(n);
     bool provider = false;
-    for (const char* name : {"data-provider", "data-type", "data-embed-type", "data-platform", "data-network", "data-embed"}) {
-      std::string_view v = attr(n, name);
+    for (std::string_view name : k_provider_attributes) {
+      std::string_view v = attr(n, std::string(name).c_str());
       if (iequals(v, "twitter") || iequals(v, "x") || iequals(v, "tweet")) provider = true;
     }
     const bool named = icontains(attr(n, "class"), "tweet") || icontains(attr(n, "class"), "twitter") ||
@@ -696,7 +697,7 @@ private:
           const GumboStringPiece orig = n->v.text.original_text;
           std::string_view src(orig.data, orig.length);
           const auto at = src.find(trim(line));
-          const std::size_t offset = n->v.text.start_pos.offset + (at == std::string_view::npos ? 0 : at);
+          const std::size_t offset = m_base + n->v.text.start_pos.offset + (at == std::string_view::npos ? 0 : at);
           m_claimed.emplace_back(offset, offset + line.size());
           finish_post(m_ctx, offset, post);
           m_posts.push_back(std::move(post));
@@ -707,6 +708,7 @@ private:
   }
 
   const ScanContext& m_ctx;
+  std::size_t m_base;
   bool m_bare_urls;
   std::vector<Post>& m_posts;
   std::vector<Range>& m_claimed;
@@ -714,14 +716,14 @@ private:
 
 } // namespace
 
-void scan_html(const ScanContext& ctx, std::string_view html, bool bare_urls, std::vector<Post>& posts,
-               std::vector<Range>& claimed) {
+void scan_html(const ScanContext& ctx, std::string_view html, std::size_t base, bool bare_urls,
+               std::vector<Post>& posts, std::vector<Range>& claimed) {
   GumboOptions options = kGumboDefaultOptions;
   options.max_errors = 0; // errors are not reported; recording them only costs time
   GumboPtr output(gumbo_parse_with_options(&options, html.data(), html.size()));
   if (!output) return;
   std::vector<Post> found;
-  HtmlScanner(ctx, bare_urls, found, claimed).run(output->document);
+  HtmlScanner(ctx, base, bare_urls, found, claimed).run(output->document);
   // A rendered widget and its own fallback blockquote right beside it are one post (once: a
   // further copy of the same post is embedded again, and counts again).
   std::vector<Post> merged;

@@ -1,6 +1,7 @@
 #pragma once
 // Pieces of the scan stage shared by the HTML, text and Markdown scanners (private).
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -17,7 +18,17 @@ using Range = std::pair<std::size_t, std::size_t>;
 struct ScanContext {
   std::string_view name;
   std::string_view text; ///< the whole UTF-8 document; positions are computed on it
-  const LineIndex& lines;
+  /// Built on first use: most documents hold no post and never need positions.
+  const LineIndex& lines() const {
+    if (!m_lines) m_lines.emplace(text);
+    return *m_lines;
+  }
+
+private:
+  mutable std::optional<LineIndex> m_lines;
+
+public:
+  ScanContext(std::string_view n, std::string_view t) : name(n), text(t) {}
 };
 
 /// Sets `where` from a byte offset and fills derived fields (ISO date, entities).
@@ -32,13 +43,25 @@ struct Credit {
 /// Parses a credit line ending `body` (trailing white space ignored).
 std::optional<Credit> parse_credit_tail(std::string_view body);
 
-/// Cheap check on the raw markup: false only when no tag or text could be an embed.
-bool html_may_hold_embed(std::string_view html);
+/// Attributes whose value "twitter" (or "x", "tweet") marks a CMS embed wrapper.
+inline constexpr std::string_view k_provider_attributes[] = {"data-provider", "data-type", "data-embed-type",
+                                                             "data-platform", "data-network", "data-embed"};
 
-/// Scans HTML markup. `html` has the same length as ctx.text (Markdown passes a masked copy).
-/// `bare_urls`: also report status URLs standing alone in a block (WordPress auto-embeds).
-void scan_html(const ScanContext& ctx, std::string_view html, bool bare_urls, std::vector<Post>& posts,
-               std::vector<Range>& claimed);
+/// Cheap check on the raw markup: false only when no tag or text could be an embed.
+/// The part [begin, end) of a page that a parse must see to find every embed with the context the
+/// tree rules look at.
+struct ParseSpan {
+  std::size_t begin = 0, end = 0;
+};
+/// `why`, when given, says what made the page a candidate; `span`, when given, is set to the part
+/// to parse (the whole page is scanned then, not only up to the first candidate).
+bool html_may_hold_embed(std::string_view html, std::string* why = nullptr, ParseSpan* span = nullptr);
+
+/// Scans HTML markup: `html` is the part of the document that starts at byte `base` (Markdown
+/// passes a masked copy of the same length). `bare_urls`: also report status URLs standing alone
+/// in a block (WordPress auto-embeds).
+void scan_html(const ScanContext& ctx, std::string_view html, std::size_t base, bool bare_urls,
+               std::vector<Post>& posts, std::vector<Range>& claimed);
 
 /// Scans plain text lines for flattened posts ("…text… — Name (@handle) Date") and bare status
 /// URLs on their own line. `markdown`: strip "> " quote markers and read [date](url) links.

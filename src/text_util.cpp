@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 
 #include <utf8proc.h>
 
@@ -198,10 +199,13 @@ std::string nfc(std::string_view s) {
 
 LineIndex::LineIndex(std::string_view text) : m_text(text) {
   m_starts.push_back(0);
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      m_starts.push_back(i + 1);
-    }
+  const char* p = text.data();
+  const char* end = text.data() + text.size();
+  while (p < end) {
+    const auto* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+    if (!nl) break;
+    m_starts.push_back(static_cast<std::size_t>(nl - text.data()) + 1);
+    p = nl + 1;
   }
 }
 

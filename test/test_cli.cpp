@@ -80,3 +80,23 @@ TEST_CASE("an article with no posts is a success with an empty list", "[cli]") {
   CHECK(r.status == 0);
   CHECK(nlohmann::json::parse(r.out)["posts"].empty());
 }
+
+TEST_CASE("parallel scanning gives the same output, in input order, as one job", "[cli]") {
+  std::string dir = fixture_path("corpus");
+  dir.insert(dir.begin(), '\'');
+  dir.push_back('\'');
+  const Run one = run("scan --format jsonl --jobs 1 " + dir);
+  const Run many = run("scan --format jsonl --jobs 4 " + dir);
+  REQUIRE(one.status == 0);
+  REQUIRE(many.status == 0);
+  CHECK(std::count(one.out.begin(), one.out.end(), '\n') > 200);
+  CHECK(one.out == many.out);
+}
+
+TEST_CASE("an unreadable file among readable ones is reported and the rest still scanned", "[cli]") {
+  const Run r = run("scan --format jsonl '" + fixture_path("corpus/pages/goldtadise.com_p530258.excerpt.txt") +
+                    "' /nonexistent/b.html", true);
+  CHECK(r.status == 2);
+  CHECK(r.out.find("/nonexistent/b.html") != std::string::npos);
+  CHECK(r.out.find("\"status_id\":\"1493033482355838976\"") != std::string::npos);
+}

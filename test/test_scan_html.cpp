@@ -1,7 +1,11 @@
 // HTML shapes, decoys and encodings, one fixture each (fixtures/articles/).
+#include <fstream>
+
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "support/fixtures.hpp"
+#include "scan_internal.hpp"
 #include "tweetcheck/scan.hpp"
 
 using namespace tweetcheck;
@@ -126,4 +130,45 @@ TEST_CASE("deep nesting and empty input do not break the scanner", "[scan][html]
   CHECK(scan_string("").posts.empty());
   CHECK(scan_string("", InputFormat::markdown).posts.empty());
   CHECK(scan_string("", InputFormat::text).posts.empty());
+}
+
+TEST_CASE("the pre-parse check passes every corpus page with embeds and no page without", "[scan][prefilter]") {
+  // Safety: a page it rejected would lose its posts. Speed: a decoy it passed would be parsed.
+  const auto labels = nlohmann::json::parse(read_file(fixture_path("corpus/LABELS.json")));
+  std::size_t pages = 0;
+  for (const auto& [rel, entry] : labels.items()) {
+    if (rel.size() < 5 || rel.substr(rel.size() - 5) != ".html") continue;
+    std::ifstream probe(fixture_path("corpus/" + rel));
+    if (!probe) continue;
+    ++pages;
+    const std::string html = read_file(fixture_path("corpus/" + rel));
+    std::string why;
+    detail::ParseSpan span;
+    INFO(rel << " (" << why << ")");
+    const bool candidate = detail::html_may_hold_embed(html, &why, &span);
+    CHECK(candidate == (entry["n"].get<int>() > 0));
+    if (candidate) {
+      CHECK(span.begin < span.end);
+      CHECK(span.end <= html.size());
+    }
+  }
+  CHECK(pages >= 59);
+}
+
+TEST_CASE("a Twitter-named element is a wrapper only when it links exactly one post", "[scan][prefilter]") {
+  const std::string sidebar = "<aside class=\"widget_twitter\"><ul class=\"tweets\">"
+                              "<li><a href=\"https://twitter.com/a/statuses/11111111111\">1h</a></li>"
+                              "<li><a href=\"https://twitter.com/a/statuses/22222222222\">2h</a></li></ul></aside>";
+  CHECK(!detail::html_may_hold_embed(sidebar));
+  CHECK(scan_string(sidebar).posts.empty());
+  const std::string wrapper = "<div class=\"TwitterEmbedContainer\"><p>Twitter content: <a href=\"https://twitter.com/"
+                              "a/status/532451193537445888\">view</a></p></div>";
+  CHECK(detail::html_may_hold_embed(wrapper));
+  CHECK(scan_string(wrapper).posts.size() == 1);
+  // Embed classes on links (share buttons) and status URLs in prose are no embed.
+  CHECK(!detail::html_may_hold_embed("<a class=\"twitter-tweet\" href=\"https://twitter.com/share\">Tweet</a>"));
+  CHECK(!detail::html_may_hold_embed("<p>see twitter.com/i/web/status/1\xE2\x80\xA6 and more</p>"));
+  CHECK(detail::html_may_hold_embed("<p>\nhttps://twitter.com/a/status/20\n</p>"));
+  CHECK(!detail::html_may_hold_embed("<script>x='<blockquote class=\"twitter-tweet\">'</script>"));
+  CHECK(!detail::html_may_hold_embed("<!-- <blockquote class=\"twitter-tweet\"> -->"));
 }

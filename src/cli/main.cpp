@@ -10,6 +10,7 @@
 
 #include "tweetcheck/collect.hpp"
 #include "tweetcheck/log.hpp"
+#include "tweetcheck/pipeline.hpp"
 #include "tweetcheck/report.hpp"
 #include "tweetcheck/scan.hpp"
 
@@ -19,7 +20,7 @@ constexpr int k_exit_ok = 0;
 constexpr int k_exit_failed = 2;
 
 int run_scan(const std::vector<std::string>& inputs, const std::string& format_name,
-             const std::string& input_format_name, spdlog::logger& log) {
+             const std::string& input_format_name, unsigned jobs, spdlog::logger& log) {
   using namespace tweetcheck;
   const InputFormat input_format = input_format_name == "html"       ? InputFormat::html
                                    : input_format_name == "text"     ? InputFormat::text
@@ -28,25 +29,29 @@ int run_scan(const std::vector<std::string>& inputs, const std::string& format_n
   const ScanFormat format = format_name == "jsonl" ? ScanFormat::jsonl
                             : format_name == "text" ? ScanFormat::text
                                                     : ScanFormat::json;
-  auto refs = collect_inputs(inputs, input_format);
-  if (!refs) {
-    log.error("{}", refs.error().message);
-    return k_exit_failed;
-  }
-  ScanWriter writer(std::cout, format);
-  writer.begin();
+  // An input that cannot be found or listed is reported; the others are still scanned.
   int status = k_exit_ok;
-  for (const InputRef& ref : *refs) {
-    auto doc = read_document(ref);
-    if (!doc) {
-      log.error("{}", doc.error().message);
+  std::vector<InputRef> refs;
+  for (const std::string& input : inputs) {
+    auto found = collect_inputs({input}, input_format);
+    if (!found) {
+      log.error("{}", found.error().message);
       status = k_exit_failed;
       continue;
     }
-    const ScanResult result = scan(*doc);
-    for (const Diagnostic& d : result.diagnostics) log.warn("{}: {}", d.where.file, d.message);
-    for (const Post& p : result.posts) writer.post(p);
+    refs.insert(refs.end(), found->begin(), found->end());
   }
+  ScanWriter writer(std::cout, format);
+  writer.begin();
+  scan_inputs(refs, jobs, [&](const InputRef&, Result<ScanResult> result) {
+    if (!result) {
+      log.error("{}", result.error().message);
+      status = k_exit_failed;
+      return;
+    }
+    for (const Diagnostic& d : result->diagnostics) log.warn("{}: {}", d.where.file, d.message);
+    for (const Post& p : result->posts) writer.post(p);
+  });
   writer.end();
   return status;
 }
@@ -73,6 +78,8 @@ int main(int argc, char** argv) {
     scan->add_option("--input-format", input_format, "how to read the inputs")
         ->check(CLI::IsMember({"auto", "html", "text", "markdown"}))
         ->capture_default_str();
+    unsigned jobs = 0;
+    scan->add_option("-j,--jobs", jobs, "documents scanned in parallel (0: one per core)")->capture_default_str();
     scan->add_option("INPUT", inputs, "file, directory (recursed) or - for standard input")->required();
 
     try {
@@ -83,7 +90,7 @@ int main(int argc, char** argv) {
     }
     if (verbose) log->set_level(spdlog::level::debug);
     if (quiet) log->set_level(spdlog::level::err);
-    if (scan->parsed()) return run_scan(inputs, format, input_format, *log);
+    if (scan->parsed()) return run_scan(inputs, format, input_format, jobs, *log);
     return k_exit_failed;
   } catch (const std::exception& e) {
     log->critical("{}", e.what());
