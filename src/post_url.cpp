@@ -61,81 +61,51 @@ std::optional<PostUrl> try_twitter(std::string_view s) {
   return u;
 }
 
+/// A permalink matched by one platform's pattern: `all` is the whole match.
+PostUrl make_url(std::string_view s, Platform platform, re2::StringPiece all, std::string handle) {
+  PostUrl u;
+  u.platform = platform;
+  u.handle = std::move(handle);
+  u.url.assign(all.data(), all.size());
+  u.status_id = u.url;
+  u.begin = offset_in(s, all);
+  u.end = u.begin + all.size();
+  return u;
+}
+
 std::optional<PostUrl> try_other(std::string_view s) {
   std::optional<PostUrl> best;
   auto consider = [&](PostUrl u) {
     if (!best || u.begin < best->begin) best = std::move(u);
   };
-  re2::StringPiece input(s.data(), s.size());
-  {
-    re2::StringPiece all, handle, rkey;
-    if (RE2::PartialMatch(input, bluesky_re(), &all, &handle, &rkey)) {
-      PostUrl u;
-      u.platform = Platform::bluesky;
-      u.handle.assign(handle.data(), handle.size());
-      u.url.assign(all.data(), all.size());
-      u.status_id = u.url;
-      u.begin = offset_in(s, all);
-      u.end = u.begin + all.size();
-      consider(std::move(u));
-    }
+  const re2::StringPiece input(s.data(), s.size());
+  re2::StringPiece all, handle, code;
+  if (RE2::PartialMatch(input, bluesky_re(), &all, &handle, &code)) {
+    consider(make_url(s, Platform::bluesky, all, std::string(handle.data(), handle.size())));
   }
-  {
-    re2::StringPiece all, handle, code;
-    if (RE2::PartialMatch(input, threads_re(), &all, &handle, &code)) {
-      PostUrl u;
-      u.platform = Platform::threads;
-      u.handle.assign(handle.data(), handle.size());
-      u.url.assign(all.data(), all.size());
-      u.status_id = u.url;
-      u.begin = offset_in(s, all);
-      u.end = u.begin + all.size();
-      consider(std::move(u));
-    }
+  if (RE2::PartialMatch(input, threads_re(), &all, &handle, &code)) {
+    consider(make_url(s, Platform::threads, all, std::string(handle.data(), handle.size())));
   }
-  {
-    re2::StringPiece all, code;
-    if (RE2::PartialMatch(input, instagram_re(), &all, &code)) {
-      PostUrl u;
-      u.platform = Platform::instagram;
-      u.url.assign(all.data(), all.size());
-      if (u.url.back() != '/') u.url.push_back('/');
-      u.status_id = u.url;
-      u.begin = offset_in(s, all);
-      u.end = u.begin + all.size();
-      consider(std::move(u));
-    }
+  if (RE2::PartialMatch(input, instagram_re(), &all, &code)) {
+    PostUrl u = make_url(s, Platform::instagram, all, {});
+    if (u.url.back() != '/') u.url.push_back('/');
+    u.status_id = u.url;
+    consider(std::move(u));
   }
-  {
-    re2::StringPiece all, page;
-    if (RE2::PartialMatch(input, facebook_re(), &all, &page)) {
-      PostUrl u;
-      u.platform = Platform::facebook;
-      u.handle.assign(page.data(), page.size());
-      u.url.assign(all.data(), all.size());
-      u.status_id = u.url;
-      u.begin = offset_in(s, all);
-      u.end = u.begin + all.size();
-      consider(std::move(u));
-    }
+  if (RE2::PartialMatch(input, facebook_re(), &all, &handle)) {
+    consider(make_url(s, Platform::facebook, all, std::string(handle.data(), handle.size())));
   }
-  {
-    re2::StringPiece all, host, user1, user2, id;
-    if (RE2::PartialMatch(input, mastodon_re(), &all, &host, &user1, &user2, &id)) {
-      const std::string h = ascii_lower(std::string_view(host.data(), host.size()));
-      // Not Mastodon: hosts of the other platforms that share the /@user/ID shape.
-      if (h.find("twitter.com") == std::string::npos && h.find("medium.com") == std::string::npos &&
-          h.find("tiktok.com") == std::string::npos && h.find("x.com") != h.size() - 5) {
-        PostUrl u;
-        u.platform = Platform::mastodon;
-        const auto user = user1.empty() ? user2 : user1;
-        u.handle = std::string(user.data(), user.size()) + "@" + std::string(host.data(), host.size());
-        u.url.assign(all.data(), all.size());
-        u.status_id = u.url;
-        u.begin = offset_in(s, all);
-        u.end = u.begin + all.size();
-        consider(std::move(u));
-      }
+  re2::StringPiece host, user1, user2, id;
+  if (RE2::PartialMatch(input, mastodon_re(), &all, &host, &user1, &user2, &id)) {
+    const std::string h = ascii_lower(std::string_view(host.data(), host.size()));
+    // Not Mastodon: hosts of the other platforms that share the /@user/ID shape.
+    const bool other = h.find("twitter.com") != std::string::npos || h.find("medium.com") != std::string::npos ||
+                       h.find("tiktok.com") != std::string::npos || h == "x.com" ||
+                       (h.size() > 6 && h.compare(h.size() - 6, 6, ".x.com") == 0);
+    if (!other) {
+      const auto user = user1.empty() ? user2 : user1;
+      consider(make_url(s, Platform::mastodon, all,
+                        std::string(user.data(), user.size()) + "@" + std::string(host.data(), host.size())));
     }
   }
   return best;

@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "charset.hpp"
+#include "post_url.hpp"
 #include "scan_internal.hpp"
 #include "tweetcheck/dates.hpp"
 #include "tweetcheck/entities.hpp"
@@ -60,6 +61,16 @@ void finish_post(const ScanContext& ctx, std::size_t offset, Post& post) {
     for (const Entity& e : extract_mentions(*post.text)) post.mentions.push_back(e.value);
     for (const Entity& e : extract_cashtags(*post.text)) post.cashtags.push_back(e.value);
   }
+}
+
+Post post_from_url(const PostUrl& url, EmbedForm form) {
+  Post post;
+  post.platform = url.platform;
+  post.form = form;
+  post.status_id = url.status_id;
+  post.status_url = url.url;
+  if (!url.handle.empty()) post.handle = url.handle;
+  return post;
 }
 
 std::optional<Credit> parse_credit_tail(std::string_view body) {

@@ -40,29 +40,25 @@ std::string tag_name(const GumboNode* n) {
   return ascii_lower(std::string_view(piece.data, piece.length));
 }
 
-bool has_class(const GumboNode* n, std::string_view cls) {
+/// Calls `f` with each class token of `n` until it returns true; returns whether one did.
+template <class F>
+bool any_class(const GumboNode* n, F&& f) {
   std::string_view c = attr(n, "class");
   std::size_t i = 0;
   while (i < c.size()) {
     while (i < c.size() && (c[i] == ' ' || c[i] == '\t' || c[i] == '\n')) ++i;
     std::size_t j = i;
     while (j < c.size() && c[j] != ' ' && c[j] != '\t' && c[j] != '\n') ++j;
-    if (iequals(c.substr(i, j - i), cls)) return true;
+    if (j > i && f(c.substr(i, j - i))) return true;
     i = j;
   }
   return false;
 }
+bool has_class(const GumboNode* n, std::string_view cls) {
+  return any_class(n, [&](std::string_view t) { return iequals(t, cls); });
+}
 bool class_has_prefix(const GumboNode* n, std::string_view prefix) {
-  std::string_view c = attr(n, "class");
-  std::size_t i = 0;
-  while (i < c.size()) {
-    while (i < c.size() && (c[i] == ' ' || c[i] == '\t' || c[i] == '\n')) ++i;
-    std::size_t j = i;
-    while (j < c.size() && c[j] != ' ' && c[j] != '\t' && c[j] != '\n') ++j;
-    if (starts_with_icase(c.substr(i, j - i), prefix)) return true;
-    i = j;
-  }
-  return false;
+  return any_class(n, [&](std::string_view t) { return starts_with_icase(t, prefix); });
 }
 
 const GumboVector* children(const GumboNode* n) {
@@ -687,12 +683,7 @@ private:
         const bool first = trim(text.substr(0, pos)).empty();
         const bool last = trim(text.substr(nl)).empty();
         if (!(first && inline_sibling(-1)) && !(last && inline_sibling(+1))) {
-          Post post;
-          post.platform = Platform::twitter;
-          post.form = EmbedForm::url;
-          post.status_id = u->status_id;
-          post.status_url = u->url;
-          if (!u->handle.empty()) post.handle = u->handle;
+          Post post = post_from_url(*u, EmbedForm::url);
           // Offset: the original text maps 1:1 to the source unless entities intervene.
           const GumboStringPiece orig = n->v.text.original_text;
           std::string_view src(orig.data, orig.length);

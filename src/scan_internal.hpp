@@ -31,6 +31,10 @@ public:
   ScanContext(std::string_view n, std::string_view t) : name(n), text(t) {}
 };
 
+struct PostUrl;
+/// A post standing for a permalink (bare URLs, shortcodes): platform, ID, URL and handle.
+Post post_from_url(const PostUrl& url, EmbedForm form);
+
 /// Sets `where` from a byte offset and fills derived fields (ISO date, entities).
 void finish_post(const ScanContext& ctx, std::size_t offset, Post& post);
 

@@ -227,10 +227,7 @@ void scan_shortcodes(const ScanContext& ctx, std::string_view text, std::vector<
     Post post;
     post.form = EmbedForm::shortcode;
     if (auto u = find_post_url(sc.args)) {
-      post.platform = u->platform;
-      post.status_id = u->status_id;
-      post.status_url = u->url;
-      if (!u->handle.empty()) post.handle = u->handle;
+      post = post_from_url(*u, EmbedForm::shortcode);
     } else if (sc.name == "instagram") {
       const auto pos = positional(sc.args);
       const std::string id = arg_value(sc.args, "id");

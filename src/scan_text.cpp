@@ -195,12 +195,7 @@ void scan_text(const ScanContext& ctx, std::string_view text, bool markdown, std
       // A status URL alone on its line.
       if (l.text.find("status") != std::string_view::npos && !inside(claimed, l.content)) {
         if (auto u = whole_status_url(l.text)) {
-          Post post;
-          post.platform = Platform::twitter;
-          post.form = EmbedForm::url;
-          post.status_id = u->status_id;
-          post.status_url = u->url;
-          if (!u->handle.empty()) post.handle = u->handle;
+          Post post = post_from_url(*u, EmbedForm::url);
           const std::size_t lead = static_cast<std::size_t>(trim(l.text).data() - l.text.data());
           finish_post(ctx, l.content + lead, post);
           posts.push_back(std::move(post));

@@ -16,12 +16,7 @@ namespace {
 std::string str_or_null(const nlohmann::json& v) { return v.is_null() ? "null" : v.get<std::string>(); }
 std::string opt_or_null(const std::optional<std::string>& v) { return v ? *v : "null"; }
 
-ScanResult scan_fixture(const std::string& rel) {
-  Document doc;
-  doc.name = rel;
-  doc.content = read_file(fixture_path("corpus/" + rel));
-  return scan(doc);
-}
+ScanResult scan_fixture(const std::string& rel) { return tweetcheck::test::scan_fixture("corpus/" + rel); }
 
 } // namespace
 

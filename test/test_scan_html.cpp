@@ -14,12 +14,7 @@ using tweetcheck::test::read_file;
 
 namespace {
 
-ScanResult scan_article(const std::string& name) {
-  Document doc;
-  doc.name = name;
-  doc.content = read_file(fixture_path("articles/" + name));
-  return scan(doc);
-}
+ScanResult scan_article(const std::string& name) { return tweetcheck::test::scan_fixture("articles/" + name); }
 
 ScanResult scan_string(const std::string& html, InputFormat format = InputFormat::html) {
   Document doc;

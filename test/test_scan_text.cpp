@@ -9,12 +9,7 @@ using tweetcheck::test::fixture_path;
 using tweetcheck::test::read_file;
 
 namespace {
-ScanResult scan_article(const std::string& name) {
-  Document doc;
-  doc.name = name;
-  doc.content = read_file(fixture_path("articles/" + name));
-  return scan(doc);
-}
+ScanResult scan_article(const std::string& name) { return tweetcheck::test::scan_fixture("articles/" + name); }
 } // namespace
 
 TEST_CASE("credit lines with --, ― and &mdash; and localised dates; prose and handle-less quotes are not posts", "[scan][text]") {
