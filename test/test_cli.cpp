@@ -7,7 +7,10 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <fstream>
+
 #include "support/fixtures.hpp"
+#include "support/test_server.hpp"
 
 using tweetcheck::test::fixture_path;
 
@@ -99,4 +102,77 @@ TEST_CASE("an unreadable file among readable ones is reported and the rest still
   CHECK(r.status == 2);
   CHECK(r.out.find("/nonexistent/b.html") != std::string::npos);
   CHECK(r.out.find("\"status_id\":\"1493033482355838976\"") != std::string::npos);
+}
+
+TEST_CASE("resolve prints url, final_url, chain, status_id, handle, status and reason", "[cli][resolve]") {
+  tweetcheck::test::TestServer server({"--routes", fixture_path("http/resolver.json")});
+  const std::string ep = "--no-cache --endpoint t.co=" + server.base() + " ";
+  const Run r = run("resolve " + ep + "https://t.co/tco-to-status pic.twitter.com/HJPx1XTDZR https://t.co/dead");
+  REQUIRE(r.status == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["schema"] == "tweetcheck/resolve/1");
+  const auto& res = j["results"];
+  REQUIRE(res.size() == 3);
+  CHECK(res[0]["url"] == "https://t.co/tco-to-status");
+  CHECK(res[0]["final_url"] == "https://twitter.com/CDMoyer/status/406461874771734528/photo/1");
+  CHECK(res[0]["chain"][0]["status"] == 301);
+  CHECK(res[0]["status_id"] == "406461874771734528");
+  CHECK(res[0]["handle"] == "CDMoyer");
+  CHECK(res[0]["status"] == "resolved");
+  CHECK(res[1]["status_id"] == "1420372566524555264");
+  CHECK(res[2]["status"] == "dead");
+  CHECK(res[2]["reason"] == "HTTP 404");
+  // One URL per line on stdin; --format text for people.
+  const std::string list = "/tmp/tweetcheck-urls-" + std::to_string(getpid());
+  {
+    std::ofstream f(list);
+    f << "https://t.co/tco-to-x\n\n# comment\n";
+  }
+  const Run in = run("resolve --format text " + ep + "- < " + list);
+  std::remove(list.c_str());
+  REQUIRE(in.status == 0);
+  CHECK(in.out.find("post: 1800000000000000000 by @someone") != std::string::npos);
+}
+
+TEST_CASE("two processes sharing one cache both work", "[cli][resolve][cache]") {
+  tweetcheck::test::TestServer server({"--bench-latency-ms", "20"});
+  const std::string cache = "/tmp/tweetcheck-shared-" + std::to_string(getpid()) + ".sqlite";
+  std::string urls;
+  for (int i = 0; i < 40; ++i) urls += " https://t.co/b/" + std::to_string(i);
+  const std::string cmd = "resolve --cache " + cache + " --endpoint t.co=" + server.base() + urls;
+  const std::string both = "'" + std::string(TWEETCHECK_BINARY) + "' " + cmd + " > " + cache + ".a & '" +
+                           TWEETCHECK_BINARY + "' " + cmd + " > " + cache + ".b; wait $!";
+  REQUIRE(std::system(("bash -c \"" + both + "\"").c_str()) == 0);
+  for (const char* suffix : {".a", ".b"}) {
+    const auto j = nlohmann::json::parse(tweetcheck::test::read_file(cache + suffix));
+    REQUIRE(j["results"].size() == 40);
+    for (const auto& r : j["results"]) CHECK(r["status"] == "resolved");
+  }
+  // A third run answers everything from the shared cache.
+  const Run third = run("resolve --offline " + cmd.substr(8));
+  const auto j = nlohmann::json::parse(third.out);
+  for (const auto& r : j["results"]) CHECK(r["from_cache"] == true);
+  std::system(("rm -f " + cache + "*").c_str());
+}
+
+TEST_CASE("config file endpoints; a bad config names the file and line; bad --endpoint exits 2", "[cli][resolve]") {
+  tweetcheck::test::TestServer server({"--routes", fixture_path("http/resolver.json")});
+  const std::string cfg = "/tmp/tweetcheck-cfg-" + std::to_string(getpid()) + ".toml";
+  {
+    std::ofstream f(cfg);
+    f << "[endpoints]\n\"t.co\" = \"" << server.base() << "\"\n[http]\nretries = 0\n";
+  }
+  const Run ok = run("resolve --no-cache --config " + cfg + " https://t.co/tco-to-status");
+  REQUIRE(ok.status == 0);
+  CHECK(nlohmann::json::parse(ok.out)["results"][0]["status_id"] == "406461874771734528");
+  {
+    std::ofstream f(cfg);
+    f << "[http]\nretries = \"many\"\n";
+  }
+  const Run bad = run("resolve --no-cache --config " + cfg + " https://t.co/x", true);
+  CHECK(bad.status == 2);
+  CHECK(bad.out.find(cfg + "' line 2") != std::string::npos);
+  CHECK(run("resolve --no-cache --endpoint nonsense https://t.co/x", true).status == 2);
+  CHECK(run("resolve --no-cache --config /nonexistent.toml https://t.co/x", true).status == 2);
+  std::remove(cfg.c_str());
 }

@@ -8,7 +8,13 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+#include <fstream>
+
+#include "tweetcheck/cache.hpp"
 #include "tweetcheck/collect.hpp"
+#include "tweetcheck/config.hpp"
+#include "tweetcheck/resolve.hpp"
 #include "tweetcheck/log.hpp"
 #include "tweetcheck/pipeline.hpp"
 #include "tweetcheck/report.hpp"
@@ -56,6 +62,119 @@ int run_scan(const std::vector<std::string>& inputs, const std::string& format_n
   return status;
 }
 
+/// The network and cache options shared by the commands that go online.
+struct NetworkArgs {
+  std::vector<std::string> endpoints;
+  std::string config, cache, ca_file, user_agent;
+  bool no_cache = false, offline = false, allow_private = false;
+  unsigned concurrency = 0, host_concurrency = 0;
+  double timeout = 0, connect_timeout = 0, rate = 0;
+  int retries = -1;
+  CLI::App* app = nullptr;
+
+  void add_to(CLI::App* sub) {
+    app = sub;
+    sub->add_option("--endpoint", endpoints, "send requests for HOST to BASE_URL (HOST=BASE_URL, repeatable)")
+        ->expected(1)
+        ->allow_extra_args(false);
+    sub->add_option("--config", config, "TOML config file (default: $XDG_CONFIG_HOME/tweetcheck/config.toml)");
+    sub->add_option("--cache", cache, "cache file (default: $XDG_CACHE_HOME/tweetcheck/cache.sqlite)");
+    sub->add_flag("--no-cache", no_cache, "neither read nor write the cache");
+    sub->add_flag("--offline", offline, "answer from the cache only; send no request");
+    sub->add_flag("--allow-private-network", allow_private, "allow requests to loopback and private addresses");
+    sub->add_option("--concurrency", concurrency, "requests in flight at once (default 32)");
+    sub->add_option("--host-concurrency", host_concurrency, "requests in flight at once per host (default 8)");
+    sub->add_option("--rate", rate, "requests per second per host (default: unlimited)");
+    sub->add_option("--timeout", timeout, "seconds a request may take in all (default 30)");
+    sub->add_option("--connect-timeout", connect_timeout, "seconds to connect (default 10)");
+    sub->add_option("--retries", retries, "extra attempts on timeouts, connection errors, 5xx and 429 (default 3)");
+    sub->add_option("--ca-file", ca_file, "CA certificates (PEM) to trust instead of the system's");
+    sub->add_option("--user-agent", user_agent, "User-Agent header");
+  }
+
+  /// Defaults, then the config file, then the command line.
+  tweetcheck::Result<tweetcheck::Settings> settings() const {
+    using namespace tweetcheck;
+    Settings s;
+    const std::string path = config.empty() ? default_config_path() : config;
+    std::error_code ec;
+    if (!config.empty() && !std::filesystem::exists(config, ec)) {
+      return fail(Errc::config, "cannot open config '" + config + "': No such file or directory");
+    }
+    if (!path.empty() && std::filesystem::exists(path, ec)) {
+      if (auto r = load_config(path, s); !r) return tl::unexpected(r.error());
+    }
+    for (const auto& spec : endpoints) {
+      auto ep = parse_endpoint(spec);
+      if (!ep) return tl::unexpected(ep.error());
+      s.http.endpoints[ep->first] = ep->second;
+    }
+    if (allow_private) s.http.allow_private_network = true;
+    if (concurrency) s.http.concurrency = concurrency;
+    if (host_concurrency) s.http.host_concurrency = host_concurrency;
+    if (rate > 0) s.http.host_rate = rate;
+    if (timeout > 0) s.http.timeout_ms = static_cast<long>(timeout * 1000);
+    if (connect_timeout > 0) s.http.connect_timeout_ms = static_cast<long>(connect_timeout * 1000);
+    if (retries >= 0) s.http.retries = retries;
+    if (!ca_file.empty()) s.http.ca_file = ca_file;
+    if (!user_agent.empty()) s.http.user_agent = user_agent;
+    if (!cache.empty()) s.cache_path = cache;
+    if (s.cache_path.empty()) s.cache_path = default_cache_path();
+    return s;
+  }
+};
+
+/// Opens the cache unless --no-cache; a cache that cannot be opened is an error (exit 2).
+tweetcheck::Result<std::unique_ptr<tweetcheck::Cache>> open_cache(const NetworkArgs& net, const tweetcheck::Settings& s,
+                                                                  spdlog::logger& log) {
+  if (net.no_cache) return std::unique_ptr<tweetcheck::Cache>();
+  std::vector<std::string> warnings;
+  auto cache = tweetcheck::open_sqlite_cache(s.cache_path, &warnings);
+  for (const auto& w : warnings) log.warn("{}", w);
+  return cache;
+}
+
+int run_resolve(std::vector<std::string> urls, const std::string& format, int max_hops, const NetworkArgs& net,
+                spdlog::logger& log) {
+  using namespace tweetcheck;
+  // "-" reads one URL per line from standard input.
+  std::vector<std::string> all;
+  for (const auto& u : urls) {
+    if (u == "-") {
+      for (std::string line; std::getline(std::cin, line);) {
+        const auto start = line.find_first_not_of(" \t\r");
+        if (start == std::string::npos || line[start] == '#') continue;
+        all.push_back(line.substr(start, line.find_last_not_of(" \t\r") - start + 1));
+      }
+    } else {
+      all.push_back(u);
+    }
+  }
+  auto settings = net.settings();
+  if (!settings) {
+    log.error("{}", settings.error().message);
+    return k_exit_failed;
+  }
+  auto cache = open_cache(net, *settings, log);
+  if (!cache) {
+    log.error("{}", cache.error().message);
+    return k_exit_failed;
+  }
+  auto client = make_curl_client(settings->http);
+  if (!client) {
+    log.error("{}", client.error().message);
+    return k_exit_failed;
+  }
+  ResolveOptions options;
+  options.offline = net.offline;
+  options.max_hops = max_hops;
+  const auto results = resolve(all, net.offline ? nullptr : client->get(), cache->get(), options);
+  write_resolutions(std::cout, results, format == "text" ? ResolveFormat::text : ResolveFormat::json);
+  const HttpStats st = (*client)->stats();
+  log.info("{} URLs, {} requests, {} retries", all.size(), st.requests, st.retries);
+  return k_exit_ok;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -82,6 +201,16 @@ int main(int argc, char** argv) {
     scan->add_option("-j,--jobs", jobs, "documents scanned in parallel (0: one per core)")->capture_default_str();
     scan->add_option("INPUT", inputs, "file, directory (recursed) or - for standard input")->required();
 
+    auto* resolve_cmd = app.add_subcommand("resolve", "expand short links (t.co, pic.twitter.com, …) to the posts they lead to");
+    std::vector<std::string> urls;
+    std::string resolve_format = "json";
+    int max_hops = 10;
+    NetworkArgs resolve_net;
+    resolve_cmd->add_option("--format", resolve_format, "output format")->check(CLI::IsMember({"json", "text"}))->capture_default_str();
+    resolve_cmd->add_option("--max-hops", max_hops, "redirects followed at most")->capture_default_str();
+    resolve_net.add_to(resolve_cmd);
+    resolve_cmd->add_option("URL", urls, "short links, or - for one per line on standard input")->required();
+
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -91,6 +220,7 @@ int main(int argc, char** argv) {
     if (verbose) log->set_level(spdlog::level::debug);
     if (quiet) log->set_level(spdlog::level::err);
     if (scan->parsed()) return run_scan(inputs, format, input_format, jobs, *log);
+    if (resolve_cmd->parsed()) return run_resolve(urls, resolve_format, max_hops, resolve_net, *log);
     return k_exit_failed;
   } catch (const std::exception& e) {
     log->critical("{}", e.what());

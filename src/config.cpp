@@ -1,0 +1,87 @@
+#include "tweetcheck/config.hpp"
+
+#include <cstdlib>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "text_util.hpp"
+
+namespace tweetcheck {
+
+std::string default_config_path() {
+  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) return std::string(xdg) + "/tweetcheck/config.toml";
+  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.config/tweetcheck/config.toml";
+  return {};
+}
+
+Result<std::pair<std::string, std::string>> parse_endpoint(std::string_view spec) {
+  const auto eq = spec.find('=');
+  if (eq == std::string_view::npos || eq == 0 || eq + 1 >= spec.size()) {
+    return fail(Errc::usage, "--endpoint wants HOST=BASE_URL, got '" + std::string(spec) + "'");
+  }
+  std::string base(detail::trim(spec.substr(eq + 1)));
+  if (!detail::starts_with_icase(base, "http://") && !detail::starts_with_icase(base, "https://")) {
+    return fail(Errc::usage, "--endpoint base must be an http(s) URL, got '" + base + "'");
+  }
+  return std::make_pair(detail::ascii_lower(detail::trim(spec.substr(0, eq))), base);
+}
+
+Result<void> load_config(const std::string& path, Settings& settings) {
+  // Debian's toml++ is built with exceptions: they stop here, as Result errors.
+  toml::table t;
+  try {
+    t = toml::parse_file(path);
+  } catch (const toml::parse_error& err) {
+    std::ostringstream msg;
+    msg << "config '" << path << "' line " << err.source().begin.line << ", column " << err.source().begin.column
+        << ": " << err.description();
+    return fail(Errc::config, msg.str());
+  }
+  auto wrong = [&](const toml::node& node, const std::string& key, const char* want) {
+    std::ostringstream msg;
+    msg << "config '" << path << "' line " << node.source().begin.line << ": " << key << " must be " << want;
+    return fail(Errc::config, msg.str());
+  };
+  if (const toml::table* endpoints = t["endpoints"].as_table()) {
+    for (const auto& [host, value] : *endpoints) {
+      const auto* s = value.as_string();
+      if (!s) return wrong(value, "endpoints." + std::string(host.str()), "a string");
+      auto ep = parse_endpoint(std::string(host.str()) + "=" + s->get());
+      if (!ep) return fail(Errc::config, "config '" + path + "': " + ep.error().message);
+      settings.http.endpoints[ep->first] = ep->second;
+    }
+  }
+  if (const toml::table* http = t["http"].as_table()) {
+    for (const auto& [key, value] : *http) {
+      const std::string k(key.str());
+      if (k == "user_agent" || k == "ca_file") {
+        const auto* s = value.as_string();
+        if (!s) return wrong(value, "http." + k, "a string");
+        (k == "user_agent" ? settings.http.user_agent : settings.http.ca_file) = s->get();
+      } else if (k == "allow_private_network") {
+        const auto* b = value.as_boolean();
+        if (!b) return wrong(value, "http." + k, "true or false");
+        settings.http.allow_private_network = b->get();
+      } else if (k == "host_rate" || k == "timeout" || k == "connect_timeout") {
+        const auto v = value.value<double>();
+        if (!v || *v < 0) return wrong(value, "http." + k, "a non-negative number");
+        if (k == "host_rate") settings.http.host_rate = *v;
+        if (k == "timeout") settings.http.timeout_ms = static_cast<long>(*v * 1000);
+        if (k == "connect_timeout") settings.http.connect_timeout_ms = static_cast<long>(*v * 1000);
+      } else if (k == "concurrency" || k == "host_concurrency" || k == "retries") {
+        const auto v = value.value<std::int64_t>();
+        if (!v || *v < 0 || *v > 100000) return wrong(value, "http." + k, "a whole number");
+        if (k == "concurrency") settings.http.concurrency = static_cast<unsigned>(*v);
+        if (k == "host_concurrency") settings.http.host_concurrency = static_cast<unsigned>(*v);
+        if (k == "retries") settings.http.retries = static_cast<int>(*v);
+      } else {
+        return wrong(value, "http." + k, "a known setting");
+      }
+    }
+  }
+  if (const auto p = t["cache"]["path"].value<std::string>()) settings.cache_path = *p;
+  return {};
+}
+
+} // namespace tweetcheck
