@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include "report_json.hpp"
 #include "tweetcheck/report.hpp"
 
 namespace tweetcheck {
@@ -10,7 +11,10 @@ using Json = nlohmann::ordered_json;
 
 Json opt(const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); }
 
-Json to_json(const Post& p) {
+} // namespace
+
+namespace detail {
+nlohmann::ordered_json post_json(const Post& p) {
   Json links = Json::array();
   for (const Link& l : p.links) links.push_back(Json{{"url", l.url}, {"text", l.text}});
   return Json{
@@ -33,6 +37,9 @@ Json to_json(const Post& p) {
       {"content_hash", opt(p.content_hash)},
   };
 }
+} // namespace detail
+
+namespace {
 
 std::string one_line(std::string_view s, std::size_t max) {
   std::string out;
@@ -48,7 +55,7 @@ std::string one_line(std::string_view s, std::size_t max) {
 } // namespace
 
 std::string post_to_json(const Post& post) {
-  return to_json(post).dump(-1, ' ', false, Json::error_handler_t::replace);
+  return detail::post_json(post).dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 ScanWriter::ScanWriter(std::ostream& out, ScanFormat format) : m_out(out), m_format(format) {}

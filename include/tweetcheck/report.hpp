@@ -44,3 +44,17 @@ enum class ResolveFormat { json, text };
 void write_resolutions(std::ostream& out, const std::vector<Resolution>& results, ResolveFormat format);
 
 } // namespace tweetcheck
+
+#include "tweetcheck/verify.hpp"
+
+namespace tweetcheck {
+
+enum class CheckFormat { json, text };
+
+/// {"schema": "tweetcheck/check/1", "posts": [...], "summary": {...}}: each post carries the scan
+/// fields plus verdict, reasons, notes, diff, original, evidence, resolution and `failed` (its
+/// verdict is in `fail_on`). Text: one block per post for people, then a summary line.
+void write_check(std::ostream& out, const std::vector<CheckedPost>& posts, const std::vector<Verdict>& fail_on,
+                 CheckFormat format);
+
+} // namespace tweetcheck

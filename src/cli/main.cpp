@@ -8,13 +8,16 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <sstream>
 #include <fstream>
 
 #include "tweetcheck/cache.hpp"
 #include "tweetcheck/collect.hpp"
 #include "tweetcheck/config.hpp"
 #include "tweetcheck/resolve.hpp"
+#include "tweetcheck/verify.hpp"
 #include "tweetcheck/log.hpp"
 #include "tweetcheck/pipeline.hpp"
 #include "tweetcheck/report.hpp"
@@ -23,7 +26,10 @@
 namespace {
 
 constexpr int k_exit_ok = 0;
+constexpr int k_exit_findings = 1;
 constexpr int k_exit_failed = 2;
+
+bool starts_with_scheme(const std::string& s) { return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0; }
 
 int run_scan(const std::vector<std::string>& inputs, const std::string& format_name,
              const std::string& input_format_name, unsigned jobs, spdlog::logger& log) {
@@ -175,6 +181,126 @@ int run_resolve(std::vector<std::string> urls, const std::string& format, int ma
   return k_exit_ok;
 }
 
+struct CheckArgs {
+  std::vector<std::string> inputs;
+  std::string format = "text", fail_on = "altered,misattributed,missing", sources, archive, input_format = "auto";
+  NetworkArgs net;
+};
+
+int run_check(const CheckArgs& a, spdlog::logger& log) {
+  using namespace tweetcheck;
+  auto fail_on = parse_verdicts(a.fail_on);
+  if (!fail_on) {
+    log.error("{}", fail_on.error().message);
+    return k_exit_failed;
+  }
+  VerifyOptions options;
+  options.offline = a.net.offline;
+  if (!a.sources.empty()) {
+    options.sources.clear();
+    std::stringstream ss(a.sources);
+    for (std::string s; std::getline(ss, s, ',');) {
+      if (s != "syndication" && s != "oembed" && s != "wayback" && s != "x-api" && s != "archive") {
+        log.error("unknown source '{}' in --sources (syndication, oembed, wayback, x-api, archive)", s);
+        return k_exit_failed;
+      }
+      options.sources.push_back(s);
+    }
+  }
+  if (!a.archive.empty()) {
+    auto archive = load_archive(a.archive);
+    if (!archive) {
+      log.error("{}", archive.error().message);
+      return k_exit_failed;
+    }
+    options.archive = std::move(*archive);
+  }
+  for (const char* var : {"TWEETCHECK_X_BEARER_TOKEN", "X_BEARER_TOKEN"}) {
+    if (const char* t = std::getenv(var); t && *t && options.bearer_token.empty()) options.bearer_token = t;
+  }
+  auto settings = a.net.settings();
+  if (!settings) {
+    log.error("{}", settings.error().message);
+    return k_exit_failed;
+  }
+  auto cache = open_cache(a.net, *settings, log);
+  if (!cache) {
+    log.error("{}", cache.error().message);
+    return k_exit_failed;
+  }
+  auto client = make_curl_client(settings->http);
+  if (!client) {
+    log.error("{}", client.error().message);
+    return k_exit_failed;
+  }
+  const InputFormat input_format = a.input_format == "html"       ? InputFormat::html
+                                   : a.input_format == "text"     ? InputFormat::text
+                                   : a.input_format == "markdown" ? InputFormat::markdown
+                                                                  : InputFormat::auto_detect;
+  int status = k_exit_ok;
+  std::vector<Post> posts;
+  auto take = [&](const Document& doc) {
+    const ScanResult r = scan(doc);
+    for (const Diagnostic& d : r.diagnostics) log.warn("{}: {}", d.where.file, d.message);
+    posts.insert(posts.end(), r.posts.begin(), r.posts.end());
+  };
+  // Article URLs are fetched with the same client; files, folders and - are read.
+  std::vector<std::string> urls;
+  for (const std::string& input : a.inputs) {
+    if (starts_with_scheme(input)) {
+      urls.push_back(input);
+      continue;
+    }
+    auto refs = collect_inputs({input}, input_format);
+    if (!refs) {
+      log.error("{}", refs.error().message);
+      status = k_exit_failed;
+      continue;
+    }
+    for (const InputRef& ref : *refs) {
+      auto doc = read_document(ref);
+      if (!doc) {
+        log.error("{}", doc.error().message);
+        status = k_exit_failed;
+        continue;
+      }
+      take(*doc);
+    }
+  }
+  if (!urls.empty()) {
+    if (a.net.offline) {
+      for (const auto& u : urls) log.error("cannot fetch article '{}': --offline", u);
+      status = k_exit_failed;
+    } else {
+      std::map<std::string, HttpResponse> pages;
+      for (const auto& u : urls) {
+        (*client)->submit({u, {}}, [&pages, u](HttpResponse r) { pages[u] = std::move(r); });
+      }
+      (*client)->run();
+      for (const auto& u : urls) {
+        const HttpResponse& r = pages[u];
+        if (r.failure != HttpFailure::none || r.status != 200) {
+          log.error("cannot fetch article '{}': {}", u, r.failure != HttpFailure::none ? r.error : "HTTP " + std::to_string(r.status));
+          status = k_exit_failed;
+          continue;
+        }
+        Document doc;
+        doc.name = u;
+        doc.format = input_format;
+        doc.content = r.body;
+        take(doc);
+      }
+    }
+  }
+  const auto checked = verify(posts, a.net.offline ? nullptr : client->get(), cache->get(), options);
+  write_check(std::cout, checked, *fail_on, a.format == "json" ? CheckFormat::json : CheckFormat::text);
+  if (status != k_exit_ok) return status;
+  for (const auto& c : checked) {
+    if (std::find(fail_on->begin(), fail_on->end(), c.verdict) != fail_on->end()) return k_exit_findings;
+  }
+  return k_exit_ok;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -211,6 +337,19 @@ int main(int argc, char** argv) {
     resolve_net.add_to(resolve_cmd);
     resolve_cmd->add_option("URL", urls, "short links, or - for one per line on standard input")->required();
 
+    auto* check_cmd = app.add_subcommand("check", "scan, resolve and verify: is each embedded post shown as it really is?");
+    CheckArgs check;
+    check_cmd->add_option("--format", check.format, "output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+    check_cmd->add_option("--fail-on", check.fail_on, "verdicts that make the exit status 1")->capture_default_str();
+    check_cmd->add_option("--sources", check.sources,
+                          "sources in the order tried (default archive,syndication,oembed,x-api,wayback)");
+    check_cmd->add_option("--archive", check.archive, "local archive: JSONL of syndication/API v2 objects, or tweets.js");
+    check_cmd->add_option("--input-format", check.input_format, "how to read the inputs")
+        ->check(CLI::IsMember({"auto", "html", "text", "markdown"}))
+        ->capture_default_str();
+    check.net.add_to(check_cmd);
+    check_cmd->add_option("INPUT", check.inputs, "file, directory, - for standard input, or an article URL")->required();
+
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -221,6 +360,7 @@ int main(int argc, char** argv) {
     if (quiet) log->set_level(spdlog::level::err);
     if (scan->parsed()) return run_scan(inputs, format, input_format, jobs, *log);
     if (resolve_cmd->parsed()) return run_resolve(urls, resolve_format, max_hops, resolve_net, *log);
+    if (check_cmd->parsed()) return run_check(check, *log);
     return k_exit_failed;
   } catch (const std::exception& e) {
     log->critical("{}", e.what());

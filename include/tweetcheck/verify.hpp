@@ -1,0 +1,100 @@
+#pragma once
+/// The verify stage: fetches the original of each embedded post from real sources and compares
+/// it with what the article shows.
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tweetcheck/cache.hpp"
+#include "tweetcheck/http.hpp"
+#include "tweetcheck/resolve.hpp"
+#include "tweetcheck/types.hpp"
+
+namespace tweetcheck {
+
+enum class Verdict { verified, altered, misattributed, missing, unverifiable };
+
+/// The original post as a source gave it.
+struct OriginalPost {
+  std::string id;
+  std::string text;         ///< full text (note_tweet when given), HTML entities decoded, t.co URLs as written
+  std::string handle;
+  std::string display_name;
+  std::string created_at;   ///< ISO 8601 (UTC)
+  std::string source;       ///< syndication, oembed, wayback, x-api, archive
+  std::string url;          ///< where a person can see it (permalink or archived copy)
+  /// t.co URLs in the text and what the post displays for them ("pic.twitter.com/…", "example.com/…").
+  std::vector<std::pair<std::string, std::string>> url_display;
+  std::vector<std::string> edit_ids; ///< edit history, oldest first (when the source gives it)
+  std::optional<std::string> quoted_id;
+};
+
+/// One fetched URL behind a verdict.
+struct Evidence {
+  std::string url;
+  long status = 0;
+  std::int64_t fetched_at_ms = 0;
+  std::string sha256;
+  std::string source;
+  bool from_cache = false;
+};
+
+/// A word of the word-level diff: kept, only in the article (`added`), or only in the original.
+struct DiffWord {
+  enum class Op { same, added, removed };
+  Op op = Op::same;
+  std::string word;
+};
+
+/// What tweetcheck says about one embedded post.
+struct CheckedPost {
+  Post post;
+  Verdict verdict = Verdict::unverifiable;
+  std::vector<std::string> reasons; ///< e.g. text_changed, number_changed, deleted, network_error
+  std::vector<std::string> notes;   ///< e.g. display_name_changed, edited_since, quotes:ID
+  std::vector<DiffWord> diff;       ///< article vs original, for altered texts
+  std::optional<OriginalPost> original;
+  std::vector<Evidence> evidence;
+  std::optional<Resolution> resolution; ///< how the status ID was learnt from a short link
+};
+
+struct VerifyOptions {
+  /// Sources in the order tried (archive, syndication, oembed, x-api, wayback).
+  std::vector<std::string> sources{"archive", "syndication", "oembed", "x-api", "wayback"};
+  std::map<std::string, OriginalPost> archive; ///< a local archive (load_archive), by status ID
+  std::string bearer_token; ///< X API v2; empty: the x-api source is skipped
+  bool offline = false;
+  std::chrono::seconds found_ttl = std::chrono::hours(24 * 7);
+  std::chrono::seconds gone_ttl = std::chrono::hours(24);
+};
+
+/// Reads a local archive: JSONL of syndication or API v2 objects, or a Twitter data export's
+/// tweets.js. Fails (Errc::io, Errc::parse) naming the file and line.
+Result<std::map<std::string, OriginalPost>> load_archive(const std::string& path);
+
+/// Checks every post (every post in, one result out, in order). `client` may be null (offline);
+/// `cache` may be null. Never fails: a source that cannot answer makes a post `unverifiable`.
+std::vector<CheckedPost> verify(const std::vector<Post>& posts, HttpClient* client, Cache* cache,
+                                const VerifyOptions& options);
+
+/// The syndication endpoint's token for a status ID (float(id) / 1e15 * pi in base 36 as
+/// JavaScript prints it, every '0' and '.' removed).
+std::string syndication_token(const std::string& status_id);
+/// JavaScript's Number.prototype.toString(radix) for finite doubles (V8's algorithm).
+std::string js_number_to_string(double value, int radix);
+
+/// Both texts normalised the same way (NFC, entities, quotes, dashes, ellipses, variation
+/// selectors, white space), split into words.
+std::vector<std::string> comparable_words(const std::string& text);
+
+/// The word-level diff between the article's words and the original's (LCS).
+std::vector<DiffWord> word_diff(const std::vector<std::string>& article, const std::vector<std::string>& original);
+
+std::string_view to_string(Verdict v);
+/// Parses a --fail-on list ("altered,missing"); fails (Errc::usage) on an unknown verdict.
+Result<std::vector<Verdict>> parse_verdicts(std::string_view list);
+
+} // namespace tweetcheck

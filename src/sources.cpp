@@ -1,0 +1,388 @@
+#include "sources.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+#include <re2/re2.h>
+
+#include "post_url.hpp"
+#include "text_util.hpp"
+#include "tweetcheck/dates.hpp"
+#include "tweetcheck/scan.hpp"
+
+namespace tweetcheck::sources {
+
+using nlohmann::json;
+
+namespace {
+
+std::string url_encode(std::string_view s) {
+  static constexpr char k_hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(k_hex[c >> 4]);
+      out.push_back(k_hex[c & 15]);
+    }
+  }
+  return out;
+}
+
+std::string str(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+/// "Wed Oct 10 20:19:24 +0000 2018" (the v1.1 and export format) → ISO 8601.
+std::string iso_from_classic(const std::string& s) {
+  if (s.size() >= 10 && s[4] == '-') return s; // already ISO
+  static const char* k_months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  char mon[4] = {0}, wd[4] = {0};
+  int d = 0, h = 0, mi = 0, se = 0, y = 0, off = 0;
+  if (std::sscanf(s.c_str(), "%3s %3s %d %d:%d:%d %d %d", wd, mon, &d, &h, &mi, &se, &off, &y) != 8) return s;
+  int m = 0;
+  for (int k = 0; k < 12; ++k) {
+    if (std::string(mon) == k_months[k]) m = k + 1;
+  }
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.000Z", y, m, d, h, mi, se);
+  return buf;
+}
+
+/// A syndication / v1.1-shaped tweet object.
+std::optional<OriginalPost> from_syndication_object(const json& t, const std::string& source) {
+  OriginalPost o;
+  o.id = str(t, "id_str");
+  if (o.id.empty() && t.contains("id") && t["id"].is_string()) o.id = t["id"].get<std::string>();
+  o.text = str(t, "full_text");
+  if (o.text.empty()) o.text = str(t, "text");
+  if (o.id.empty()) return std::nullopt;
+  if (t.contains("user") && t["user"].is_object()) {
+    o.handle = str(t["user"], "screen_name");
+    o.display_name = str(t["user"], "name");
+  }
+  o.created_at = iso_from_classic(str(t, "created_at"));
+  o.source = source;
+  if (!o.handle.empty()) o.url = "https://twitter.com/" + o.handle + "/status/" + o.id;
+  auto add_urls = [&](const json& list) {
+    if (!list.is_array()) return;
+    for (const auto& u : list) {
+      if (u.is_object() && !str(u, "url").empty()) o.url_display.emplace_back(str(u, "url"), str(u, "display_url"));
+    }
+  };
+  if (t.contains("entities") && t["entities"].is_object()) {
+    add_urls(t["entities"].value("urls", json::array()));
+    add_urls(t["entities"].value("media", json::array()));
+  }
+  if (t.contains("extended_entities") && t["extended_entities"].is_object()) add_urls(t["extended_entities"].value("media", json::array()));
+  if (t.contains("mediaDetails")) add_urls(t["mediaDetails"]);
+  if (t.contains("edit_control") && t["edit_control"].is_object()) {
+    for (const auto& e : t["edit_control"].value("edit_tweet_ids", json::array())) {
+      if (e.is_string()) o.edit_ids.push_back(e.get<std::string>());
+    }
+  }
+  if (t.contains("quoted_tweet") && t["quoted_tweet"].is_object()) {
+    const std::string q = str(t["quoted_tweet"], "id_str");
+    if (!q.empty()) o.quoted_id = q;
+  }
+  return o;
+}
+
+/// An API v2 tweet object (with `includes.users` for the author).
+std::optional<OriginalPost> from_v2_object(const json& t, const json& includes, const std::string& source) {
+  OriginalPost o;
+  o.id = str(t, "id");
+  if (o.id.empty()) return std::nullopt;
+  o.text = str(t, "text");
+  if (t.contains("note_tweet") && t["note_tweet"].is_object() && !str(t["note_tweet"], "text").empty()) {
+    o.text = str(t["note_tweet"], "text"); // long posts: the full text
+  }
+  o.created_at = str(t, "created_at");
+  const std::string author = str(t, "author_id");
+  if (includes.is_object() && includes.contains("users")) {
+    for (const auto& u : includes["users"]) {
+      if (str(u, "id") == author) {
+        o.handle = str(u, "username");
+        o.display_name = str(u, "name");
+      }
+    }
+  }
+  if (t.contains("entities") && t["entities"].is_object()) {
+    for (const auto& u : t["entities"].value("urls", json::array())) {
+      if (u.is_object()) o.url_display.emplace_back(str(u, "url"), str(u, "display_url"));
+    }
+  }
+  for (const auto& e : t.value("edit_history_tweet_ids", json::array())) {
+    if (e.is_string()) o.edit_ids.push_back(e.get<std::string>());
+  }
+  for (const auto& r : t.value("referenced_tweets", json::array())) {
+    if (str(r, "type") == "quoted") o.quoted_id = str(r, "id");
+  }
+  o.source = source;
+  if (!o.handle.empty()) o.url = "https://twitter.com/" + o.handle + "/status/" + o.id;
+  return o;
+}
+
+Answer found(OriginalPost o) {
+  Answer a;
+  a.kind = Answer::Kind::found;
+  a.original = std::move(o);
+  return a;
+}
+Answer missing(std::string reason) {
+  Answer a;
+  a.kind = Answer::Kind::missing;
+  a.reason = std::move(reason);
+  return a;
+}
+Answer error(std::string reason) {
+  Answer a;
+  a.kind = Answer::Kind::error;
+  a.reason = std::move(reason);
+  return a;
+}
+
+} // namespace
+
+std::string reason_from_text(const std::string& text) {
+  const std::string t = detail::ascii_lower(text);
+  if (t.find("deleted") != std::string::npos) return "deleted";
+  if (t.find("suspend") != std::string::npos) return "suspended";
+  if (t.find("withheld") != std::string::npos) return "withheld";
+  if (t.find("protected") != std::string::npos || t.find("only visible to") != std::string::npos ||
+      t.find("not authorized") != std::string::npos) {
+    return "protected";
+  }
+  if (t.find("age-restricted") != std::string::npos || t.find("age restricted") != std::string::npos ||
+      t.find("adult content") != std::string::npos || t.find("sensitive") != std::string::npos) {
+    return "age_restricted";
+  }
+  return "unavailable";
+}
+
+std::string syndication_url(const std::string& id) {
+  return "https://cdn.syndication.twimg.com/tweet-result?id=" + id + "&lang=en&token=" + syndication_token(id);
+}
+std::string oembed_url(const std::string& id) {
+  return "https://publish.twitter.com/oembed?url=" + url_encode("https://twitter.com/i/status/" + id) +
+         "&omit_script=true&dnt=true";
+}
+std::string xapi_url(const std::string& id) {
+  return "https://api.x.com/2/tweets?ids=" + id +
+         "&tweet.fields=created_at,author_id,entities,note_tweet,edit_history_tweet_ids,referenced_tweets"
+         "&expansions=author_id&user.fields=username,name";
+}
+std::string wayback_cdx_url(const std::string& handle, const std::string& id) {
+  return "https://web.archive.org/cdx/search/cdx?url=" + url_encode("twitter.com/" + handle + "/status/" + id) +
+         "&output=json&fl=timestamp,original,statuscode&filter=statuscode:200&limit=5";
+}
+std::string wayback_cdx_user_url(const std::string& handle, const std::string& from, const std::string& to) {
+  return "https://web.archive.org/cdx/search/cdx?url=" + url_encode("twitter.com/" + handle + "/status/") +
+         "&matchType=prefix&output=json&fl=timestamp,original,statuscode&filter=statuscode:200&collapse=urlkey"
+         "&from=" + from + "&to=" + to + "&limit=500";
+}
+std::string wayback_raw_url(const std::string& timestamp, const std::string& original) {
+  return "https://web.archive.org/web/" + timestamp + "id_/" + original;
+}
+
+std::optional<Answer> transport_answer(const HttpResponse& r) {
+  switch (r.failure) {
+  case HttpFailure::none: break;
+  case HttpFailure::timeout:
+  case HttpFailure::connect:
+  case HttpFailure::tls:
+  case HttpFailure::other:
+  case HttpFailure::too_large:
+  case HttpFailure::blocked:
+    return error("network_error");
+  }
+  if (r.status == 429) return error("rate_limited");
+  if (r.status >= 500) return error("network_error");
+  return std::nullopt;
+}
+
+Answer parse_syndication(const HttpResponse& r, const std::string& id) {
+  if (auto t = transport_answer(r)) return *t;
+  if (r.status == 404) return missing("deleted"); // an embedded post that is not found was deleted
+  if (r.status == 400 || r.status == 403) return missing(reason_from_text(r.body));
+  if (r.status != 200) return error("network_error");
+  const json j = json::parse(r.body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return error("malformed_response");
+  json t = j;
+  if (str(t, "__typename") == "TweetWithVisibilityResults" && t.contains("tweet")) t = t["tweet"];
+  const std::string type = str(t, "__typename");
+  if (type == "TweetTombstone") {
+    std::string text;
+    if (t.contains("tombstone") && t["tombstone"].is_object() && t["tombstone"].contains("text") &&
+        t["tombstone"]["text"].is_object()) {
+      text = str(t["tombstone"]["text"], "text");
+    }
+    return missing(text.empty() ? "age_restricted" : reason_from_text(text));
+  }
+  if (type == "TweetUnavailable") return missing(reason_from_text(str(t, "reason")));
+  if (t.empty()) return error("malformed_response");
+  auto o = from_syndication_object(t, "syndication");
+  if (!o || o->id != id) return error("malformed_response");
+  if (!t.contains("user")) return missing("suspended"); // the author's account is gone
+  return found(std::move(*o));
+}
+
+Answer parse_oembed(const HttpResponse& r, const std::string& id) {
+  if (auto t = transport_answer(r)) return *t;
+  if (r.status == 404) return missing("deleted");
+  if (r.status == 403) return missing(reason_from_text(r.body));
+  if (r.status != 200) return error("network_error");
+  const json j = json::parse(r.body, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || str(j, "html").empty()) return error("malformed_response");
+  // The html is the embed blockquote: read it with the scanner.
+  Document doc;
+  doc.name = "oembed";
+  doc.format = InputFormat::html;
+  doc.content = str(j, "html");
+  const ScanResult s = scan(doc);
+  if (s.posts.empty()) return error("malformed_response");
+  const Post& p = s.posts.front();
+  OriginalPost o;
+  o.id = p.status_id.value_or(id);
+  if (o.id != id) return error("malformed_response");
+  o.text = p.text.value_or("");
+  o.handle = p.handle.value_or("");
+  if (const std::string author = str(j, "author_url"); !author.empty()) {
+    if (auto slash = author.rfind('/'); slash != std::string::npos && slash + 1 < author.size()) o.handle = author.substr(slash + 1);
+  }
+  o.display_name = str(j, "author_name");
+  if (o.display_name.empty()) o.display_name = p.display_name.value_or("");
+  // oEmbed gives only the date shown; the ID gives the time.
+  if (auto ms = snowflake_millis(id)) {
+    if (auto d = snowflake_date(id)) o.created_at = *d;
+  }
+  for (const Link& l : p.links) o.url_display.emplace_back(l.url, l.text);
+  o.source = "oembed";
+  o.url = str(j, "url");
+  return found(std::move(o));
+}
+
+Answer parse_xapi(const HttpResponse& r, const std::string& id) {
+  if (auto t = transport_answer(r)) return *t;
+  if (r.status == 401 || r.status == 403) return error("auth_error");
+  if (r.status != 200) return error("network_error");
+  const json j = json::parse(r.body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return error("malformed_response");
+  for (const auto& t : j.value("data", json::array())) {
+    if (str(t, "id") == id) {
+      if (auto o = from_v2_object(t, j.value("includes", json::object()), "x-api")) return found(std::move(*o));
+    }
+  }
+  for (const auto& e : j.value("errors", json::array())) {
+    const std::string type = str(e, "type"), detail_text = str(e, "detail");
+    if (type.find("resource-not-found") != std::string::npos) return missing("deleted");
+    if (type.find("not-authorized") != std::string::npos) return missing(reason_from_text(detail_text));
+    return missing(reason_from_text(detail_text + " " + str(e, "title")));
+  }
+  return error("malformed_response");
+}
+
+std::vector<std::pair<std::string, std::string>> parse_cdx(const std::string& body) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const json j = json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_array()) return out;
+  for (std::size_t i = 1; i < j.size(); ++i) { // row 0 is the header
+    const auto& row = j[i];
+    if (row.is_array() && row.size() >= 2 && row[0].is_string() && row[1].is_string()) {
+      out.emplace_back(row[0].get<std::string>(), row[1].get<std::string>());
+    }
+  }
+  return out;
+}
+
+Answer parse_wayback_capture(const HttpResponse& r, const std::string& id, const std::string& archived_url) {
+  if (auto t = transport_answer(r)) return *t;
+  if (r.status != 200) return error("not_archived");
+  // An archived syndication / API response.
+  const json j = json::parse(r.body, nullptr, false);
+  if (!j.is_discarded() && j.is_object()) {
+    std::optional<OriginalPost> o = j.contains("data") ? std::optional<OriginalPost>()
+                                                       : from_syndication_object(j, "wayback");
+    if (!o && j.contains("data")) {
+      const json& d = j["data"].is_array() && !j["data"].empty() ? j["data"][0] : j["data"];
+      o = from_v2_object(d, j.value("includes", json::object()), "wayback");
+    }
+    if (o && o->id == id) {
+      o->url = archived_url;
+      return found(std::move(*o));
+    }
+    return error("malformed_response");
+  }
+  // An archived status page: the text is in the page title or og:description.
+  OriginalPost o;
+  o.id = id;
+  o.source = "wayback";
+  o.url = archived_url;
+  static const RE2 og(R"re((?is)<meta[^>]+property=["']og:description["'][^>]+content=["']\s*[“"]?(.*?)[”"]?\s*["']\s*/?>)re");
+  static const RE2 title(R"re((?is)<title>\s*(.*?) on (?:Twitter|X)\s*:\s*[“"](.*?)[”"]\s*(?:/\s*(?:Twitter|X))?\s*</title>)re");
+  std::string text, name;
+  re2::StringPiece in(r.body);
+  if (RE2::PartialMatch(in, og, &text)) {
+  } else {
+    RE2::PartialMatch(in, title, &name, &text);
+  }
+  if (text.empty()) return error("not_archived");
+  Document doc;
+  doc.format = InputFormat::text;
+  o.text = text;
+  o.display_name = detail::trim_copy(name);
+  if (auto u = detail::find_status_url(r.effective_url.empty() ? archived_url : r.effective_url)) o.handle = u->handle;
+  if (auto d = snowflake_date(id)) o.created_at = *d;
+  return found(std::move(o));
+}
+
+Result<std::map<std::string, OriginalPost>> load_archive(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(Errc::io, "cannot open archive '" + path + "'");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string content = std::move(ss).str();
+  std::map<std::string, OriginalPost> out;
+  // A data export's tweets.js: "window.YTD.tweets.part0 = [ {"tweet": {...}}, ... ]".
+  const auto first = content.find_first_not_of(" \t\r\n");
+  if (first != std::string::npos && content[first] != '{' && content[first] != '[') {
+    const auto bracket = content.find('[');
+    if (bracket == std::string::npos) return fail(Errc::parse, "archive '" + path + "': not JSONL nor tweets.js");
+    const json j = json::parse(content.substr(bracket), nullptr, false);
+    if (j.is_discarded() || !j.is_array()) return fail(Errc::parse, "archive '" + path + "': tweets.js is not a JSON array");
+    for (const auto& item : j) {
+      const json& t = item.contains("tweet") ? item["tweet"] : item;
+      if (auto o = from_syndication_object(t, "archive")) out[o->id] = std::move(*o);
+    }
+    return out;
+  }
+  std::istringstream lines(content);
+  std::string line;
+  std::size_t n = 0;
+  while (std::getline(lines, line)) {
+    ++n;
+    if (detail::trim(line).empty()) continue;
+    const json j = json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+      return fail(Errc::parse, "archive '" + path + "' line " + std::to_string(n) + ": not a JSON object");
+    }
+    std::optional<OriginalPost> o;
+    if (j.contains("data")) {
+      const json& d = j["data"].is_array() && !j["data"].empty() ? j["data"][0] : j["data"];
+      o = from_v2_object(d, j.value("includes", json::object()), "archive");
+    } else if (j.contains("id_str")) {
+      o = from_syndication_object(j, "archive");
+    } else if (j.contains("id") && j.contains("text")) {
+      o = from_v2_object(j, json::object(), "archive");
+    }
+    if (!o) return fail(Errc::parse, "archive '" + path + "' line " + std::to_string(n) + ": no post ID");
+    out[o->id] = std::move(*o);
+  }
+  return out;
+}
+
+} // namespace tweetcheck::sources

@@ -1,0 +1,522 @@
+// The verify stage: posts → status IDs (permalinks, short links, an archive search) → sources, in
+// the configured order, in rounds over one HTTP client → a verdict per post.
+#include "tweetcheck/verify.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "compare.hpp"
+#include "log.hpp"
+#include "post_url.hpp"
+#include "sources.hpp"
+#include "text_util.hpp"
+#include "tweetcheck/dates.hpp"
+
+namespace tweetcheck {
+
+std::string_view to_string(Verdict v) {
+  switch (v) {
+  case Verdict::verified: return "verified";
+  case Verdict::altered: return "altered";
+  case Verdict::misattributed: return "misattributed";
+  case Verdict::missing: return "missing";
+  case Verdict::unverifiable: return "unverifiable";
+  }
+  return "unverifiable";
+}
+
+Result<std::vector<Verdict>> parse_verdicts(std::string_view list) {
+  std::vector<Verdict> out;
+  std::size_t i = 0;
+  while (i <= list.size()) {
+    std::size_t j = list.find(',', i);
+    if (j == std::string_view::npos) j = list.size();
+    const std::string item = detail::trim_copy(list.substr(i, j - i));
+    if (!item.empty()) {
+      bool known = false;
+      for (Verdict v : {Verdict::verified, Verdict::altered, Verdict::misattributed, Verdict::missing, Verdict::unverifiable}) {
+        if (item == to_string(v)) {
+          out.push_back(v);
+          known = true;
+        }
+      }
+      if (!known) return fail(Errc::usage, "unknown verdict '" + item + "' in --fail-on");
+    }
+    i = j + 1;
+  }
+  return out;
+}
+
+Result<std::map<std::string, OriginalPost>> load_archive(const std::string& path) { return sources::load_archive(path); }
+
+namespace {
+
+using sources::Answer;
+using nlohmann::json;
+
+/// Fetches URLs for the sources: each distinct URL once, the cache first; definitive answers are
+/// cached with their evidence (status, time, SHA-256), transient ones never.
+class Fetcher {
+public:
+  Fetcher(HttpClient* client, Cache* cache, const VerifyOptions& o) : m_client(client), m_cache(cache), m_options(o) {}
+
+  struct Item {
+    HttpResponse response;
+    bool from_cache = false;
+  };
+
+  std::map<std::string, Item> fetch(const std::vector<HttpRequest>& requests) {
+    std::map<std::string, Item> out;
+    std::vector<HttpRequest> todo;
+    std::set<std::string> seen;
+    for (const HttpRequest& req : requests) {
+      if (!seen.insert(req.url).second) continue;
+      if (auto hit = cached(req.url)) {
+        out[req.url] = Item{std::move(*hit), true};
+      } else if (!m_client || m_options.offline) {
+        HttpResponse r;
+        r.url = req.url;
+        r.failure = HttpFailure::other;
+        r.error = "offline";
+        out[req.url] = Item{std::move(r), false};
+      } else {
+        todo.push_back(req);
+      }
+    }
+    for (const HttpRequest& req : todo) {
+      m_client->submit(req, [&out, this](HttpResponse r) {
+        store(r);
+        const std::string url = r.url;
+        out[url] = Item{std::move(r), false};
+      });
+    }
+    if (!todo.empty()) m_client->run();
+    return out;
+  }
+
+private:
+  static std::string key(const std::string& url) { return "http/1 GET " + url; }
+
+  std::optional<HttpResponse> cached(const std::string& url) {
+    if (!m_cache) return std::nullopt;
+    auto hit = m_cache->get(key(url));
+    if (!hit || !*hit) return std::nullopt;
+    const json j = json::parse(**hit, nullptr, false);
+    if (j.is_discarded()) return std::nullopt;
+    HttpResponse r;
+    r.url = url;
+    r.effective_url = j.value("effective_url", url);
+    r.status = j.value("status", 0L);
+    r.body = j.value("body", "");
+    r.sha256 = j.value("sha256", "");
+    r.fetched_at_ms = j.value("fetched_at_ms", std::int64_t{0});
+    return r;
+  }
+
+  void store(const HttpResponse& r) {
+    if (!m_cache || r.failure != HttpFailure::none) return;
+    const bool definitive = r.status == 200 || r.status == 403 || r.status == 404 || r.status == 410;
+    if (!definitive) return; // 5xx, 429 and the like are asked again next time
+    // A 200 may still be malformed; keep it only when it parses as the sources expect JSON to.
+    if (r.status == 200 && json::parse(r.body, nullptr, false).is_discarded() && r.url.find("/web/") == std::string::npos) return;
+    const json j{{"effective_url", r.effective_url}, {"status", r.status}, {"body", r.body},
+                 {"sha256", r.sha256}, {"fetched_at_ms", r.fetched_at_ms}};
+    auto put = m_cache->put(key(r.url), j.dump(-1, ' ', false, json::error_handler_t::replace),
+                            r.status == 200 ? m_options.found_ttl : m_options.gone_ttl);
+    if (!put) detail::log().warn("{}", put.error().message);
+  }
+
+  HttpClient* m_client;
+  Cache* m_cache;
+  const VerifyOptions& m_options;
+};
+
+struct Lookup {
+  std::string id;
+  std::string handle; ///< from the article (for archive searches)
+  std::optional<OriginalPost> original;
+  std::optional<std::string> missing;
+  std::set<std::string> errors;
+  std::vector<Evidence> evidence;
+  std::optional<OriginalPost> archived; ///< an archived copy of a missing post
+  bool wayback_tried = false;
+  std::vector<OriginalPost> versions; ///< earlier versions (edit history)
+};
+
+Evidence evidence_of(const HttpResponse& r, bool from_cache, const std::string& source) {
+  return Evidence{r.url, r.status, r.fetched_at_ms, r.sha256, source, from_cache};
+}
+
+void apply(Lookup& l, const Answer& a) {
+  switch (a.kind) {
+  case Answer::Kind::found:
+    l.original = a.original;
+    break;
+  case Answer::Kind::missing:
+    if (!l.missing) l.missing = a.reason;
+    break;
+  case Answer::Kind::error:
+    l.errors.insert(a.reason);
+    break;
+  }
+}
+
+bool pending(const Lookup& l) { return !l.original && !l.missing; }
+
+/// Wayback: CDX for the status page, then its raw capture. Used to find a post whose live
+/// sources failed, and an archived copy of a post that is gone.
+void wayback_round(std::vector<Lookup*> lookups, Fetcher& fetcher, bool for_archive_copy) {
+  std::vector<HttpRequest> cdx;
+  std::vector<Lookup*> asked;
+  for (Lookup* l : lookups) {
+    if (l->handle.empty() || l->wayback_tried) continue;
+    l->wayback_tried = true;
+    cdx.push_back({sources::wayback_cdx_url(l->handle, l->id), {}});
+    asked.push_back(l);
+  }
+  if (cdx.empty()) return;
+  auto cdx_answers = fetcher.fetch(cdx);
+  std::vector<HttpRequest> captures;
+  std::map<std::string, std::pair<Lookup*, std::string>> capture_of; // raw URL -> (lookup, archived URL)
+  for (Lookup* l : asked) {
+    const auto& item = cdx_answers[sources::wayback_cdx_url(l->handle, l->id)];
+    l->evidence.push_back(evidence_of(item.response, item.from_cache, "wayback"));
+    if (auto t = sources::transport_answer(item.response)) {
+      l->errors.insert(t->reason);
+      continue;
+    }
+    const auto rows = sources::parse_cdx(item.response.body);
+    if (rows.empty()) continue;
+    const auto& [ts, original] = rows.back(); // the newest capture
+    const std::string raw = sources::wayback_raw_url(ts, original);
+    captures.push_back({raw, {}});
+    capture_of[raw] = {l, "https://web.archive.org/web/" + ts + "/" + original};
+  }
+  auto capture_answers = fetcher.fetch(captures);
+  for (auto& [raw, target] : capture_of) {
+    auto& [l, archived_url] = target;
+    const auto& item = capture_answers[raw];
+    l->evidence.push_back(evidence_of(item.response, item.from_cache, "wayback"));
+    Answer a = sources::parse_wayback_capture(item.response, l->id, archived_url);
+    if (a.kind != Answer::Kind::found) {
+      if (a.kind == Answer::Kind::error && a.reason != "not_archived") l->errors.insert(a.reason);
+      continue;
+    }
+    if (for_archive_copy) l->archived = a.original;
+    else l->original = a.original;
+  }
+}
+
+/// The short links of a post that may lead to its status: t.co, pic.twitter.com, pic.x.com.
+std::vector<std::string> short_links(const Post& p) {
+  std::vector<std::string> out;
+  auto consider = [&](const std::string& u) {
+    const std::string n = normalize_short_url(u);
+    if (detail::starts_with_icase(n, "https://t.co/") && std::find(out.begin(), out.end(), u) == out.end()) out.push_back(u);
+  };
+  for (const Link& l : p.links) {
+    consider(l.url);
+    if (l.text.find("pic.twitter.com/") != std::string::npos || l.text.find("pic.x.com/") != std::string::npos) consider(l.text);
+  }
+  return out;
+}
+
+/// Days since 1970-01-01 of an ISO date.
+long day_number(const std::string& iso) {
+  int y = std::atoi(iso.substr(0, 4).c_str()), m = std::atoi(iso.substr(5, 2).c_str());
+  const int d = std::atoi(iso.substr(8, 2).c_str());
+  y -= m <= 2;
+  const long era = (y >= 0 ? y : y - 399) / 400;
+  const long yoe = y - era * 400;
+  const long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/// A post with neither permalink nor short links: search the archive of the account's statuses
+/// around the shown date (Snowflake IDs bound the day) and take the capture whose text matches.
+std::optional<std::string> find_by_archive_search(const Post& p, Fetcher& fetcher, std::vector<Evidence>& evidence) {
+  if (!p.handle || !p.date || !p.text) return std::nullopt;
+  const std::string day = p.date->substr(0, 4) + p.date->substr(5, 2) + p.date->substr(8, 2);
+  const std::string url = sources::wayback_cdx_user_url(*p.handle, day, day);
+  auto answers = fetcher.fetch({{url, {}}});
+  const auto& item = answers[url];
+  evidence.push_back(evidence_of(item.response, item.from_cache, "wayback"));
+  if (sources::transport_answer(item.response)) return std::nullopt;
+  std::vector<HttpRequest> captures;
+  std::map<std::string, std::pair<std::string, std::string>> id_of; // raw URL -> (id, archived URL)
+  for (const auto& [ts, original] : sources::parse_cdx(item.response.body)) {
+    auto u = detail::find_status_url(original);
+    if (!u) continue;
+    // Snowflake IDs carry their day: keep the candidates posted within a day of the shown date
+    // (the shown date may be the embedder's local day).
+    const auto d = snowflake_date(u->status_id);
+    if (!d || std::abs(day_number(*d) - day_number(*p.date)) > 1) continue;
+    const std::string raw = sources::wayback_raw_url(ts, original);
+    if (id_of.count(raw) || captures.size() >= 20) continue;
+    captures.push_back({raw, {}});
+    id_of[raw] = {u->status_id, "https://web.archive.org/web/" + ts + "/" + original};
+  }
+  auto got = fetcher.fetch(captures);
+  for (auto& [raw, target] : id_of) {
+    const auto& cap = got[raw];
+    const Answer a = sources::parse_wayback_capture(cap.response, target.first, target.second);
+    if (a.kind != Answer::Kind::found) continue;
+    if (compare_texts(*p.text, original_display_text(a.original->text, a.original->url_display)).equal) {
+      evidence.push_back(evidence_of(cap.response, cap.from_cache, "wayback"));
+      return target.first;
+    }
+  }
+  return std::nullopt;
+}
+
+/// The UTC calendar date of an ISO 8601 time ("2023-09-17T15:52:15.000Z" → "2023-09-17").
+std::optional<std::string> utc_date(const std::string& created_at) {
+  if (created_at.size() >= 10 && created_at[4] == '-' && created_at[7] == '-') return created_at.substr(0, 10);
+  return std::nullopt;
+}
+
+void decide(CheckedPost& c, Lookup* l, const VerifyOptions& options) {
+  const Post& p = c.post;
+  auto add = [&](const std::string& r) {
+    if (std::find(c.reasons.begin(), c.reasons.end(), r) == c.reasons.end()) c.reasons.push_back(r);
+  };
+  // The shown date against the ID's own time: checked offline, whatever the sources say.
+  bool date_mismatch = false;
+  if (p.date && p.status_id) {
+    if (auto d = snowflake_date(*p.status_id)) date_mismatch = *d != *p.date;
+  }
+  if (!l) {
+    c.verdict = Verdict::unverifiable;
+    add("no_status_id");
+    if (options.offline) add("offline");
+    return;
+  }
+  c.evidence = l->evidence;
+  if (l->original) {
+    const OriginalPost& o = *l->original;
+    c.original = o;
+    if (o.quoted_id) c.notes.push_back("quotes:" + *o.quoted_id);
+    bool altered = false;
+    if (p.text) {
+      const std::string shown_original = original_display_text(o.text, o.url_display);
+      TextComparison t = compare_texts(*p.text, shown_original);
+      if (!t.equal) {
+        // An earlier version of an edited post?
+        for (const OriginalPost& v : l->versions) {
+          if (compare_texts(*p.text, original_display_text(v.text, v.url_display)).equal) {
+            c.notes.push_back("edited_since");
+            t.equal = true;
+            break;
+          }
+        }
+      }
+      if (!t.equal) {
+        altered = true;
+        c.diff = std::move(t.diff);
+        for (const auto& r : t.reasons) add(r);
+      }
+    }
+    const bool handle_mismatch = p.handle && !o.handle.empty() && !detail::iequals(*p.handle, o.handle);
+    if (p.date) {
+      const auto original_date = o.created_at.empty() ? snowflake_date(o.id) : utc_date(o.created_at);
+      if (original_date && *original_date != *p.date) date_mismatch = true;
+    }
+    if (handle_mismatch) add("handle_mismatch");
+    if (date_mismatch) add("date_mismatch");
+    if (p.display_name && !o.display_name.empty() && normalise_for_compare(*p.display_name) != normalise_for_compare(o.display_name)) {
+      c.notes.push_back("display_name_changed");
+    }
+    c.verdict = altered ? Verdict::altered : (handle_mismatch || date_mismatch) ? Verdict::misattributed : Verdict::verified;
+    return;
+  }
+  if (l->missing) {
+    c.verdict = Verdict::missing;
+    add(*l->missing);
+    if (l->archived) {
+      c.original = l->archived;
+      if (p.text) {
+        TextComparison t = compare_texts(*p.text, original_display_text(l->archived->text, l->archived->url_display));
+        add(t.equal ? "archived_match" : "archived_mismatch");
+        if (!t.equal) c.diff = std::move(t.diff);
+      } else {
+        add("archived_match");
+      }
+    }
+    return;
+  }
+  c.verdict = date_mismatch ? Verdict::misattributed : Verdict::unverifiable;
+  if (date_mismatch) add("date_mismatch");
+  if (l->errors.count("rate_limited")) add("rate_limited");
+  if (l->errors.count("network_error") || l->errors.count("malformed_response") || l->errors.count("auth_error")) {
+    add("network_error");
+  }
+  if (l->errors.count("offline") || options.offline) add("offline");
+  if (l->errors.count("malformed_response")) c.notes.push_back("malformed_response");
+  if (c.reasons.empty() || (c.reasons.size() == 1 && date_mismatch)) add(options.offline ? "offline" : "network_error");
+}
+
+} // namespace
+
+std::vector<CheckedPost> verify(const std::vector<Post>& posts, HttpClient* client, Cache* cache,
+                                const VerifyOptions& options) {
+  std::vector<CheckedPost> out(posts.size());
+  Fetcher fetcher(client, cache, options);
+  // 1. Status IDs: permalinks first, then short links (one resolver batch for the whole run).
+  std::vector<std::optional<std::string>> ids(posts.size());
+  std::vector<std::string> links;
+  for (std::size_t i = 0; i < posts.size(); ++i) {
+    out[i].post = posts[i];
+    if (posts[i].platform != Platform::twitter) continue;
+    ids[i] = posts[i].status_id;
+    if (!ids[i]) {
+      for (const auto& u : short_links(posts[i])) links.push_back(u);
+    }
+  }
+  std::map<std::string, Resolution> resolved;
+  if (!links.empty()) {
+    ResolveOptions ro;
+    ro.offline = options.offline || !client;
+    for (auto& r : resolve(links, options.offline ? nullptr : client, cache, ro)) resolved[r.url] = std::move(r);
+  }
+  for (std::size_t i = 0; i < posts.size(); ++i) {
+    if (ids[i] || posts[i].platform != Platform::twitter) continue;
+    const Resolution* pick = nullptr;
+    for (const auto& u : short_links(posts[i])) {
+      const Resolution& r = resolved[u];
+      if (!r.status_id) continue;
+      // Reused media may lead to another account's post: prefer the article's author.
+      const bool same_author = posts[i].handle && r.handle && detail::iequals(*posts[i].handle, *r.handle);
+      if (!pick || (same_author && !(pick->handle && posts[i].handle && detail::iequals(*pick->handle, *posts[i].handle)))) {
+        pick = &r;
+      }
+    }
+    if (pick) {
+      ids[i] = pick->status_id;
+      out[i].resolution = *pick;
+      out[i].post.status_id = pick->status_id;
+      if (posts[i].handle && pick->handle && !detail::iequals(*posts[i].handle, *pick->handle)) {
+        out[i].notes.push_back("status_id_from_link_by:" + *pick->handle);
+      }
+    }
+  }
+  // 2. Still no ID: search the account's archived statuses around the shown date.
+  for (std::size_t i = 0; i < posts.size(); ++i) {
+    if (ids[i] || posts[i].platform != Platform::twitter) continue;
+    if (std::find(options.sources.begin(), options.sources.end(), "wayback") == options.sources.end()) continue;
+    std::vector<Evidence> ev;
+    if (auto id = find_by_archive_search(posts[i], fetcher, ev)) {
+      ids[i] = id;
+      out[i].post.status_id = id;
+      out[i].notes.push_back("status_id_from_archive_search");
+    }
+    out[i].evidence.insert(out[i].evidence.end(), ev.begin(), ev.end());
+  }
+  // 3. One lookup per distinct ID, source by source.
+  std::map<std::string, Lookup> lookups;
+  for (std::size_t i = 0; i < posts.size(); ++i) {
+    if (!ids[i]) continue;
+    Lookup& l = lookups[*ids[i]];
+    l.id = *ids[i];
+    if (l.handle.empty() && posts[i].handle) l.handle = *posts[i].handle;
+  }
+  for (const std::string& source : options.sources) {
+    std::vector<Lookup*> todo;
+    for (auto& [id, l] : lookups) {
+      if (pending(l)) todo.push_back(&l);
+    }
+    if (todo.empty()) break;
+    if (source == "archive") {
+      for (Lookup* l : todo) {
+        auto it = options.archive.find(l->id);
+        if (it != options.archive.end()) l->original = it->second;
+      }
+      continue;
+    }
+    if (source == "wayback") {
+      wayback_round(todo, fetcher, false);
+      continue;
+    }
+    if (source == "x-api" && options.bearer_token.empty()) continue;
+    std::vector<HttpRequest> requests;
+    for (Lookup* l : todo) {
+      HttpRequest req;
+      if (source == "syndication") req.url = sources::syndication_url(l->id);
+      else if (source == "oembed") req.url = sources::oembed_url(l->id);
+      else if (source == "x-api") {
+        req.url = sources::xapi_url(l->id);
+        req.headers.emplace_back("Authorization", "Bearer " + options.bearer_token);
+      } else {
+        continue;
+      }
+      requests.push_back(std::move(req));
+    }
+    auto answers = fetcher.fetch(requests);
+    for (Lookup* l : todo) {
+      const std::string url = source == "syndication" ? sources::syndication_url(l->id)
+                              : source == "oembed"    ? sources::oembed_url(l->id)
+                                                      : sources::xapi_url(l->id);
+      auto it = answers.find(url);
+      if (it == answers.end()) continue;
+      l->evidence.push_back(evidence_of(it->second.response, it->second.from_cache, source));
+      if (it->second.response.error == "offline") {
+        l->errors.insert("offline");
+        continue;
+      }
+      const Answer a = source == "syndication" ? sources::parse_syndication(it->second.response, l->id)
+                       : source == "oembed"    ? sources::parse_oembed(it->second.response, l->id)
+                                               : sources::parse_xapi(it->second.response, l->id);
+      apply(*l, a);
+    }
+  }
+  // 4. Posts that are gone: compare with an archived copy when there is one.
+  if (std::find(options.sources.begin(), options.sources.end(), "wayback") != options.sources.end()) {
+    std::vector<Lookup*> gone;
+    for (auto& [id, l] : lookups) {
+      if (l.missing) gone.push_back(&l);
+    }
+    wayback_round(gone, fetcher, true);
+  }
+  // 5. Edited posts: fetch the earlier versions once.
+  {
+    std::vector<HttpRequest> requests;
+    std::vector<std::pair<Lookup*, std::string>> wanted;
+    for (auto& [id, l] : lookups) {
+      if (!l.original) continue;
+      for (const auto& e : l.original->edit_ids) {
+        if (e == l.id) continue;
+        requests.push_back({sources::syndication_url(e), {}});
+        wanted.emplace_back(&l, e);
+      }
+    }
+    if (!requests.empty()) {
+      auto answers = fetcher.fetch(requests);
+      for (auto& [l, e] : wanted) {
+        const auto& item = answers[sources::syndication_url(e)];
+        const Answer a = sources::parse_syndication(item.response, e);
+        if (a.kind == Answer::Kind::found) {
+          l->versions.push_back(*a.original);
+          l->evidence.push_back(evidence_of(item.response, item.from_cache, "syndication"));
+        }
+      }
+    }
+  }
+  // 6. Verdicts.
+  for (std::size_t i = 0; i < posts.size(); ++i) {
+    CheckedPost& c = out[i];
+    if (posts[i].platform != Platform::twitter) {
+      c.verdict = Verdict::unverifiable;
+      c.reasons.push_back("unsupported_platform");
+      continue;
+    }
+    std::vector<Evidence> before = std::move(c.evidence);
+    decide(c, ids[i] ? &lookups[*ids[i]] : nullptr, options);
+    c.evidence.insert(c.evidence.begin(), before.begin(), before.end());
+  }
+  return out;
+}
+
+} // namespace tweetcheck
