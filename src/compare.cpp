@@ -151,15 +151,45 @@ std::vector<DiffWord> word_diff(const std::vector<std::string>& a, const std::ve
   return out;
 }
 
+/// A word without the punctuation around it ("tomorrow," and "tomorrow." are one word).
+std::string word_key(const std::string& w) {
+  std::size_t b = 0, e = w.size();
+  auto punct = [](char ch) { return ch == '.' || ch == ',' || ch == ';' || ch == ':' || ch == '!' || ch == '?' ||
+                                    ch == '"' || ch == '\'' || ch == '(' || ch == ')' || ch == '[' || ch == ']'; };
+  while (b < e && punct(w[b])) ++b;
+  while (e > b && punct(w[e - 1])) --e;
+  return b == e ? w : w.substr(b, e - b);
+}
+
 TextComparison compare_texts(const std::string& article, const std::string& original) {
   TextComparison c;
-  const auto a = comparable_words(article);
-  const auto o = comparable_words(original);
-  if (a == o) {
+  const auto a_raw = comparable_words(article);
+  const auto o_raw = comparable_words(original);
+  if (a_raw == o_raw) {
     c.equal = true;
     return c;
   }
+  std::vector<std::string> a, o;
+  for (const auto& w : a_raw) a.push_back(word_key(w));
+  for (const auto& w : o_raw) o.push_back(word_key(w));
+  if (a == o) {
+    c.equal = true;
+    c.punctuation_differs = true;
+    return c;
+  }
   c.diff = word_diff(a, o);
+  // Show the words as written, not their keys.
+  for (std::size_t k = 0, ia = 0, io = 0; k < c.diff.size(); ++k) {
+    DiffWord& d = c.diff[k];
+    if (d.op == DiffWord::Op::same) {
+      d.word = a_raw[ia++];
+      ++io;
+    } else if (d.op == DiffWord::Op::added) {
+      d.word = a_raw[ia++];
+    } else {
+      d.word = o_raw[io++];
+    }
+  }
   // Truncated: the article shows a prefix of the original, with or without an ellipsis.
   auto strip_ellipsis = [](std::vector<std::string> w) {
     if (!w.empty()) {
@@ -169,7 +199,8 @@ TextComparison compare_texts(const std::string& article, const std::string& orig
     }
     return w;
   };
-  const auto ap = strip_ellipsis(a);
+  std::vector<std::string> ap;
+  for (const auto& w : strip_ellipsis(a_raw)) ap.push_back(word_key(w));
   if (!ap.empty() && ap.size() <= o.size()) {
     bool prefix = true;
     for (std::size_t k = 0; k < ap.size() && prefix; ++k) {

@@ -10,6 +10,7 @@ namespace tweetcheck {
 
 struct TextComparison {
   bool equal = false;
+  bool punctuation_differs = false; ///< equal but for punctuation around words
   std::vector<std::string> reasons; ///< truncated, text_added, number_changed, negation_changed, text_changed
   std::vector<DiffWord> diff;
 };

@@ -183,6 +183,10 @@ void wayback_round(std::vector<Lookup*> lookups, Fetcher& fetcher, bool for_arch
   std::map<std::string, std::pair<Lookup*, std::string>> capture_of; // raw URL -> (lookup, archived URL)
   for (Lookup* l : asked) {
     const auto& item = cdx_answers[sources::wayback_cdx_url(l->handle, l->id)];
+    if (item.response.error == "offline") {
+      l->errors.insert("offline");
+      continue;
+    }
     l->evidence.push_back(evidence_of(item.response, item.from_cache, "wayback"));
     if (auto t = sources::transport_answer(item.response)) {
       l->errors.insert(t->reason);
@@ -199,6 +203,7 @@ void wayback_round(std::vector<Lookup*> lookups, Fetcher& fetcher, bool for_arch
   for (auto& [raw, target] : capture_of) {
     auto& [l, archived_url] = target;
     const auto& item = capture_answers[raw];
+    if (item.response.error == "offline") continue;
     l->evidence.push_back(evidence_of(item.response, item.from_cache, "wayback"));
     Answer a = sources::parse_wayback_capture(item.response, l->id, archived_url);
     if (a.kind != Answer::Kind::found) {
@@ -304,6 +309,7 @@ void decide(CheckedPost& c, Lookup* l, const VerifyOptions& options) {
     if (p.text) {
       const std::string shown_original = original_display_text(o.text, o.url_display);
       TextComparison t = compare_texts(*p.text, shown_original);
+      if (t.punctuation_differs) c.notes.push_back("punctuation_differs");
       if (!t.equal) {
         // An earlier version of an edited post?
         for (const OriginalPost& v : l->versions) {
@@ -461,11 +467,11 @@ std::vector<CheckedPost> verify(const std::vector<Post>& posts, HttpClient* clie
                                                       : sources::xapi_url(l->id);
       auto it = answers.find(url);
       if (it == answers.end()) continue;
-      l->evidence.push_back(evidence_of(it->second.response, it->second.from_cache, source));
       if (it->second.response.error == "offline") {
         l->errors.insert("offline");
         continue;
       }
+      l->evidence.push_back(evidence_of(it->second.response, it->second.from_cache, source));
       const Answer a = source == "syndication" ? sources::parse_syndication(it->second.response, l->id)
                        : source == "oembed"    ? sources::parse_oembed(it->second.response, l->id)
                                                : sources::parse_xapi(it->second.response, l->id);

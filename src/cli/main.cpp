@@ -81,8 +81,8 @@ struct NetworkArgs {
   void add_to(CLI::App* sub) {
     app = sub;
     sub->add_option("--endpoint", endpoints, "send requests for HOST to BASE_URL (HOST=BASE_URL, repeatable)")
-        ->expected(1)
-        ->allow_extra_args(false);
+        ->allow_extra_args(false)
+        ->take_all();
     sub->add_option("--config", config, "TOML config file (default: $XDG_CONFIG_HOME/tweetcheck/config.toml)");
     sub->add_option("--cache", cache, "cache file (default: $XDG_CACHE_HOME/tweetcheck/cache.sqlite)");
     sub->add_flag("--no-cache", no_cache, "neither read nor write the cache");

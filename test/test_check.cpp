@@ -1,0 +1,215 @@
+// End to end: `tweetcheck check` on fixture articles against the real test server on 127.0.0.1,
+// which plays t.co, syndication, oEmbed, Wayback and the X API (fixtures/http/verify.json, written
+// by tools/make_verify_fixtures.py).
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstdio>
+#include <sys/wait.h>
+
+#include "support/test_server.hpp"
+
+using tweetcheck::test::fixture_path;
+using tweetcheck::test::TestServer;
+using nlohmann::json;
+
+namespace {
+
+struct Run {
+  int status = -1;
+  std::string out;
+};
+
+Run run(const std::string& args) {
+  const std::string cmd = std::string("'") + TWEETCHECK_BINARY + "' " + args + " 2>/dev/null";
+  Run r;
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  std::array<char, 4096> buf{};
+  std::size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  const int st = pclose(p);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+std::string endpoints(const TestServer& s) {
+  std::string out;
+  for (const char* host : {"t.co", "cdn.syndication.twimg.com", "publish.twitter.com", "web.archive.org", "api.x.com",
+                           "www.example-news.test"}) {
+    out += std::string(" --endpoint ") + host + "=" + s.base();
+  }
+  return out + " --timeout 1 --retries 0";
+}
+
+/// The posts of a check report, by line.
+std::map<int, json> by_line(const json& report) {
+  std::map<int, json> out;
+  for (const auto& p : report["posts"]) out[p["line"].get<int>()] = p;
+  return out;
+}
+
+std::vector<std::string> reasons(const json& p) { return p["reasons"].get<std::vector<std::string>>(); }
+
+} // namespace
+
+TEST_CASE("check: every verdict and reason on one article", "[check][e2e]") {
+  TestServer server({"--routes", fixture_path("http/verify.json")});
+  const Run r = run("check --format json --no-cache" + endpoints(server) + " '" + fixture_path("articles/check_verdicts.html") + "'");
+  CHECK(r.status == 1); // altered, misattributed and missing posts fail the default --fail-on
+  const json report = json::parse(r.out);
+  CHECK(report["schema"] == "tweetcheck/check/1");
+  auto p = by_line(report);
+  REQUIRE(p.size() == 22);
+  using V = std::vector<std::string>;
+  CHECK(p[4]["verdict"] == "verified");
+  CHECK(p[4]["original"]["source"] == "syndication");
+  CHECK(p[4]["original"]["handle"] == "example_news");
+  CHECK(p[4]["original"]["created_at"] == "2022-03-14T15:00:00.000Z");
+  CHECK(p[7]["verdict"] == "altered");
+  CHECK(reasons(p[7]) == V{"number_changed"});
+  CHECK(!p[7]["diff"].empty());
+  CHECK(reasons(p[10]) == V{"negation_changed"});
+  CHECK(reasons(p[13]) == V{"truncated"});
+  CHECK(reasons(p[16]) == V{"text_added"});
+  CHECK(reasons(p[19]) == V{"text_changed"});
+  CHECK(p[22]["verdict"] == "misattributed");
+  CHECK(reasons(p[22]) == V{"handle_mismatch"});
+  CHECK(reasons(p[25]) == V{"date_mismatch"});
+  CHECK(p[28]["verdict"] == "verified");
+  CHECK(p[28]["notes"] == json::array({"display_name_changed"}));
+  CHECK(p[31]["verdict"] == "missing");
+  CHECK(reasons(p[31]) == V{"deleted", "archived_match"});
+  CHECK(p[31]["original"]["source"] == "wayback");
+  CHECK(reasons(p[34]) == V{"deleted", "archived_mismatch"});
+  CHECK(reasons(p[37]) == V{"suspended"});
+  CHECK(reasons(p[40]) == V{"protected"});
+  CHECK(reasons(p[43]) == V{"withheld"});
+  CHECK(reasons(p[46]) == V{"age_restricted"});
+  CHECK(reasons(p[49]) == V{"unavailable"});
+  CHECK(p[52]["verdict"] == "unverifiable"); // syndication times out, oEmbed answers 500
+  CHECK(reasons(p[52]) == V{"network_error"});
+  CHECK(reasons(p[55]) == V{"rate_limited"});
+  CHECK(p[58]["verdict"] == "verified"); // malformed syndication JSON, then oEmbed
+  CHECK(p[58]["original"]["source"] == "oembed");
+  CHECK(p[61]["verdict"] == "verified");
+  CHECK(p[61]["notes"] == json::array({"edited_since"}));
+  CHECK(p[64]["notes"] == json::array({"quotes:1620346144158646272"}));
+  CHECK(p[67]["verdict"] == "unverifiable");
+  CHECK(reasons(p[67]) == V{"unsupported_platform"});
+  // Evidence: every fetched URL with its status, time and SHA-256.
+  const auto& ev = p[7]["evidence"];
+  REQUIRE(!ev.empty());
+  CHECK(ev[0]["url"].get<std::string>().rfind("https://cdn.syndication.twimg.com/tweet-result?id=1503747848401846272&", 0) == 0);
+  CHECK(ev[0]["status"] == 200);
+  CHECK(ev[0]["sha256"].get<std::string>().size() == 64);
+  CHECK(ev[0]["fetched_at"].get<std::string>().size() == 20);
+  // Summary and every post kept.
+  const auto& s = report["summary"];
+  CHECK(s["posts"] == 22);
+  CHECK(s["verified"] == 5);
+  CHECK(s["altered"] == 5);
+  CHECK(s["misattributed"] == 2);
+  CHECK(s["missing"] == 7);
+  CHECK(s["unverifiable"] == 3);
+  CHECK(s["failed"] == 14);
+}
+
+TEST_CASE("check: the seed article's three flattened posts", "[check][e2e][seed]") {
+  TestServer server({"--routes", fixture_path("http/verify.json")});
+  const Run r = run("check --format json --no-cache" + endpoints(server) + " '" +
+                    fixture_path("corpus/seed/zerohedge-taliban-china-2021-07-29.txt") + "'");
+  const json report = json::parse(r.out);
+  REQUIRE(report["posts"].size() == 3);
+  const auto& serena = report["posts"][0];
+  CHECK(serena["handle"] == "theserenadong");
+  CHECK(serena["verdict"] == "verified");
+  CHECK(serena["status_id"] == "1420308042347446272"); // learnt only from its pic.twitter.com link
+  CHECK(serena["resolution"]["chain"][0]["url"] == "https://t.co/HJPx1XTDZR");
+  const auto& carl = report["posts"][1];
+  CHECK(carl["verdict"] == "missing");
+  CHECK(reasons(carl) == std::vector<std::string>{"deleted", "archived_match"});
+  const auto& kabir = report["posts"][2];
+  CHECK(kabir["verdict"] == "verified");
+  CHECK(kabir["status_id"] == "1420338241336246272"); // found by the archive search, not the other capture
+  CHECK(kabir["notes"] == json::array({"status_id_from_archive_search"}));
+  CHECK(r.status == 1); // Carl Zha's post is missing
+}
+
+TEST_CASE("check: no status ID, --fail-on, exit statuses", "[check][e2e]") {
+  TestServer server({"--routes", fixture_path("http/verify.json")});
+  const std::string ep = endpoints(server);
+  const Run none = run("check --format json --no-cache" + ep + " '" + fixture_path("articles/check_no_status_id.txt") + "'");
+  CHECK(none.status == 0); // unverifiable is not in the default --fail-on
+  const auto p = json::parse(none.out)["posts"][0];
+  CHECK(p["verdict"] == "unverifiable");
+  CHECK(reasons(p) == std::vector<std::string>{"no_status_id"});
+  CHECK(run("check --no-cache --fail-on unverifiable" + ep + " '" + fixture_path("articles/check_no_status_id.txt") + "'").status == 1);
+  CHECK(run("check --no-cache --fail-on nonsense" + ep + " '" + fixture_path("articles/check_no_status_id.txt") + "'").status == 2);
+  CHECK(run("check --no-cache" + ep + " /nonexistent/article.html").status == 2);
+  CHECK(run("check --no-cache --sources syndication,bogus" + ep + " '" + fixture_path("articles/check_no_status_id.txt") + "'").status == 2);
+}
+
+TEST_CASE("check: offline, the Snowflake ID still catches a wrong date", "[check][e2e]") {
+  const Run r = run("check --format json --offline --no-cache '" + fixture_path("articles/check_verdicts.html") + "'");
+  auto p = by_line(json::parse(r.out));
+  CHECK(p[4]["verdict"] == "unverifiable");
+  CHECK(reasons(p[4]) == std::vector<std::string>{"offline"});
+  CHECK(p[25]["verdict"] == "misattributed"); // "March 1, 2022" on a post whose ID says March 21
+  CHECK(reasons(p[25]) == (std::vector<std::string>{"date_mismatch", "offline"}));
+  CHECK(r.status == 1);
+}
+
+TEST_CASE("check: a local archive answers without the network", "[check][e2e][archive]") {
+  const Run r = run("check --format json --offline --no-cache --archive '" + fixture_path("archive/local-archive.jsonl") +
+                    "' '" + fixture_path("articles/check_verdicts.html") + "'");
+  auto p = by_line(json::parse(r.out));
+  CHECK(p[4]["verdict"] == "verified");
+  CHECK(p[4]["original"]["source"] == "archive");
+  CHECK(p[7]["verdict"] == "altered"); // the API v2-shaped line
+  CHECK(reasons(p[7]) == std::vector<std::string>{"number_changed"});
+  CHECK(run("check --offline --no-cache --archive /nonexistent.jsonl '" + fixture_path("articles/check_verdicts.html") + "'").status == 2);
+}
+
+TEST_CASE("check: the X API with a bearer token (long posts compare their full text)", "[check][e2e]") {
+  TestServer server({"--routes", fixture_path("http/verify.json")});
+  const Run r = run("check --format json --no-cache --sources x-api" + endpoints(server) + " '" +
+                    fixture_path("articles/check_x_api.html") + "' ; true");
+  // The token comes from the environment.
+  const std::string cmd = "TWEETCHECK_X_BEARER_TOKEN=secret '" + std::string(TWEETCHECK_BINARY) +
+                          "' check --format json --no-cache --sources x-api" + endpoints(server) + " '" +
+                          fixture_path("articles/check_x_api.html") + "' 2>/dev/null";
+  FILE* f = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  pclose(f);
+  const auto posts = json::parse(out)["posts"];
+  CHECK(posts[0]["verdict"] == "verified");
+  CHECK(posts[0]["original"]["source"] == "x-api");
+  CHECK(posts[1]["verdict"] == "missing");
+  CHECK(reasons(posts[1]) == std::vector<std::string>{"deleted"});
+  // Without a token the source is skipped: nothing answers.
+  CHECK(json::parse(r.out)["posts"][0]["verdict"] == "unverifiable");
+}
+
+TEST_CASE("check: evidence is cached; a second run asks nothing again", "[check][e2e][cache]") {
+  TestServer server({"--routes", fixture_path("http/verify.json")});
+  const std::string cache = "/tmp/tweetcheck-check-cache-" + std::to_string(getpid()) + ".sqlite";
+  const std::string args = "check --format json --cache " + cache + endpoints(server) + " '" +
+                           fixture_path("corpus/seed/zerohedge-taliban-china-2021-07-29.txt") + "'";
+  const Run first = run(args);
+  const int requests = server.stats()["total"].get<int>();
+  CHECK(requests > 0);
+  const Run second = run(args);
+  CHECK(server.stats()["total"].get<int>() == requests);
+  const auto a = json::parse(first.out)["posts"], b = json::parse(second.out)["posts"];
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    CHECK(a[i]["verdict"] == b[i]["verdict"]);
+    CHECK(b[i]["evidence"][0]["sha256"] == a[i]["evidence"][0]["sha256"]);
+  }
+  CHECK(b[0]["evidence"].back()["from_cache"] == true);
+  std::system(("rm -f " + cache + "*").c_str());
+}
