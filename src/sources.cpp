@@ -85,6 +85,8 @@ std::optional<OriginalPost> from_syndication_object(const json& t, const std::st
       if (e.is_string()) o.edit_ids.push_back(e.get<std::string>());
     }
   }
+  // Long posts: syndication gives only the head of the text and a note_tweet reference.
+  if (t.contains("note_tweet") && !t["note_tweet"].is_null()) o.partial_text = true;
   if (t.contains("quoted_tweet") && t["quoted_tweet"].is_object()) {
     const std::string q = str(t["quoted_tweet"], "id_str");
     if (!q.empty()) o.quoted_id = q;

@@ -320,6 +320,14 @@ void decide(CheckedPost& c, Lookup* l, const VerifyOptions& options) {
           }
         }
       }
+      if (!t.equal && o.partial_text) {
+        // Only the head of a long post is known: the article may show more of it.
+        const TextComparison head = compare_texts(shown_original, *p.text);
+        if (head.reasons == std::vector<std::string>{"truncated"}) {
+          t.equal = true;
+          c.notes.push_back("long_post_head_only");
+        }
+      }
       if (!t.equal) {
         altered = true;
         c.diff = std::move(t.diff);

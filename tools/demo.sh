@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
-# Builds tweetcheck (installing what is missing) and scans the bundled sample article:
-# an RSS-flattened news article with three embedded tweets.
+# Builds tweetcheck (installing what is missing) and runs the whole pipeline on the bundled sample
+# article (an RSS-flattened news article with three embedded tweets):
+#   1. tweetcheck scan   - what the article shows;
+#   2. tweetcheck check  - scan, resolve and verify, against the bundled local server that plays
+#      t.co, the syndication API, oEmbed and the Wayback Machine with recorded-style answers
+#      (fixtures/http/verify.json), so it works offline. Against the real services, run
+#      `tweetcheck check ARTICLE` without the --endpoint options.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/install-deps.sh
@@ -9,3 +14,23 @@ ninja -C build >/dev/null
 sample=fixtures/corpus/seed/zerohedge-taliban-china-2021-07-29.txt
 echo "\$ tweetcheck scan --format text $sample"
 ./build/src/tweetcheck scan --format text "$sample"
+
+work=$(mktemp -d)
+trap 'kill "$server_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+mkfifo "$work/stdin"
+python3 tools/fake_server.py --routes fixtures/http/verify.json < "$work/stdin" > "$work/port" &
+server_pid=$!
+exec 9> "$work/stdin"
+for _ in $(seq 50); do grep -q PORT "$work/port" 2>/dev/null && break; sleep 0.1; done
+base="http://127.0.0.1:$(cut -d' ' -f2 "$work/port")"
+endpoints=()
+for host in t.co cdn.syndication.twimg.com publish.twitter.com web.archive.org www.example-news.test; do
+  endpoints+=(--endpoint "$host=$base")
+done
+echo
+echo "\$ tweetcheck check --no-cache ${endpoints[*]} $sample"
+set +e
+./build/src/tweetcheck check --no-cache "${endpoints[@]}" "$sample"
+status=$?
+set -e
+echo "(exit status $status: 1 means a post failed --fail-on, here the deleted one)"

@@ -203,6 +203,13 @@ synd(ids["quote"], ok(tweet(ids["quote"], "commentator", "Commentator", "This is
                             quoted_tweet={"id_str": ids["quoted"], "text": "The original claim.", "user": {"screen_name": "claimant"}})))
 case("verified quote post (names the quoted post)", blockquote("commentator", "Commentator", ids["quote"], "This is exactly right.", "February 1, 2023"))
 
+LONG_SYND = "1510542620881846273"
+LONG_SYND_TEXT = "A thread-length post that goes on and on. " * 12
+synd(LONG_SYND, ok(tweet(LONG_SYND, "longform", "Long Form", LONG_SYND_TEXT[:275].rstrip() + "…", "2022-04-03T09:00:00.000Z",
+                         note_tweet={"id": "Tm90ZVR3ZWV0UmVzdWx0czoxNTEwNTQy"})))
+case("verified long post: syndication gives only its head (note_tweet)",
+     blockquote("longform", "Long Form", LONG_SYND, LONG_SYND_TEXT.strip(), "April 3, 2022"))
+
 case("unverifiable: unsupported_platform",
      '<blockquote class="bluesky-embed" data-bluesky-uri="at://did:plc:abc/app.bsky.feed.post/3lbq7mxsiek2v"><p lang="en">Sky words</p>'
      '&mdash; Sky (<a href="https://bsky.app/profile/did:plc:abc">@sky.example</a>) '
@@ -233,6 +240,12 @@ route("/2/tweets?ids=%s&*" % API_GONE, ok({"errors": [{"value": API_GONE, "detai
 with open(os.path.join(ROOT, "fixtures/articles/check_x_api.html"), "w", encoding="utf-8") as f:
     f.write("<html><body>\n" + blockquote("verbose", "Verbose", LONG, LONG_TEXT, "June 1, 2023")
             + blockquote("someone", "Someone", API_GONE, "Gone from the API.", "April 2, 2022") + "</body></html>\n")
+
+# An article fetched by URL (check INPUT may be an article URL).
+route("/2022/04/article.html", {"status": 200, "headers": {"Content-Type": "text/html"},
+                                "body": "<html><body>" + blockquote("example_news", "Example News", ids["verified"],
+                                        'Council approves the new budget: <a href="https://t.co/AbCdEf123">example.com/budget</a>',
+                                        "March 14, 2022") + "</body></html>"})
 
 # A local archive: one syndication-shaped line and one API v2-shaped line.
 os.makedirs(os.path.join(ROOT, "fixtures/archive"), exist_ok=True)

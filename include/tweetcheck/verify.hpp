@@ -30,6 +30,8 @@ struct OriginalPost {
   std::vector<std::pair<std::string, std::string>> url_display;
   std::vector<std::string> edit_ids; ///< edit history, oldest first (when the source gives it)
   std::optional<std::string> quoted_id;
+  /// A long post of which the source gave only the first part (syndication's note_tweet).
+  bool partial_text = false;
 };
 
 /// One fetched URL behind a verdict.
