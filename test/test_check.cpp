@@ -229,3 +229,13 @@ TEST_CASE("check: evidence is cached; a second run asks nothing again", "[check]
   CHECK(b[0]["evidence"].back()["from_cache"] == true);
   std::system(("rm -f " + cache + "*").c_str());
 }
+
+TEST_CASE("check: a data export's tweets.js is a local archive too", "[check][e2e][archive]") {
+  const Run r = run("check --format json --offline --no-cache --archive '" + fixture_path("archive/tweets.js") + "' '" +
+                    fixture_path("articles/check_verdicts.html") + "'");
+  auto p = by_line(json::parse(r.out));
+  CHECK(p[10]["verdict"] == "altered"); // "not safe" against the export's "safe"
+  CHECK(reasons(p[10]) == std::vector<std::string>{"negation_changed"});
+  CHECK(p[10]["original"]["source"] == "archive");
+  CHECK(p[10]["original"]["created_at"] == "2022-03-16T15:00:00.000Z"); // from the export's classic date
+}
