@@ -1,16 +1,61 @@
-#include <chrono>
+// check reports: dispatch, the shared wording, and the JSON, JSONL and text writers.
+#include <algorithm>
 #include <ctime>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
+#include "report_internal.hpp"
 #include "report_json.hpp"
 #include "tweetcheck/report.hpp"
 
 namespace tweetcheck {
 
-namespace {
-
 using Json = nlohmann::ordered_json;
+
+Result<ReportFormat> parse_report_format(std::string_view name) {
+  static const std::pair<std::string_view, ReportFormat> k_names[] = {
+      {"text", ReportFormat::text},   {"json", ReportFormat::json},   {"jsonl", ReportFormat::jsonl},
+      {"html", ReportFormat::html},   {"sarif", ReportFormat::sarif}, {"junit", ReportFormat::junit},
+      {"csv", ReportFormat::csv},     {"markdown", ReportFormat::markdown}};
+  for (const auto& [n, f] : k_names) {
+    if (n == name) return f;
+  }
+  return fail(Errc::usage, "unknown format '" + std::string(name) + "' (text, json, jsonl, html, sarif, junit, csv, markdown)");
+}
+
+bool fails(const CheckedPost& post, const std::vector<Verdict>& fail_on) {
+  return !post.ignored && std::find(fail_on.begin(), fail_on.end(), post.verdict) != fail_on.end();
+}
+
+std::string_view reason_text(std::string_view r) {
+  static const std::map<std::string_view, std::string_view> k_words{
+      {"text_changed", "The words differ from the original."},
+      {"number_changed", "A number differs from the original."},
+      {"negation_changed", "A negation was added or removed."},
+      {"truncated", "The article shows only the beginning of the post."},
+      {"text_added", "The article adds words the post does not have."},
+      {"handle_mismatch", "The article credits another account than the post's author."},
+      {"date_mismatch", "The article shows another date than the post's."},
+      {"deleted", "The post has been deleted."},
+      {"suspended", "The author's account is suspended."},
+      {"protected", "The post is protected: only its author's followers can see it."},
+      {"withheld", "The post is withheld in some countries."},
+      {"age_restricted", "The post is age-restricted: it cannot be seen without logging in."},
+      {"unavailable", "The post is unavailable."},
+      {"archived_match", "An archived copy matches what the article shows."},
+      {"archived_mismatch", "An archived copy differs from what the article shows."},
+      {"network_error", "No source could be reached or gave a usable answer."},
+      {"rate_limited", "The sources refused more requests for now (rate limit)."},
+      {"no_status_id", "The article does not show which post it quotes."},
+      {"offline", "Checked offline: no source was asked."},
+      {"unsupported_platform", "Posts on this platform cannot be checked yet."},
+  };
+  auto it = k_words.find(r);
+  return it == k_words.end() ? r : it->second;
+}
+
+namespace detail {
 
 std::string iso_time(std::int64_t ms) {
   if (ms <= 0) return {};
@@ -22,12 +67,45 @@ std::string iso_time(std::int64_t ms) {
   return buf;
 }
 
-bool in(const std::vector<Verdict>& list, Verdict v) { return std::find(list.begin(), list.end(), v) != list.end(); }
+Summary summarize(const std::vector<CheckedPost>& posts, const std::vector<Verdict>& fail_on) {
+  Summary s;
+  for (const auto& c : posts) {
+    ++s.by_verdict[std::string(to_string(c.verdict))];
+    s.failed += fails(c, fail_on) ? 1 : 0;
+    s.ignored += c.ignored ? 1 : 0;
+  }
+  s.posts = posts.size();
+  return s;
+}
 
-Json check_json(const CheckedPost& c, bool failed) {
-  Json j = detail::post_json(c.post);
+std::string summary_line(const Summary& s) {
+  auto n = [&](const char* v) {
+    auto it = s.by_verdict.find(v);
+    return it == s.by_verdict.end() ? 0 : it->second;
+  };
+  std::string out = std::to_string(s.posts) + (s.posts == 1 ? " post: " : " posts: ") + std::to_string(n("verified")) +
+                    " verified, " + std::to_string(n("altered")) + " altered, " + std::to_string(n("misattributed")) +
+                    " misattributed, " + std::to_string(n("missing")) + " missing, " + std::to_string(n("unverifiable")) +
+                    " unverifiable";
+  if (s.ignored) out += ", " + std::to_string(s.ignored) + " ignored";
+  out += "; " + std::to_string(s.failed) + " failing";
+  return out;
+}
+
+std::string live_url(const CheckedPost& c) {
+  if (c.post.status_url) return *c.post.status_url;
+  if (c.post.status_id && c.post.platform == Platform::twitter) {
+    return "https://twitter.com/" + c.post.handle.value_or("i/web") + "/status/" + *c.post.status_id;
+  }
+  return {};
+}
+
+Json check_json(const CheckedPost& c, const std::vector<Verdict>& fail_on) {
+  Json j = post_json(c.post);
   j["verdict"] = std::string(to_string(c.verdict));
-  j["failed"] = failed;
+  j["failed"] = fails(c, fail_on);
+  j["ignored"] = c.ignored;
+  if (c.ignored) j["ignore_note"] = c.ignore_note;
   j["reasons"] = c.reasons;
   j["notes"] = c.notes;
   Json diff = Json::array();
@@ -38,8 +116,12 @@ Json check_json(const CheckedPost& c, bool failed) {
   j["diff"] = diff;
   if (c.original) {
     const OriginalPost& o = *c.original;
-    j["original"] = Json{{"id", o.id},           {"text", o.text},     {"handle", o.handle},
-                         {"display_name", o.display_name}, {"created_at", o.created_at}, {"source", o.source},
+    j["original"] = Json{{"id", o.id},
+                         {"text", o.text},
+                         {"handle", o.handle},
+                         {"display_name", o.display_name},
+                         {"created_at", o.created_at},
+                         {"source", o.source},
                          {"url", o.url}};
   } else {
     j["original"] = nullptr;
@@ -60,67 +142,96 @@ Json check_json(const CheckedPost& c, bool failed) {
   return j;
 }
 
+} // namespace detail
+
+namespace {
+
 std::string one_line(const std::string& s) {
   std::string out;
   for (char ch : s) out.push_back(ch == '\n' ? ' ' : ch);
   return out;
 }
 
-} // namespace
+void write_json(std::ostream& out, const std::vector<CheckedPost>& posts, const ReportOptions& o) {
+  Json all = Json::array();
+  for (const auto& c : posts) all.push_back(detail::check_json(c, o.fail_on));
+  const detail::Summary s = detail::summarize(posts, o.fail_on);
+  Json fail_list = Json::array();
+  for (Verdict v : o.fail_on) fail_list.push_back(std::string(to_string(v)));
+  Json summary{{"posts", s.posts}};
+  for (const char* v : {"verified", "altered", "misattributed", "missing", "unverifiable"}) {
+    auto it = s.by_verdict.find(v);
+    summary[v] = it == s.by_verdict.end() ? 0 : it->second;
+  }
+  summary["ignored"] = s.ignored;
+  summary["failed"] = s.failed;
+  summary["fail_on"] = fail_list;
+  out << Json{{"schema", "tweetcheck/check/1"}, {"posts", all}, {"summary", summary}}.dump(2, ' ', false,
+                                                                                       Json::error_handler_t::replace)
+      << '\n';
+}
 
-void write_check(std::ostream& out, const std::vector<CheckedPost>& posts, const std::vector<Verdict>& fail_on,
-                 CheckFormat format) {
-  std::map<std::string, int> counts{{"verified", 0}, {"altered", 0}, {"misattributed", 0}, {"missing", 0}, {"unverifiable", 0}};
-  int failed = 0;
-  for (const auto& c : posts) {
-    ++counts[std::string(to_string(c.verdict))];
-    failed += in(fail_on, c.verdict) ? 1 : 0;
-  }
-  if (format == CheckFormat::json) {
-    Json all = Json::array();
-    for (const auto& c : posts) all.push_back(check_json(c, in(fail_on, c.verdict)));
-    Json fail_list = Json::array();
-    for (Verdict v : fail_on) fail_list.push_back(std::string(to_string(v)));
-    Json summary{{"posts", posts.size()}};
-    for (const auto& [k, v] : counts) summary[k] = v;
-    summary["failed"] = failed;
-    summary["fail_on"] = fail_list;
-    out << Json{{"schema", "tweetcheck/check/1"}, {"posts", all}, {"summary", summary}}.dump(2, ' ', false,
-                                                                                         Json::error_handler_t::replace)
-        << '\n';
-    return;
-  }
+void write_text(std::ostream& out, const std::vector<CheckedPost>& posts, const ReportOptions& o) {
+  const char* reset = o.color ? "\033[0m" : "";
+  auto verdict_color = [&](Verdict v) -> const char* {
+    if (!o.color) return "";
+    switch (v) {
+    case Verdict::verified: return "\033[32m";
+    case Verdict::unverifiable: return "\033[33m";
+    default: return "\033[1;31m";
+    }
+  };
   for (const auto& c : posts) {
     const Post& p = c.post;
-    out << p.where.file << ':' << p.where.line << ':' << p.where.column << ": " << to_string(c.verdict);
+    out << p.where.file << ':' << p.where.line << ':' << p.where.column << ": " << verdict_color(c.verdict)
+        << to_string(c.verdict) << reset;
     if (!c.reasons.empty()) {
       out << " (";
       for (std::size_t i = 0; i < c.reasons.size(); ++i) out << (i ? ", " : "") << c.reasons[i];
       out << ')';
     }
+    if (c.ignored) out << " [ignored" << (c.ignore_note.empty() ? "" : ": " + c.ignore_note) << ']';
     out << '\n';
     out << "  post:     " << (p.handle ? "@" + *p.handle + " " : std::string()) << p.status_id.value_or("(no status ID)")
         << (p.date_text ? "  " + *p.date_text : std::string()) << '\n';
     if (p.text) out << "  article:  " << one_line(*p.text) << '\n';
-    if (c.original) {
-      out << "  original: " << one_line(c.original->text) << '\n';
-      out << "  source:   " << c.original->source << "  " << c.original->url << '\n';
-    }
+    if (c.original) out << "  original: " << one_line(c.original->text) << '\n';
     if (!c.diff.empty()) {
-      out << "  diff:     ";
+      // Words only in the original are marked '-', words only in the article '+'.
+      out << "  diff:    ";
       for (const DiffWord& d : c.diff) {
-        if (d.op == DiffWord::Op::same) out << d.word << ' ';
-        else if (d.op == DiffWord::Op::removed) out << "[-" << d.word << "-] ";
-        else out << "{+" << d.word << "+} ";
+        out << ' ';
+        if (d.op == DiffWord::Op::same) out << d.word;
+        else if (d.op == DiffWord::Op::removed) out << (o.color ? "\033[31m" : "") << '-' << d.word << reset;
+        else out << (o.color ? "\033[32m" : "") << '+' << d.word << reset;
       }
       out << '\n';
     }
+    if (c.original) out << "  source:   " << c.original->source << "  " << c.original->url << '\n';
+    else if (const std::string live = detail::live_url(c); !live.empty()) out << "  link:     " << live << '\n';
     for (const auto& n : c.notes) out << "  note:     " << n << '\n';
     out << '\n';
   }
-  out << posts.size() << " posts: " << counts["verified"] << " verified, " << counts["altered"] << " altered, "
-      << counts["misattributed"] << " misattributed, " << counts["missing"] << " missing, " << counts["unverifiable"]
-      << " unverifiable\n";
+  out << detail::summary_line(detail::summarize(posts, o.fail_on)) << '\n';
+}
+
+} // namespace
+
+void write_report(std::ostream& out, const std::vector<CheckedPost>& posts, ReportFormat format,
+                  const ReportOptions& options) {
+  switch (format) {
+  case ReportFormat::json: write_json(out, posts, options); break;
+  case ReportFormat::jsonl:
+    for (const auto& c : posts) out << detail::check_json(c, options.fail_on).dump(-1, ' ', false, Json::error_handler_t::replace) << '\n';
+    break;
+  case ReportFormat::text: write_text(out, posts, options); break;
+  case ReportFormat::html: detail::write_html(out, posts, options); break;
+  case ReportFormat::sarif: detail::write_sarif(out, posts, options); break;
+  case ReportFormat::junit: detail::write_junit(out, posts, options); break;
+  case ReportFormat::csv: detail::write_csv(out, posts, options); break;
+  case ReportFormat::markdown: detail::write_markdown(out, posts, options); break;
+  }
+  out.flush();
 }
 
 } // namespace tweetcheck

@@ -391,6 +391,10 @@ std::vector<CheckedPost> verify(const std::vector<Post>& posts, HttpClient* clie
     }
   }
   std::map<std::string, Resolution> resolved;
+  auto progress = [&](std::string_view stage, std::size_t n) {
+    if (options.progress && n > 0) options.progress(stage, n);
+  };
+  progress("resolving short links", links.size());
   if (!links.empty()) {
     ResolveOptions ro;
     ro.offline = options.offline || !client;
@@ -443,6 +447,7 @@ std::vector<CheckedPost> verify(const std::vector<Post>& posts, HttpClient* clie
       if (pending(l)) todo.push_back(&l);
     }
     if (todo.empty()) break;
+    progress(source, todo.size());
     if (source == "archive") {
       for (Lookup* l : todo) {
         auto it = options.archive.find(l->id);

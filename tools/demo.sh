@@ -28,9 +28,9 @@ for host in t.co cdn.syndication.twimg.com publish.twitter.com web.archive.org w
   endpoints+=(--endpoint "$host=$base")
 done
 echo
-echo "\$ tweetcheck check --no-cache ${endpoints[*]} $sample"
+echo "\$ tweetcheck check --format text --no-cache ${endpoints[*]} $sample"
 set +e
-./build/src/tweetcheck check --no-cache "${endpoints[@]}" "$sample"
+./build/src/tweetcheck check --format text --no-cache "${endpoints[@]}" "$sample"
 status=$?
 set -e
 echo "(exit status $status: 1 means a post failed --fail-on, here the deleted one)"

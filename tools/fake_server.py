@@ -97,7 +97,7 @@ async def handle(reader, writer, routes, base, port, bench_ms):
             head += ["%s: %s" % kv for kv in headers.items()]
             writer.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
             await writer.drain()
-    except (ConnectionError, asyncio.IncompleteReadError):
+    except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
         pass
     finally:
         try:

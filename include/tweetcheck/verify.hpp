@@ -3,6 +3,7 @@
 /// it with what the article shows.
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -61,6 +62,8 @@ struct CheckedPost {
   std::optional<OriginalPost> original;
   std::vector<Evidence> evidence;
   std::optional<Resolution> resolution; ///< how the status ID was learnt from a short link
+  bool ignored = false;     ///< accepted by an ignore rule: reported, never failing the run
+  std::string ignore_note;  ///< the rule's comment
 };
 
 struct VerifyOptions {
@@ -69,6 +72,8 @@ struct VerifyOptions {
   std::map<std::string, OriginalPost> archive; ///< a local archive (load_archive), by status ID
   std::string bearer_token; ///< X API v2; empty: the x-api source is skipped
   bool offline = false;
+  /// Called as the stages advance ("resolving links", "syndication", …) with counts; may be empty.
+  std::function<void(std::string_view stage, std::size_t items)> progress;
   std::chrono::seconds found_ttl = std::chrono::hours(24 * 7);
   std::chrono::seconds gone_ttl = std::chrono::hours(24);
 };

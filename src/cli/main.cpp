@@ -9,6 +9,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <unistd.h>
 #include <filesystem>
 #include <sstream>
 #include <fstream>
@@ -17,6 +21,7 @@
 #include "tweetcheck/collect.hpp"
 #include "tweetcheck/config.hpp"
 #include "tweetcheck/resolve.hpp"
+#include "tweetcheck/ignore.hpp"
 #include "tweetcheck/verify.hpp"
 #include "tweetcheck/log.hpp"
 #include "tweetcheck/pipeline.hpp"
@@ -182,10 +187,42 @@ int run_resolve(std::vector<std::string> urls, const std::string& format, int ma
 }
 
 struct CheckArgs {
-  std::vector<std::string> inputs;
-  std::string format = "text", fail_on = "altered,misattributed,missing", sources, archive, input_format = "auto";
+  std::vector<std::string> inputs, outputs;
+  std::string format, output, ignore_file, fail_on = "altered,misattributed,missing", sources, archive,
+      input_format = "auto";
+  bool quiet = false;
   NetworkArgs net;
 };
+
+/// Writes a file atomically: a temporary file beside it, renamed over it once complete, so a
+/// killed run never leaves half a report.
+tweetcheck::Result<void> write_atomic(const std::string& path, const std::function<void(std::ostream&)>& write) {
+  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) return tweetcheck::fail(tweetcheck::Errc::io, "cannot write '" + path + "': " + std::strerror(errno));
+    write(f);
+    f.flush();
+    if (!f) {
+      std::remove(tmp.c_str());
+      return tweetcheck::fail(tweetcheck::Errc::io, "cannot write '" + path + "': " + std::strerror(errno));
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return tweetcheck::fail(tweetcheck::Errc::io, "cannot write '" + path + "': " + std::strerror(errno));
+  }
+  return {};
+}
+
+std::string today_utc() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
 
 int run_check(const CheckArgs& a, spdlog::logger& log) {
   using namespace tweetcheck;
@@ -193,6 +230,42 @@ int run_check(const CheckArgs& a, spdlog::logger& log) {
   if (!fail_on) {
     log.error("{}", fail_on.error().message);
     return k_exit_failed;
+  }
+  // Report formats: stdout (--format, default text on a terminal and json otherwise), --output,
+  // and any number of --output-format FMT=FILE.
+  const bool stdout_tty = ::isatty(1) != 0;
+  auto main_format = parse_report_format(a.format.empty() ? (stdout_tty ? "text" : "json") : a.format);
+  if (!main_format) {
+    log.error("{}", main_format.error().message);
+    return k_exit_failed;
+  }
+  std::vector<std::pair<ReportFormat, std::string>> files;
+  if (!a.output.empty()) files.emplace_back(*main_format, a.output);
+  for (const std::string& spec : a.outputs) {
+    const auto eq = spec.find('=');
+    auto f = parse_report_format(eq == std::string::npos ? spec : spec.substr(0, eq));
+    if (eq == std::string::npos || eq + 1 >= spec.size() || !f) {
+      log.error("--output-format wants FORMAT=FILE, got '{}'", spec);
+      return k_exit_failed;
+    }
+    files.emplace_back(*f, spec.substr(eq + 1));
+  }
+  // Accepted findings.
+  std::vector<IgnoreRule> ignores;
+  {
+    std::error_code ec;
+    const std::string path = !a.ignore_file.empty() ? a.ignore_file
+                             : std::filesystem::exists(".tweetcheckignore", ec) ? ".tweetcheckignore" : "";
+    if (!path.empty()) {
+      std::vector<std::string> warnings;
+      auto rules = load_ignore_file(path, today_utc(), &warnings);
+      for (const auto& w : warnings) log.warn("{}", w);
+      if (!rules) {
+        log.error("{}", rules.error().message);
+        return k_exit_failed;
+      }
+      ignores = std::move(*rules);
+    }
   }
   VerifyOptions options;
   options.offline = a.net.offline;
@@ -214,6 +287,14 @@ int run_check(const CheckArgs& a, spdlog::logger& log) {
       return k_exit_failed;
     }
     options.archive = std::move(*archive);
+  }
+  // Progress on stderr when it is a terminal, the run is not quiet and not in CI.
+  const bool show_progress = ::isatty(2) != 0 && !a.quiet && std::getenv("CI") == nullptr;
+  if (show_progress) {
+    options.progress = [](std::string_view stage, std::size_t n) {
+      std::fprintf(stderr, "\r\033[Ktweetcheck: %.*s (%zu)", static_cast<int>(stage.size()), stage.data(), n);
+      std::fflush(stderr);
+    };
   }
   for (const char* var : {"TWEETCHECK_X_BEARER_TOKEN", "X_BEARER_TOKEN"}) {
     if (const char* t = std::getenv(var); t && *t && options.bearer_token.empty()) options.bearer_token = t;
@@ -292,11 +373,28 @@ int run_check(const CheckArgs& a, spdlog::logger& log) {
       }
     }
   }
-  const auto checked = verify(posts, a.net.offline ? nullptr : client->get(), cache->get(), options);
-  write_check(std::cout, checked, *fail_on, a.format == "json" ? CheckFormat::json : CheckFormat::text);
+  if (show_progress && posts.size() > 3) std::fprintf(stderr, "tweetcheck: checking %zu posts\n", posts.size());
+  auto checked = verify(posts, a.net.offline ? nullptr : client->get(), cache->get(), options);
+  if (show_progress) std::fprintf(stderr, "\r\033[K");
+  apply_ignores(checked, ignores);
+  ReportOptions ro;
+  ro.fail_on = *fail_on;
+  ro.color = stdout_tty && std::getenv("NO_COLOR") == nullptr;
+  ro.inputs = a.inputs;
+  const char* epoch = std::getenv("SOURCE_DATE_EPOCH");
+  ro.generated_at_ms = epoch ? std::atoll(epoch) * 1000 : static_cast<std::int64_t>(std::time(nullptr)) * 1000;
+  if (a.output.empty()) write_report(std::cout, checked, *main_format, ro);
+  for (const auto& [format, path] : files) {
+    ReportOptions fo = ro;
+    fo.color = false;
+    if (auto w = write_atomic(path, [&](std::ostream& os) { write_report(os, checked, format, fo); }); !w) {
+      log.error("{}", w.error().message);
+      status = k_exit_failed;
+    }
+  }
   if (status != k_exit_ok) return status;
   for (const auto& c : checked) {
-    if (std::find(fail_on->begin(), fail_on->end(), c.verdict) != fail_on->end()) return k_exit_findings;
+    if (fails(c, *fail_on)) return k_exit_findings;
   }
   return k_exit_ok;
 }
@@ -339,7 +437,13 @@ int main(int argc, char** argv) {
 
     auto* check_cmd = app.add_subcommand("check", "scan, resolve and verify: is each embedded post shown as it really is?");
     CheckArgs check;
-    check_cmd->add_option("--format", check.format, "output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+    check_cmd->add_option("--format", check.format,
+                          "text, json, jsonl, html, sarif, junit, csv or markdown (default: text on a terminal, else json)");
+    check_cmd->add_option("--output", check.output, "write the report to FILE (atomically) instead of stdout");
+    check_cmd->add_option("--output-format", check.outputs, "also write FORMAT to FILE (FORMAT=FILE, repeatable)")
+        ->allow_extra_args(false)
+        ->take_all();
+    check_cmd->add_option("--ignore-file", check.ignore_file, "accepted findings (default: ./.tweetcheckignore if present)");
     check_cmd->add_option("--fail-on", check.fail_on, "verdicts that make the exit status 1")->capture_default_str();
     check_cmd->add_option("--sources", check.sources,
                           "sources in the order tried (default archive,syndication,oembed,x-api,wayback)");
@@ -360,7 +464,10 @@ int main(int argc, char** argv) {
     if (quiet) log->set_level(spdlog::level::err);
     if (scan->parsed()) return run_scan(inputs, format, input_format, jobs, *log);
     if (resolve_cmd->parsed()) return run_resolve(urls, resolve_format, max_hops, resolve_net, *log);
-    if (check_cmd->parsed()) return run_check(check, *log);
+    if (check_cmd->parsed()) {
+      check.quiet = quiet;
+      return run_check(check, *log);
+    }
     return k_exit_failed;
   } catch (const std::exception& e) {
     log->critical("{}", e.what());

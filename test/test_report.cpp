@@ -1,0 +1,215 @@
+// Reports: golden files for every format (changed only by tools/update_golden.sh), schema
+// validation of every JSON format, SARIF against the official 2.1.0 schema, the HTML report in
+// headless Chromium, the ignore file, atomic output files and exit statuses.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "support/test_server.hpp"
+
+using tweetcheck::test::fixture_path;
+using tweetcheck::test::read_file;
+using tweetcheck::test::source_path;
+using tweetcheck::test::TestServer;
+
+namespace {
+
+struct Run {
+  int status = -1;
+  std::string out;
+};
+
+/// Runs a shell command from the source folder (so reports name files relative to it).
+Run sh(const std::string& cmd) {
+  Run r;
+  FILE* p = popen(("cd '" + source_path("") + "' && " + cmd).c_str(), "r");
+  REQUIRE(p != nullptr);
+  std::array<char, 4096> buf{};
+  std::size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  const int st = pclose(p);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+std::string bin() { return std::string("'") + TWEETCHECK_BINARY + "'"; }
+
+std::string args(const TestServer& s) {
+  std::string out = " --no-cache --timeout 1 --retries 0";
+  for (const char* host : {"t.co", "cdn.syndication.twimg.com", "publish.twitter.com", "web.archive.org", "api.x.com",
+                           "www.example-news.test"}) {
+    out += std::string(" --endpoint ") + host + "=" + s.base();
+  }
+  return out + " fixtures/articles/check_verdicts.html fixtures/corpus/seed/zerohedge-taliban-china-2021-07-29.txt";
+}
+
+/// Fetch and generation times vary: masked as update_golden.sh masks them.
+std::string mask_times(std::string s) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  for (std::size_t i = 0; i + 20 <= s.size(); ++i) {
+    const std::string_view w(s.data() + i, 20);
+    bool m = w[4] == '-' && w[7] == '-' && w[10] == 'T' && w[13] == ':' && w[16] == ':' && w[19] == 'Z';
+    for (std::size_t k : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18}) m = m && digit(w[k]);
+    if (m) s.replace(i, 20, "FETCHED_AT");
+  }
+  return s;
+}
+
+std::string temp_file(const std::string& name) { return "/tmp/tweetcheck-report-" + std::to_string(getpid()) + "-" + name; }
+
+bool validates(const std::string& schema, const std::string& file, bool lines = false) {
+  const Run r = sh("/usr/bin/python3 tools/validate_json.py '" + schema + "' '" + file + "'" + (lines ? " --lines" : "") + " 2>&1");
+  INFO(r.out);
+  return r.status == 0;
+}
+
+const std::pair<const char*, const char*> k_formats[] = {{"text", "txt"},   {"json", "json"},         {"jsonl", "jsonl"},
+                                                        {"html", "html"},   {"sarif", "sarif"},       {"junit", "junit.xml"},
+                                                        {"csv", "csv"},     {"markdown", "md"}};
+
+} // namespace
+
+TEST_CASE("reports: every format equals its golden file", "[report][golden]") {
+  TestServer server({"--routes", fixture_path("http/verify.json")});
+  for (const auto& [format, ext] : k_formats) {
+    INFO("format " << format << " (update with tools/update_golden.sh and review the diff)");
+    const Run r = sh("SOURCE_DATE_EPOCH=1700000000 " + bin() + " check --format " + format + args(server) + " 2>/dev/null");
+    CHECK(r.status == 1); // the same exit status whatever the format
+    CHECK(mask_times(r.out) == read_file(fixture_path(std::string("expected/check_verdicts.") + ext)));
+  }
+}
+
+TEST_CASE("reports: JSON, JSONL, scan and resolve output validate against the project's schemas", "[report][schema]") {
+  TestServer server({"--routes", fixture_path("http/verify.json")});
+  const std::string json = temp_file("c.json"), jsonl = temp_file("c.jsonl"), scan = temp_file("s.json"), res = temp_file("r.json");
+  sh(bin() + " check --format json" + args(server) + " > " + json + " 2>/dev/null");
+  sh(bin() + " check --format jsonl" + args(server) + " > " + jsonl + " 2>/dev/null");
+  sh(bin() + " scan fixtures/corpus fixtures/articles > " + scan);
+  sh(bin() + " resolve --no-cache --endpoint t.co=" + server.base() + " https://t.co/HJPx1XTDZR https://t.co/nope x.com/a/status/1 > " + res);
+  CHECK(validates("schemas/check.schema.json", json));
+  CHECK(validates("schemas/check.schema.json", jsonl, true));
+  CHECK(validates("schemas/scan.schema.json", scan));
+  CHECK(validates("schemas/resolve.schema.json", res));
+  // The goldens are produced by the tests too.
+  CHECK(validates("schemas/check.schema.json", fixture_path("expected/check_verdicts.json")));
+  for (const auto& f : {json, jsonl, scan, res}) std::remove(f.c_str());
+}
+
+TEST_CASE("reports: SARIF validates against the official SARIF 2.1.0 schema", "[report][sarif]") {
+  TestServer server({"--routes", fixture_path("http/verify.json")});
+  const std::string sarif = temp_file("c.sarif");
+  sh(bin() + " check --format sarif" + args(server) + " > " + sarif + " 2>/dev/null");
+  CHECK(validates("fixtures/schemas/sarif-2.1.0.json", sarif));
+  const auto j = nlohmann::json::parse(read_file(sarif));
+  const auto& results = j["runs"][0]["results"];
+  REQUIRE(results.size() == 18); // every post that is not verified
+  bool number_changed = false;
+  for (const auto& r : results) {
+    if (r["ruleId"] == "tweetcheck/altered/number_changed") {
+      number_changed = true;
+      CHECK(r["level"] == "error");
+      CHECK(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "fixtures/articles/check_verdicts.html");
+      CHECK(r["locations"][0]["physicalLocation"]["region"]["startLine"] == 7);
+      CHECK(r["locations"][0]["physicalLocation"]["region"]["startColumn"] == 1);
+    }
+  }
+  CHECK(number_changed);
+  CHECK(validates("fixtures/schemas/sarif-2.1.0.json", fixture_path("expected/check_verdicts.sarif")));
+  std::remove(sarif.c_str());
+}
+
+TEST_CASE("reports: the HTML report reads in headless Chromium, without scripts or fetches", "[report][html][chromium]") {
+  const std::string html = fixture_path("expected/check_verdicts.html");
+  const std::string page = read_file(html);
+  CHECK(page.find("<script") == std::string::npos);
+  CHECK(page.find("<link") == std::string::npos);
+  CHECK(page.find(" src=") == std::string::npos);
+  REQUIRE(sh("command -v chromium >/dev/null").status == 0); // installed by tools/install-deps.sh
+  const Run dom = sh("chromium --headless --no-sandbox --disable-gpu --dump-dom 'file://" + html + "' 2>/dev/null");
+  REQUIRE(dom.status == 0);
+  CHECK(dom.out.find("tweetcheck report") != std::string::npos);
+  CHECK(dom.out.find("A number differs from the original.") != std::string::npos);
+  CHECK(dom.out.find("<del class=\"removed\" title=\"only in the original\">4.1%</del>") != std::string::npos);
+  CHECK(dom.out.find("<ins class=\"added\" title=\"only in the article\">3.1%</ins>") != std::string::npos);
+  CHECK(dom.out.find("id=\"post-26\"") != std::string::npos);
+  const std::string png = temp_file("report.png");
+  REQUIRE(sh("chromium --headless --no-sandbox --disable-gpu --window-size=1280,2000 --screenshot='" + png + "' 'file://" + html +
+             "' >/dev/null 2>&1").status == 0);
+  const std::string shot = read_file(png);
+  CHECK(shot.size() > 10000);
+  CHECK(shot.substr(1, 3) == "PNG");
+  std::remove(png.c_str());
+}
+
+TEST_CASE("reports: an ignore file accepts known findings; expired rules warn", "[report][ignore]") {
+  TestServer server({"--routes", fixture_path("http/verify.json")});
+  const std::string ignore = temp_file("ignore");
+  {
+    std::ofstream f(ignore);
+    f << "# accepted findings\n"
+         "fixtures/articles/check_verdicts.html                 # the whole test article\n"
+         "1420323141841846272 expires=2999-01-01                # Carl Zha's deleted post, until 2999\n"
+         "1503747848401846272 expires=2000-01-01                # expired: no longer applied\n";
+  }
+  const Run r = sh(bin() + " check --format json --ignore-file " + ignore + args(server) + " 2>" + ignore + ".err");
+  CHECK(r.status == 0); // everything failing is accepted
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["summary"]["failed"] == 0);
+  CHECK(j["summary"]["ignored"] == 24);
+  CHECK(j["posts"][1]["ignored"] == true);
+  CHECK(j["posts"][1]["ignore_note"] == "the whole test article");
+  CHECK(j["posts"][24]["verdict"] == "missing");
+  CHECK(j["posts"][24]["ignored"] == true);
+  CHECK(read_file(ignore + ".err").find(ignore + "' line 4: expired on 2000-01-01") != std::string::npos);
+  {
+    std::ofstream f(ignore);
+    f << "fixtures/a.html 123 bogus\n";
+  }
+  const Run bad = sh(bin() + " check --ignore-file " + ignore + args(server) + " 2>&1");
+  CHECK(bad.status == 2);
+  CHECK(bad.out.find(ignore + "' line 1") != std::string::npos);
+  std::remove(ignore.c_str());
+  std::remove((ignore + ".err").c_str());
+}
+
+TEST_CASE("reports: --output and --output-format write complete files atomically", "[report][output]") {
+  TestServer server({"--routes", fixture_path("http/verify.json")});
+  const std::string dir = temp_file("out");
+  sh("mkdir -p " + dir);
+  const Run r = sh(bin() + " check --format json --output " + dir + "/r.json --output-format sarif=" + dir +
+                   "/r.sarif --output-format junit=" + dir + "/r.xml --output-format html=" + dir + "/r.html" + args(server) +
+                   " 2>/dev/null");
+  CHECK(r.status == 1);
+  CHECK(r.out.empty()); // the report went to the file, not stdout
+  CHECK(nlohmann::json::parse(read_file(dir + "/r.json"))["summary"]["posts"] == 26);
+  CHECK(nlohmann::json::parse(read_file(dir + "/r.sarif"))["version"] == "2.1.0");
+  CHECK(read_file(dir + "/r.xml").find("<testsuites") != std::string::npos);
+  CHECK(read_file(dir + "/r.html").find("</html>") != std::string::npos);
+  CHECK(sh("ls " + dir + " | grep -c tmp").out == "0\n"); // no temporary file left behind
+  // A file that cannot be written fails the run (2) and leaves nothing half-written.
+  const Run bad = sh(bin() + " check --output /nonexistent-dir/r.json" + args(server) + " 2>&1");
+  CHECK(bad.status == 2);
+  CHECK(bad.out.find("cannot write '/nonexistent-dir/r.json'") != std::string::npos);
+  CHECK(sh(bin() + " check --output-format yaml=" + dir + "/x" + args(server) + " 2>&1").status == 2);
+  sh("rm -rf " + dir);
+}
+
+TEST_CASE("reports: exit statuses are the same whatever the format", "[report][exit]") {
+  TestServer server({"--routes", fixture_path("http/verify.json")});
+  const std::string ep = args(server).substr(0, args(server).find(" fixtures/"));
+  for (const auto& [format, ext] : k_formats) {
+    INFO(format);
+    CHECK(sh(bin() + " check --format " + format + ep + " fixtures/articles/check_no_status_id.txt >/dev/null 2>&1").status == 0);
+    CHECK(sh(bin() + " check --format " + format + ep + " fixtures/articles/check_verdicts.html >/dev/null 2>&1").status == 1);
+    CHECK(sh(bin() + " check --format " + format + ep + " --fail-on '' fixtures/articles/check_verdicts.html >/dev/null 2>&1").status == 0);
+    CHECK(sh(bin() + " check --format " + format + ep + " /nonexistent.html >/dev/null 2>&1").status == 2);
+  }
+  // Piped output carries no colour codes; stderr carries no progress in CI.
+  const Run text = sh("CI=true " + bin() + " check --format text" + ep + " fixtures/articles/check_verdicts.html 2>&1");
+  CHECK(text.out.find('\033') == std::string::npos);
+}
