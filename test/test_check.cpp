@@ -31,6 +31,12 @@ Run run(const std::string& args) {
   while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
   const int st = pclose(p);
   r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  // Every JSON the CLI prints in the tests is held to its schema.
+  bool lines = false;
+  if (const std::string kind = tweetcheck::test::json_kind(args, &lines); !kind.empty() && !r.out.empty()) {
+    INFO("schema check of: " << args);
+    CHECK(tweetcheck::test::schema_errors(kind, r.out, lines).empty());
+  }
   return r;
 }
 

@@ -32,6 +32,12 @@ Run run(const std::string& args, bool with_stderr = false) {
   while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
   const int st = pclose(p);
   r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  // Every JSON the CLI prints in the tests is held to its schema.
+  bool lines = false;
+  if (const std::string kind = tweetcheck::test::json_kind(args, &lines); !kind.empty() && !r.out.empty() && !with_stderr) {
+    INFO("schema check of: " << args);
+    CHECK(tweetcheck::test::schema_errors(kind, r.out, lines).empty());
+  }
   return r;
 }
 
