@@ -472,6 +472,24 @@ private:
 
 } // namespace
 
+std::optional<HttpResponse> ResponseMemo::get(const std::string& url) const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  auto it = m_responses.find(url);
+  if (it == m_responses.end()) return std::nullopt;
+  return it->second;
+}
+
+void ResponseMemo::put(const HttpResponse& r, bool unusable) {
+  const bool transient = unusable || r.failure == HttpFailure::timeout || r.failure == HttpFailure::connect ||
+                         r.failure == HttpFailure::tls || r.failure == HttpFailure::other ||
+                         (r.failure == HttpFailure::none && (r.status == 429 || r.status >= 500));
+  if (!transient || r.error == "offline") return;
+  HttpResponse kept = r;
+  kept.body.clear();
+  std::lock_guard<std::mutex> lock(m_mutex);
+  m_responses.emplace(r.url, std::move(kept));
+}
+
 std::string map_endpoint(const std::map<std::string, std::string>& endpoints, const std::string& url, bool* mapped) {
   if (mapped) *mapped = false;
   if (endpoints.empty()) return url;

@@ -189,6 +189,9 @@ public:
 private:
   void fetch(const std::string& url, std::function<void(const HttpResponse&)> cb) {
     auto done = m_done.find(url);
+    if (done == m_done.end() && m_options.memo) {
+      if (auto remembered = m_options.memo->get(url)) done = m_done.emplace(url, std::move(*remembered)).first;
+    }
     if (done != m_done.end()) {
       cb(done->second);
       return;
@@ -199,6 +202,7 @@ private:
     HttpRequest req;
     req.url = url;
     m_client.submit(std::move(req), [this, url](HttpResponse resp) {
+      if (m_options.memo) m_options.memo->put(resp);
       auto it = m_done.emplace(url, std::move(resp)).first;
       auto callbacks = std::move(m_waiting[url]);
       m_waiting.erase(url);

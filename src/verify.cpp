@@ -76,6 +76,8 @@ public:
       if (!seen.insert(req.url).second) continue;
       if (auto hit = cached(req.url)) {
         out[req.url] = Item{std::move(*hit), true};
+      } else if (auto remembered = m_options.memo ? m_options.memo->get(req.url) : std::nullopt) {
+        out[req.url] = Item{std::move(*remembered), true};
       } else if (!m_client || m_options.offline) {
         HttpResponse r;
         r.url = req.url;
@@ -88,7 +90,8 @@ public:
     }
     for (const HttpRequest& req : todo) {
       m_client->submit(req, [&out, this](HttpResponse r) {
-        store(r);
+        const bool stored = store(r);
+        if (m_options.memo) m_options.memo->put(r, !stored && r.status == 200);
         const std::string url = r.url;
         out[url] = Item{std::move(r), false};
       });
@@ -116,17 +119,22 @@ private:
     return r;
   }
 
-  void store(const HttpResponse& r) {
-    if (!m_cache || r.failure != HttpFailure::none) return;
+  /// Caches a definitive answer; false when it is not one (or there is no cache).
+  bool store(const HttpResponse& r) {
+    if (r.failure != HttpFailure::none) return false;
     const bool definitive = r.status == 200 || r.status == 403 || r.status == 404 || r.status == 410;
-    if (!definitive) return; // 5xx, 429 and the like are asked again next time
+    if (!definitive) return false; // 5xx, 429 and the like are asked again next time
     // A 200 may still be malformed; keep it only when it parses as the sources expect JSON to.
-    if (r.status == 200 && json::parse(r.body, nullptr, false).is_discarded() && r.url.find("/web/") == std::string::npos) return;
+    if (r.status == 200 && json::parse(r.body, nullptr, false).is_discarded() && r.url.find("/web/") == std::string::npos) {
+      return false;
+    }
+    if (!m_cache) return true;
     const json j{{"effective_url", r.effective_url}, {"status", r.status}, {"body", r.body},
                  {"sha256", r.sha256}, {"fetched_at_ms", r.fetched_at_ms}};
     auto put = m_cache->put(key(r.url), j.dump(-1, ' ', false, json::error_handler_t::replace),
                             r.status == 200 ? m_options.found_ttl : m_options.gone_ttl);
     if (!put) detail::log().warn("{}", put.error().message);
+    return true;
   }
 
   HttpClient* m_client;
@@ -398,6 +406,7 @@ std::vector<CheckedPost> verify(const std::vector<Post>& posts, HttpClient* clie
   if (!links.empty()) {
     ResolveOptions ro;
     ro.offline = options.offline || !client;
+    ro.memo = options.memo;
     for (auto& r : resolve(links, options.offline ? nullptr : client, cache, ro)) resolved[r.url] = std::move(r);
   }
   for (std::size_t i = 0; i < posts.size(); ++i) {

@@ -46,7 +46,7 @@ def pick(routes, path, count):
     return seq[min(count - 1, len(seq) - 1)]
 
 
-async def handle(reader, writer, routes, base, port, bench_ms):
+async def handle(reader, writer, routes, base, port, bench_ms, delay_ms=0):
     try:
         while True:
             line = await reader.readline()
@@ -81,6 +81,8 @@ async def handle(reader, writer, routes, base, port, bench_ms):
                         resp = {"status": 301, "headers": {"Location": "https://twitter.com/bench/status/1" + digits}}
                     else:
                         resp = pick(routes, path, STATS["requests"][path])
+                        if delay_ms:
+                            await asyncio.sleep(delay_ms / 1000)
                         if resp.get("delay_ms"):
                             await asyncio.sleep(resp["delay_ms"] / 1000)
                 finally:
@@ -112,6 +114,7 @@ async def main():
     ap.add_argument("--tls-cert")
     ap.add_argument("--tls-key")
     ap.add_argument("--bench-latency-ms", type=float)
+    ap.add_argument("--delay-ms", type=float, default=0, help="added to every response")
     args = ap.parse_args()
     routes = json.load(open(args.routes)) if args.routes else {}
     ctx = None
@@ -121,7 +124,7 @@ async def main():
     state = {}
 
     async def on_client(r, w):
-        await handle(r, w, routes, state["base"], state["port"], args.bench_latency_ms)
+        await handle(r, w, routes, state["base"], state["port"], args.bench_latency_ms, args.delay_ms)
 
     server = await asyncio.start_server(on_client, "127.0.0.1", 0, ssl=ctx, backlog=1024)
     port = server.sockets[0].getsockname()[1]

@@ -7,6 +7,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -85,6 +88,21 @@ public:
 
 /// The libcurl client. Fails (Errc::http) only when libcurl cannot be set up.
 Result<std::unique_ptr<HttpClient>> make_curl_client(const HttpOptions& options);
+
+/// Transient outcomes (timeouts, connection failures, 429, 5xx) remembered for the rest of one
+/// run, so that a long run (an audit) asks each URL once even when its answer was not worth
+/// caching. Bodies are not kept: memory stays small. Thread-safe.
+class ResponseMemo {
+public:
+  std::optional<HttpResponse> get(const std::string& url) const;
+  /// Keeps `r` when it is transient (or `unusable`: a 200 the caller could not read, which the
+  /// cache refuses too); definitive answers belong in the cache.
+  void put(const HttpResponse& r, bool unusable = false);
+
+private:
+  mutable std::mutex m_mutex;
+  std::unordered_map<std::string, HttpResponse> m_responses;
+};
 
 /// Applies an endpoint mapping to a URL (exposed for tests). Returns the URL unchanged when its
 /// host is not mapped; `mapped` tells which.

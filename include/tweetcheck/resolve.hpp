@@ -3,6 +3,7 @@
 /// hop to learn which post they lead to.
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,6 +43,8 @@ struct ResolveOptions {
   bool offline = false; ///< answer from the cache only
   std::chrono::seconds live_ttl = std::chrono::hours(24 * 30); ///< resolved links
   std::chrono::seconds dead_ttl = std::chrono::hours(24);      ///< dead links are re-checked sooner
+  /// Remembers transient answers across calls (one audit); may be null.
+  std::shared_ptr<ResponseMemo> memo;
 };
 
 /// Resolves every URL (duplicates are fetched once; results come back in input order). `cache`

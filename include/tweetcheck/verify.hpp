@@ -5,6 +5,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -71,6 +72,8 @@ struct VerifyOptions {
   std::vector<std::string> sources{"archive", "syndication", "oembed", "x-api", "wayback"};
   std::map<std::string, OriginalPost> archive; ///< a local archive (load_archive), by status ID
   std::string bearer_token; ///< X API v2; empty: the x-api source is skipped
+  /// Remembers transient answers across calls (one audit); may be null.
+  std::shared_ptr<ResponseMemo> memo;
   bool offline = false;
   /// Called as the stages advance ("resolving links", "syndication", …) with counts; may be empty.
   std::function<void(std::string_view stage, std::size_t items)> progress;

@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -17,6 +18,7 @@
 #include <sstream>
 #include <fstream>
 
+#include "tweetcheck/audit.hpp"
 #include "tweetcheck/cache.hpp"
 #include "tweetcheck/collect.hpp"
 #include "tweetcheck/config.hpp"
@@ -399,6 +401,108 @@ int run_check(const CheckArgs& a, spdlog::logger& log) {
   return k_exit_ok;
 }
 
+struct AuditArgs {
+  std::vector<std::string> inputs;
+  std::string output, state, shard = "1/1", summary_csv, summary_html, sources, archive;
+  tweetcheck::ArchiveOptions archive_options;
+  unsigned jobs = 0;
+  std::size_t batch = 500;
+  bool scan_only = false, quiet = false;
+  NetworkArgs net;
+};
+
+int run_audit_cmd(const AuditArgs& a, spdlog::logger& log) {
+  using namespace tweetcheck;
+  auto shard = parse_shard(a.shard);
+  if (!shard) {
+    log.error("{}", shard.error().message);
+    return k_exit_failed;
+  }
+  AuditOptions o;
+  o.archive = a.archive_options;
+  o.output = a.output;
+  o.state = a.state;
+  o.shard_k = shard->first;
+  o.shard_n = shard->second;
+  o.jobs = a.jobs;
+  o.batch_docs = std::max<std::size_t>(1, a.batch);
+  o.scan_only = a.scan_only;
+  o.verify.offline = a.net.offline;
+  if (!a.sources.empty()) {
+    o.verify.sources.clear();
+    std::stringstream ss(a.sources);
+    for (std::string s; std::getline(ss, s, ',');) o.verify.sources.push_back(s);
+  }
+  if (!a.archive.empty()) {
+    auto archive = load_archive(a.archive);
+    if (!archive) {
+      log.error("{}", archive.error().message);
+      return k_exit_failed;
+    }
+    o.verify.archive = std::move(*archive);
+  }
+  for (const char* var : {"TWEETCHECK_X_BEARER_TOKEN", "X_BEARER_TOKEN"}) {
+    if (const char* t = std::getenv(var); t && *t && o.verify.bearer_token.empty()) o.verify.bearer_token = t;
+  }
+  auto settings = a.net.settings();
+  if (!settings) {
+    log.error("{}", settings.error().message);
+    return k_exit_failed;
+  }
+  // Distinct posts and links are fetched once per audit through the cache; with --no-cache a
+  // private in-memory one still gives that.
+  std::unique_ptr<Cache> cache;
+  if (a.net.no_cache) {
+    auto mem = open_sqlite_cache(":memory:", nullptr);
+    if (mem) cache = std::move(*mem);
+  } else {
+    auto opened = open_cache(a.net, *settings, log);
+    if (!opened) {
+      log.error("{}", opened.error().message);
+      return k_exit_failed;
+    }
+    cache = std::move(*opened);
+  }
+  auto client = make_curl_client(settings->http);
+  if (!client) {
+    log.error("{}", client.error().message);
+    return k_exit_failed;
+  }
+  const bool tty = ::isatty(2) != 0 && !a.quiet && std::getenv("CI") == nullptr;
+  const auto start = std::chrono::steady_clock::now();
+  auto last = start;
+  o.progress = [&](std::uint64_t docs, std::uint64_t posts, const std::map<std::string, std::uint64_t>& v) {
+    const auto now = std::chrono::steady_clock::now();
+    const double secs = std::chrono::duration<double>(now - start).count();
+    auto n = [&](const char* k) { auto it = v.find(k); return it == v.end() ? std::uint64_t{0} : it->second; };
+    const std::string line = fmt::format("{} documents, {} posts ({} verified, {} altered, {} misattributed, {} missing, {} unverifiable), {:.0f} docs/s",
+                                         docs, posts, n("verified"), n("altered"), n("misattributed"), n("missing"),
+                                         n("unverifiable"), secs > 0 ? static_cast<double>(docs) / secs : 0.0);
+    if (tty) {
+      std::fprintf(stderr, "\r\033[Ktweetcheck audit: %s", line.c_str());
+      std::fflush(stderr);
+    } else if (!a.quiet && now - last >= std::chrono::seconds(10)) {
+      log.warn("progress: {}", line); // periodic plain lines when stderr is not a terminal
+      last = now;
+    }
+  };
+  auto stats = run_audit(a.inputs, o, a.net.offline ? nullptr : client->get(), cache.get());
+  if (tty) std::fprintf(stderr, "\n");
+  if (!stats) {
+    log.error("{}", stats.error().message);
+    return k_exit_failed;
+  }
+  log.info("{} documents audited, {} already done, {} in other shards, {} posts", stats->documents, stats->skipped_done,
+           stats->other_shards, stats->posts);
+  if (!a.summary_csv.empty() || !a.summary_html.empty()) {
+    if (auto s = write_audit_summary(a.output, a.summary_csv, a.summary_html); !s) {
+      log.error("{}", s.error().message);
+      return k_exit_failed;
+    }
+  }
+  return k_exit_ok;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -454,6 +558,37 @@ int main(int argc, char** argv) {
     check.net.add_to(check_cmd);
     check_cmd->add_option("INPUT", check.inputs, "file, directory, - for standard input, or an article URL")->required();
 
+    auto* audit_cmd = app.add_subcommand("audit", "check every embedded post of an archive: resumable, shardable, summarised");
+    AuditArgs audit;
+    audit_cmd->add_option("--output", audit.output, "JSONL results (appended; resumes where a stopped run ended)")->required();
+    audit_cmd->add_option("--state", audit.state, "resume state (default: OUTPUT.state)");
+    audit_cmd->add_option("--shard", audit.shard, "process the K-th of N stable shares of the inputs (K/N)")->capture_default_str();
+    audit_cmd->add_option("--include", audit.archive_options.include, "only files matching this glob (repeatable)")
+        ->allow_extra_args(false)->take_all();
+    audit_cmd->add_option("--exclude", audit.archive_options.exclude, "skip files matching this glob (repeatable)")
+        ->allow_extra_args(false)->take_all();
+    audit_cmd->add_option("--text-field", audit.archive_options.text_field, "JSONL field holding the article")->capture_default_str();
+    audit_cmd->add_option("--url-field", audit.archive_options.url_field, "JSONL field holding its URL")->capture_default_str();
+    audit_cmd->add_option("--id-field", audit.archive_options.id_field, "JSONL field identifying it")->capture_default_str();
+    audit_cmd->add_option("--date-field", audit.archive_options.date_field, "JSONL field holding its date")->capture_default_str();
+    audit_cmd->add_option("--summary-csv", audit.summary_csv, "per site and year: posts and verdicts (CSV)");
+    audit_cmd->add_option("--summary-html", audit.summary_html, "the same as a page with charts");
+    audit_cmd->add_option("-j,--jobs", audit.jobs, "scan threads (0: one per core)");
+    audit_cmd->add_option("--batch", audit.batch, "documents per committed batch")->capture_default_str();
+    audit_cmd->add_flag("--scan-only", audit.scan_only, "find and report posts without checking them (no network)");
+    audit_cmd->add_option("--sources", audit.sources, "sources in the order tried");
+    audit_cmd->add_option("--archive", audit.archive, "local archive of posts (JSONL or tweets.js)");
+    audit.net.add_to(audit_cmd);
+    audit_cmd->add_option("INPUT", audit.inputs, "folders, files, WARC(.gz), JSONL, RSS/Atom feeds")->required();
+
+    auto* merge_cmd = app.add_subcommand("merge", "combine audit results (e.g. of shards) into one JSONL in document order");
+    std::vector<std::string> merge_inputs;
+    std::string merge_output, merge_csv, merge_html;
+    merge_cmd->add_option("--output", merge_output, "merged JSONL")->required();
+    merge_cmd->add_option("--summary-csv", merge_csv, "per site and year (CSV)");
+    merge_cmd->add_option("--summary-html", merge_html, "per site and year with charts (HTML)");
+    merge_cmd->add_option("INPUT", merge_inputs, "audit JSONL results")->required();
+
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -464,6 +599,24 @@ int main(int argc, char** argv) {
     if (quiet) log->set_level(spdlog::level::err);
     if (scan->parsed()) return run_scan(inputs, format, input_format, jobs, *log);
     if (resolve_cmd->parsed()) return run_resolve(urls, resolve_format, max_hops, resolve_net, *log);
+    if (audit_cmd->parsed()) {
+      audit.quiet = quiet;
+      return run_audit_cmd(audit, *log);
+    }
+    if (merge_cmd->parsed()) {
+      auto merged = tweetcheck::merge_audits(merge_inputs, merge_output);
+      if (!merged) {
+        log->error("{}", merged.error().message);
+        return k_exit_failed;
+      }
+      if (!merge_csv.empty() || !merge_html.empty()) {
+        if (auto s = tweetcheck::write_audit_summary(merge_output, merge_csv, merge_html); !s) {
+          log->error("{}", s.error().message);
+          return k_exit_failed;
+        }
+      }
+      return k_exit_ok;
+    }
     if (check_cmd->parsed()) {
       check.quiet = quiet;
       return run_check(check, *log);

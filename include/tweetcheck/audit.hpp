@@ -1,0 +1,81 @@
+#pragma once
+/// Bulk audits: the check pipeline over archives of many documents (folders, WARC, JSONL, feeds),
+/// streaming with bounded memory, resumable, shardable.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "tweetcheck/cache.hpp"
+#include "tweetcheck/http.hpp"
+#include "tweetcheck/result.hpp"
+#include "tweetcheck/types.hpp"
+#include "tweetcheck/verify.hpp"
+
+namespace tweetcheck {
+
+/// One article of an archive.
+struct ArchiveDoc {
+  std::string key;  ///< stable identity: path, "warc-path#record", "jsonl-path#id-or-line", "feed#guid"
+  std::uint64_t seq = 0; ///< position among all articles of the inputs (shard-independent)
+  std::string url;  ///< the article's URL when known (WARC, JSONL url field, feed link, canonical link)
+  std::string date; ///< publication or capture date (ISO) when known
+  Document doc;
+};
+
+struct ArchiveOptions {
+  std::vector<std::string> include, exclude; ///< shell globs on paths inside folders
+  std::string text_field = "html";  ///< JSONL: the article (HTML or text)
+  std::string url_field = "url";    ///< JSONL: the article's URL
+  std::string id_field = "id";      ///< JSONL: its identity (else the line number)
+  std::string date_field = "date";  ///< JSONL: its date
+};
+
+/// Reads every article of `inputs` in a stable order and hands each to `visit` (one at a time;
+/// return false to stop). Folders are recursed (include/exclude globs), `.warc` and `.warc.gz`
+/// are read with libarchive (each `response` record with an HTML body is an article), `.jsonl`
+/// holds one article per line, RSS and Atom feeds one per item (content:encoded, content or
+/// description). Unreadable inputs fail (Errc::io / Errc::parse) naming the file (and line).
+Result<void> for_each_article(const std::vector<std::string>& inputs, const ArchiveOptions& options,
+                              const std::function<bool(ArchiveDoc&&)>& visit);
+
+/// "K/N" → (K, N) with 1 <= K <= N; fails (Errc::usage) otherwise.
+Result<std::pair<unsigned, unsigned>> parse_shard(std::string_view spec);
+/// Whether a document belongs to shard K of N (a stable hash of its key).
+bool in_shard(std::string_view key, unsigned k, unsigned n);
+
+struct AuditOptions {
+  ArchiveOptions archive;
+  VerifyOptions verify;
+  std::string output;      ///< JSONL results, appended as batches complete
+  std::string state;       ///< resume state (SQLite); default: output + ".state"
+  unsigned shard_k = 1, shard_n = 1;
+  unsigned jobs = 0;       ///< scan threads (0: one per core)
+  std::size_t batch_docs = 500;
+  std::size_t batch_bytes = 64u << 20;
+  bool scan_only = false;  ///< posts without verdicts (no network)
+  /// Progress: documents done, posts, verdict counts so far.
+  std::function<void(std::uint64_t docs, std::uint64_t posts, const std::map<std::string, std::uint64_t>& verdicts)> progress;
+};
+
+struct AuditStats {
+  std::uint64_t documents = 0, skipped_done = 0, other_shards = 0, posts = 0;
+};
+
+/// Runs (or resumes) an audit. Every article is reported exactly once across crashes: result
+/// lines of a batch are committed together with the record of its documents, and a restart
+/// drops any lines written after the last commit. Fails on unreadable inputs, an unusable state
+/// file or output, or a state that belongs to another audit (other inputs or shard).
+Result<AuditStats> run_audit(const std::vector<std::string>& inputs, const AuditOptions& options, HttpClient* client,
+                             Cache* cache);
+
+/// Merges audit outputs (e.g. of shards) into one JSONL file in the order of the articles' `seq`.
+Result<std::uint64_t> merge_audits(const std::vector<std::string>& inputs, const std::string& output);
+
+/// Per site and per year of publication: posts and how many are verified / altered /
+/// misattributed / missing / unverifiable, read from an audit's JSONL output; written as CSV and
+/// as a self-contained HTML page with charts.
+Result<void> write_audit_summary(const std::string& results_jsonl, const std::string& csv_path, const std::string& html_path);
+
+} // namespace tweetcheck
