@@ -195,6 +195,31 @@ Result<AuditStats> run_audit(const std::vector<std::string>& inputs, const Audit
 
   auto process = [&]() -> bool {
     if (batch.empty()) return true;
+    // Article URLs of the batch, fetched together.
+    std::vector<std::size_t> to_fetch;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (batch[i].fetch) to_fetch.push_back(i);
+    }
+    if (!to_fetch.empty()) {
+      if (!client) {
+        for (std::size_t i : to_fetch) {
+          if (o.on_fetch_error) o.on_fetch_error(batch[i].url, "offline");
+          ++stats.failed_fetches;
+        }
+      } else {
+        for (std::size_t i : to_fetch) {
+          client->submit({batch[i].url, {}}, [&, i](HttpResponse r) {
+            if (r.failure == HttpFailure::none && r.status == 200) {
+              batch[i].doc.content = std::move(r.body);
+            } else {
+              if (o.on_fetch_error) o.on_fetch_error(batch[i].url, r.failure != HttpFailure::none ? r.error : "HTTP " + std::to_string(r.status));
+              ++stats.failed_fetches;
+            }
+          });
+        }
+        client->run();
+      }
+    }
     // Scan in parallel.
     std::vector<ScanResult> scans(batch.size());
     std::atomic<std::size_t> next{0};

@@ -300,6 +300,15 @@ struct Reader {
   }
 
   Result<void> input(const std::string& path) {
+    if (path.rfind("http://", 0) == 0 || path.rfind("https://", 0) == 0) {
+      ArchiveDoc d;
+      d.key = path;
+      d.url = path;
+      d.doc.name = path;
+      d.fetch = true;
+      emit(std::move(d));
+      return {};
+    }
     std::error_code ec;
     if (!fs::is_directory(path, ec)) {
       if (!fs::exists(path, ec)) return fail(Errc::io, "cannot open '" + path + "': No such file or directory");

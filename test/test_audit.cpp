@@ -257,6 +257,27 @@ TEST_CASE("audit: three shards merged equal the unsharded audit", "[audit][shard
   CHECK(sh(bin() + " audit --shard 4/3 --output x" + inputs + " 2>&1").status == 2);
 }
 
+TEST_CASE("audit: a list of paths and article URLs; a URL that fails is reported and skipped", "[audit]") {
+  TempDir dir;
+  TestServer server({"--routes", fixture_path("http/verify.json")});
+  {
+    std::ofstream list(dir.path + "/list.txt");
+    list << "# articles to audit\n" << fixture_path("corpus/postlight/www.vox.com.html") << "\n"
+         << "https://news.example.test/2022/04/article.html\n"
+         << "https://news.example.test/missing.html\n";
+  }
+  const Run r = sh(bin() + " audit --no-cache --list " + dir.path + "/list.txt --output " + dir.path + "/o.jsonl" + endpoints(server) +
+                   " --endpoint news.example.test=" + server.base() + " 2>&1");
+  CHECK(r.status == 0);
+  CHECK(r.out.find("cannot fetch article 'https://news.example.test/missing.html'") != std::string::npos);
+  const auto lines = lines_of(dir.path + "/o.jsonl");
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0]["status_id"] == "807147701339127808");
+  CHECK(lines[1]["document"]["url"] == "https://news.example.test/2022/04/article.html");
+  CHECK(lines[1]["document"]["site"] == "news.example.test");
+  CHECK(lines[1]["verdict"] == "verified");
+}
+
 TEST_CASE("audit: unreadable inputs fail naming the file", "[audit]") {
   TempDir dir;
   {

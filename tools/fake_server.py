@@ -46,7 +46,19 @@ def pick(routes, path, count):
     return seq[min(count - 1, len(seq) - 1)]
 
 
-async def handle(reader, writer, routes, base, port, bench_ms, delay_ms=0):
+def synthetic(path):
+    """A syndication answer for any ID (benchmarks of whole audits)."""
+    if not path.startswith("/tweet-result?"):
+        return None
+    query = dict(kv.split("=", 1) for kv in path.split("?", 1)[1].split("&") if "=" in kv)
+    id_ = query.get("id", "0")
+    return {"status": 200, "headers": {"Content-Type": "application/json"},
+            "body": json.dumps({"__typename": "Tweet", "id_str": id_, "text": "Synthetic post %s" % id_,
+                                "created_at": "2020-01-01T00:00:00.000Z", "user": {"screen_name": "bench", "name": "Bench"},
+                                "entities": {"urls": [], "media": []}})}
+
+
+async def handle(reader, writer, routes, base, port, bench_ms, delay_ms=0, synth=False):
     try:
         while True:
             line = await reader.readline()
@@ -80,7 +92,7 @@ async def handle(reader, writer, routes, base, port, bench_ms, delay_ms=0):
                         digits = "".join(c for c in path if c.isdigit()) or "1"
                         resp = {"status": 301, "headers": {"Location": "https://twitter.com/bench/status/1" + digits}}
                     else:
-                        resp = pick(routes, path, STATS["requests"][path])
+                        resp = (synth and synthetic(path)) or pick(routes, path, STATS["requests"][path])
                         if delay_ms:
                             await asyncio.sleep(delay_ms / 1000)
                         if resp.get("delay_ms"):
@@ -115,6 +127,8 @@ async def main():
     ap.add_argument("--tls-key")
     ap.add_argument("--bench-latency-ms", type=float)
     ap.add_argument("--delay-ms", type=float, default=0, help="added to every response")
+    ap.add_argument("--synthetic", action="store_true",
+                    help="answer any /tweet-result?id=ID with a syndication tweet (benchmarks); other unknown paths 404")
     args = ap.parse_args()
     routes = json.load(open(args.routes)) if args.routes else {}
     ctx = None
@@ -124,7 +138,7 @@ async def main():
     state = {}
 
     async def on_client(r, w):
-        await handle(r, w, routes, state["base"], state["port"], args.bench_latency_ms, args.delay_ms)
+        await handle(r, w, routes, state["base"], state["port"], args.bench_latency_ms, args.delay_ms, args.synthetic)
 
     server = await asyncio.start_server(on_client, "127.0.0.1", 0, ssl=ctx, backlog=1024)
     port = server.sockets[0].getsockname()[1]

@@ -11,7 +11,7 @@ packages=(
   catch2 nlohmann-json3-dev libsqlite3-dev libexpected-dev libcli11-dev
   libutf8proc-dev libtomlplusplus-dev libarchive-dev libre2-dev
   # tests and benchmarks
-  python3 python3-jsonschema time publicsuffix openssl chromium fonts-dejavu-core
+  python3 python3-jsonschema python3-bs4 time publicsuffix openssl chromium fonts-dejavu-core
 )
 
 missing=()

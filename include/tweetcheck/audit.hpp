@@ -22,6 +22,7 @@ struct ArchiveDoc {
   std::string url;  ///< the article's URL when known (WARC, JSONL url field, feed link, canonical link)
   std::string date; ///< publication or capture date (ISO) when known
   Document doc;
+  bool fetch = false; ///< an article URL: its content is fetched when its batch runs
 };
 
 struct ArchiveOptions {
@@ -32,6 +33,8 @@ struct ArchiveOptions {
   std::string date_field = "date";  ///< JSONL: its date
 };
 
+/// Inputs may also be article URLs (http/https), given directly or in a list file; they are
+/// handed on with `fetch` set and no content.
 /// Reads every article of `inputs` in a stable order and hands each to `visit` (one at a time;
 /// return false to stop). Folders are recursed (include/exclude globs), `.warc` and `.warc.gz`
 /// are read with libarchive (each `response` record with an HTML body is an article), `.jsonl`
@@ -57,10 +60,13 @@ struct AuditOptions {
   bool scan_only = false;  ///< posts without verdicts (no network)
   /// Progress: documents done, posts, verdict counts so far.
   std::function<void(std::uint64_t docs, std::uint64_t posts, const std::map<std::string, std::uint64_t>& verdicts)> progress;
+  /// Told about article URLs that could not be fetched (the audit goes on without them).
+  std::function<void(const std::string& url, const std::string& why)> on_fetch_error;
 };
 
 struct AuditStats {
   std::uint64_t documents = 0, skipped_done = 0, other_shards = 0, posts = 0;
+  std::uint64_t failed_fetches = 0; ///< article URLs that could not be fetched (reported, skipped)
 };
 
 /// Runs (or resumes) an audit. Every article is reported exactly once across crashes: result

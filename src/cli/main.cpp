@@ -188,6 +188,34 @@ int run_resolve(std::vector<std::string> urls, const std::string& format, int ma
   return k_exit_ok;
 }
 
+/// The verify options check and audit share: --sources (validated), --archive, --offline, and the
+/// X API token from the environment.
+tweetcheck::Result<tweetcheck::VerifyOptions> make_verify_options(const std::string& sources, const std::string& archive,
+                                                                  bool offline) {
+  using namespace tweetcheck;
+  VerifyOptions options;
+  options.offline = offline;
+  if (!sources.empty()) {
+    options.sources.clear();
+    std::stringstream ss(sources);
+    for (std::string s; std::getline(ss, s, ',');) {
+      if (s != "syndication" && s != "oembed" && s != "wayback" && s != "x-api" && s != "archive") {
+        return fail(Errc::usage, "unknown source '" + s + "' in --sources (syndication, oembed, wayback, x-api, archive)");
+      }
+      options.sources.push_back(s);
+    }
+  }
+  if (!archive.empty()) {
+    auto loaded = load_archive(archive);
+    if (!loaded) return tl::unexpected(loaded.error());
+    options.archive = std::move(*loaded);
+  }
+  for (const char* var : {"TWEETCHECK_X_BEARER_TOKEN", "X_BEARER_TOKEN"}) {
+    if (const char* t = std::getenv(var); t && *t && options.bearer_token.empty()) options.bearer_token = t;
+  }
+  return options;
+}
+
 struct CheckArgs {
   std::vector<std::string> inputs, outputs;
   std::string format, output, ignore_file, fail_on = "altered,misattributed,missing", sources, archive,
@@ -269,27 +297,12 @@ int run_check(const CheckArgs& a, spdlog::logger& log) {
       ignores = std::move(*rules);
     }
   }
-  VerifyOptions options;
-  options.offline = a.net.offline;
-  if (!a.sources.empty()) {
-    options.sources.clear();
-    std::stringstream ss(a.sources);
-    for (std::string s; std::getline(ss, s, ',');) {
-      if (s != "syndication" && s != "oembed" && s != "wayback" && s != "x-api" && s != "archive") {
-        log.error("unknown source '{}' in --sources (syndication, oembed, wayback, x-api, archive)", s);
-        return k_exit_failed;
-      }
-      options.sources.push_back(s);
-    }
+  auto verify_opts = make_verify_options(a.sources, a.archive, a.net.offline);
+  if (!verify_opts) {
+    log.error("{}", verify_opts.error().message);
+    return k_exit_failed;
   }
-  if (!a.archive.empty()) {
-    auto archive = load_archive(a.archive);
-    if (!archive) {
-      log.error("{}", archive.error().message);
-      return k_exit_failed;
-    }
-    options.archive = std::move(*archive);
-  }
+  VerifyOptions options = std::move(*verify_opts);
   // Progress on stderr when it is a terminal, the run is not quiet and not in CI.
   const bool show_progress = ::isatty(2) != 0 && !a.quiet && std::getenv("CI") == nullptr;
   if (show_progress) {
@@ -297,9 +310,6 @@ int run_check(const CheckArgs& a, spdlog::logger& log) {
       std::fprintf(stderr, "\r\033[Ktweetcheck: %.*s (%zu)", static_cast<int>(stage.size()), stage.data(), n);
       std::fflush(stderr);
     };
-  }
-  for (const char* var : {"TWEETCHECK_X_BEARER_TOKEN", "X_BEARER_TOKEN"}) {
-    if (const char* t = std::getenv(var); t && *t && options.bearer_token.empty()) options.bearer_token = t;
   }
   auto settings = a.net.settings();
   if (!settings) {
@@ -402,7 +412,7 @@ int run_check(const CheckArgs& a, spdlog::logger& log) {
 }
 
 struct AuditArgs {
-  std::vector<std::string> inputs;
+  std::vector<std::string> inputs, lists;
   std::string output, state, shard = "1/1", summary_csv, summary_html, sources, archive;
   tweetcheck::ArchiveOptions archive_options;
   unsigned jobs = 0;
@@ -418,8 +428,31 @@ int run_audit_cmd(const AuditArgs& a, spdlog::logger& log) {
     log.error("{}", shard.error().message);
     return k_exit_failed;
   }
+  // Inputs, plus those listed one per line in --list files ("-": standard input).
+  std::vector<std::string> inputs = a.inputs;
+  for (const std::string& list : a.lists) {
+    std::ifstream file;
+    if (list != "-") {
+      file.open(list);
+      if (!file) {
+        log.error("cannot open list '{}'", list);
+        return k_exit_failed;
+      }
+    }
+    std::istream& in = list == "-" ? std::cin : file;
+    for (std::string line; std::getline(in, line);) {
+      const auto b = line.find_first_not_of(" \t\r");
+      if (b == std::string::npos || line[b] == '#') continue;
+      inputs.push_back(line.substr(b, line.find_last_not_of(" \t\r") - b + 1));
+    }
+  }
+  if (inputs.empty()) {
+    log.error("audit needs inputs (folders, files, URLs or --list)");
+    return k_exit_failed;
+  }
   AuditOptions o;
   o.archive = a.archive_options;
+  o.on_fetch_error = [&log](const std::string& url, const std::string& why) { log.warn("cannot fetch article '{}': {}", url, why); };
   o.output = a.output;
   o.state = a.state;
   o.shard_k = shard->first;
@@ -427,23 +460,12 @@ int run_audit_cmd(const AuditArgs& a, spdlog::logger& log) {
   o.jobs = a.jobs;
   o.batch_docs = std::max<std::size_t>(1, a.batch);
   o.scan_only = a.scan_only;
-  o.verify.offline = a.net.offline;
-  if (!a.sources.empty()) {
-    o.verify.sources.clear();
-    std::stringstream ss(a.sources);
-    for (std::string s; std::getline(ss, s, ',');) o.verify.sources.push_back(s);
+  auto verify_opts = make_verify_options(a.sources, a.archive, a.net.offline);
+  if (!verify_opts) {
+    log.error("{}", verify_opts.error().message);
+    return k_exit_failed;
   }
-  if (!a.archive.empty()) {
-    auto archive = load_archive(a.archive);
-    if (!archive) {
-      log.error("{}", archive.error().message);
-      return k_exit_failed;
-    }
-    o.verify.archive = std::move(*archive);
-  }
-  for (const char* var : {"TWEETCHECK_X_BEARER_TOKEN", "X_BEARER_TOKEN"}) {
-    if (const char* t = std::getenv(var); t && *t && o.verify.bearer_token.empty()) o.verify.bearer_token = t;
-  }
+  o.verify = std::move(*verify_opts);
   auto settings = a.net.settings();
   if (!settings) {
     log.error("{}", settings.error().message);
@@ -486,7 +508,7 @@ int run_audit_cmd(const AuditArgs& a, spdlog::logger& log) {
       last = now;
     }
   };
-  auto stats = run_audit(a.inputs, o, a.net.offline ? nullptr : client->get(), cache.get());
+  auto stats = run_audit(inputs, o, a.net.offline ? nullptr : client->get(), cache.get());
   if (tty) std::fprintf(stderr, "\n");
   if (!stats) {
     log.error("{}", stats.error().message);
@@ -579,7 +601,9 @@ int main(int argc, char** argv) {
     audit_cmd->add_option("--sources", audit.sources, "sources in the order tried");
     audit_cmd->add_option("--archive", audit.archive, "local archive of posts (JSONL or tweets.js)");
     audit.net.add_to(audit_cmd);
-    audit_cmd->add_option("INPUT", audit.inputs, "folders, files, WARC(.gz), JSONL, RSS/Atom feeds")->required();
+    audit_cmd->add_option("--list", audit.lists, "a file listing inputs (paths or article URLs), one per line; - for stdin")
+        ->allow_extra_args(false)->take_all();
+    audit_cmd->add_option("INPUT", audit.inputs, "folders, files, WARC(.gz), JSONL, RSS/Atom feeds, article URLs");
 
     auto* merge_cmd = app.add_subcommand("merge", "combine audit results (e.g. of shards) into one JSONL in document order");
     std::vector<std::string> merge_inputs;
