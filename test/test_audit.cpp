@@ -129,6 +129,15 @@ TEST_CASE("audit: WARC, WARC.gz, JSONL and feeds built from the corpus", "[audit
   CHECK(lines[12]["text"] == "Escaped");
   CHECK(lines[12]["document"]["key"] == dir.path + "/feed.rss#v1");
   for (std::size_t i = 1; i < lines.size(); ++i) CHECK(lines[i]["document"]["seq"] >= lines[i - 1]["document"]["seq"]);
+  // The same inputs audited in full against the test server: every post gets a verdict.
+  TestServer server({"--routes", fixture_path("http/verify.json")});
+  const Run full = sh(bin() + " audit --no-cache --output " + dir.path + "/full.jsonl" + endpoints(server) + " " + dir.path +
+                      "/a.warc " + dir.path + "/b.warc.gz " + dir.path + "/articles.jsonl " + dir.path + "/feed.rss 2>&1");
+  REQUIRE(full.status == 0);
+  const auto checked = lines_of(dir.path + "/full.jsonl");
+  REQUIRE(checked.size() == 13);
+  for (const auto& c : checked) CHECK(c.contains("verdict"));
+  CHECK(checked[9]["verdict"] == "verified"); // Serena Dong's post, through its pic.twitter.com link
 }
 
 TEST_CASE("audit: a full audit checks each distinct post once and writes summaries", "[audit][e2e]") {
