@@ -84,6 +84,16 @@ TEST_CASE("a missing input exits 2 naming the file; bad usage exits 2", "[cli]")
   CHECK(run("--version").status == 0);
 }
 
+TEST_CASE("-q/--quiet and -v/--verbose work before and after the command", "[cli]") {
+  const std::string f = " '" + fixture_path("articles/check_no_status_id.txt") + "'";
+  CHECK(run("--quiet scan" + f).status == 0);
+  CHECK(run("scan --quiet" + f).status == 0);
+  CHECK(run("scan -v" + f).status == 0);
+  CHECK(run("check -q --offline --no-cache --format json" + f).status == 0);
+  CHECK(run("audit --quiet --scan-only --no-cache --output /tmp/tweetcheck-q-" + std::to_string(getpid()) + ".jsonl" + f).status == 0);
+  std::system(("rm -f /tmp/tweetcheck-q-" + std::to_string(getpid()) + ".jsonl*").c_str());
+}
+
 TEST_CASE("an article with no posts is a success with an empty list", "[cli]") {
   const Run r = run("scan '" + fixture_path("articles/decoys_buttons_meta_css_script.html") + "'");
   CHECK(r.status == 0);

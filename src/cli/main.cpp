@@ -536,6 +536,7 @@ int main(int argc, char** argv) {
     CLI::App app{"tweetcheck: find social-media posts embedded in articles and check them against the originals"};
     app.set_version_flag("--version", std::string("tweetcheck ") + TWEETCHECK_VERSION);
     app.require_subcommand(1);
+    app.fallthrough(); // -q/--quiet and -v/--verbose also after the command: `tweetcheck check -q ...`
     bool verbose = false, quiet = false;
     app.add_flag("-v,--verbose", verbose, "log more (to stderr)");
     app.add_flag("-q,--quiet", quiet, "log only errors");
