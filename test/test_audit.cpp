@@ -15,7 +15,7 @@
 #include <thread>
 #include <unistd.h>
 
-#include "support/test_server.hpp"
+#include "support/run.hpp"
 
 using tweetcheck::test::fixture_path;
 using tweetcheck::test::read_file;
@@ -25,24 +25,10 @@ using nlohmann::json;
 
 namespace {
 
-struct Run {
-  int status = -1;
-  std::string out;
-};
+using tweetcheck::test::Run;
 
-Run sh(const std::string& cmd) {
-  Run r;
-  FILE* p = popen(("cd '" + source_path("") + "' && " + cmd).c_str(), "r");
-  REQUIRE(p != nullptr);
-  std::array<char, 4096> buf{};
-  std::size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
-
-std::string bin() { return std::string("'") + TWEETCHECK_BINARY + "'"; }
+Run sh(const std::string& cmd) { return tweetcheck::test::shell("cd '" + source_path("") + "' && " + cmd); }
+std::string bin() { return tweetcheck::test::binary(); }
 
 struct TempDir {
   std::string path;
@@ -56,14 +42,7 @@ struct TempDir {
   }
 };
 
-std::string endpoints(const TestServer& s) {
-  std::string out = " --timeout 1 --retries 0";
-  for (const char* host : {"t.co", "cdn.syndication.twimg.com", "publish.twitter.com", "web.archive.org", "api.x.com",
-                           "www.example-news.test"}) {
-    out += std::string(" --endpoint ") + host + "=" + s.base();
-  }
-  return out;
-}
+std::string endpoints(const TestServer& s) { return tweetcheck::test::service_endpoints(s); }
 
 std::vector<json> lines_of(const std::string& path) {
   std::vector<json> out;

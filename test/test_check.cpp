@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <sys/wait.h>
 
-#include "support/test_server.hpp"
+#include "support/run.hpp"
 
 using tweetcheck::test::fixture_path;
 using tweetcheck::test::TestServer;
@@ -16,21 +16,10 @@ using nlohmann::json;
 
 namespace {
 
-struct Run {
-  int status = -1;
-  std::string out;
-};
+using tweetcheck::test::Run;
 
 Run run(const std::string& args) {
-  const std::string cmd = std::string("'") + TWEETCHECK_BINARY + "' " + args + " 2>/dev/null";
-  Run r;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  std::array<char, 4096> buf{};
-  std::size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  Run r = tweetcheck::test::shell(tweetcheck::test::binary() + " " + args + " 2>/dev/null");
   // Every JSON the CLI prints in the tests is held to its schema.
   bool lines = false;
   if (const std::string kind = tweetcheck::test::json_kind(args, &lines); !kind.empty() && !r.out.empty()) {
@@ -40,14 +29,7 @@ Run run(const std::string& args) {
   return r;
 }
 
-std::string endpoints(const TestServer& s) {
-  std::string out;
-  for (const char* host : {"t.co", "cdn.syndication.twimg.com", "publish.twitter.com", "web.archive.org", "api.x.com",
-                           "www.example-news.test"}) {
-    out += std::string(" --endpoint ") + host + "=" + s.base();
-  }
-  return out + " --timeout 1 --retries 0";
-}
+std::string endpoints(const TestServer& s) { return tweetcheck::test::service_endpoints(s); }
 
 /// The posts of a check report, by line.
 std::map<int, json> by_line(const json& report) {

@@ -10,28 +10,17 @@
 #include <fstream>
 
 #include "support/fixtures.hpp"
-#include "support/test_server.hpp"
+#include "support/run.hpp"
 
 using tweetcheck::test::fixture_path;
 
 namespace {
 
-struct Run {
-  int status = -1;
-  std::string out;
-};
+using tweetcheck::test::Run;
 
 /// Runs the CLI through the shell; stderr is folded into the output only when asked.
 Run run(const std::string& args, bool with_stderr = false) {
-  const std::string cmd = std::string("'") + TWEETCHECK_BINARY + "' " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
-  Run r;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  std::array<char, 4096> buf{};
-  std::size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  Run r = tweetcheck::test::shell(tweetcheck::test::binary() + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null"));
   // Every JSON the CLI prints in the tests is held to its schema.
   bool lines = false;
   if (const std::string kind = tweetcheck::test::json_kind(args, &lines); !kind.empty() && !r.out.empty() && !with_stderr) {

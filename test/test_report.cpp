@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "support/test_server.hpp"
+#include "support/run.hpp"
 
 using tweetcheck::test::fixture_path;
 using tweetcheck::test::read_file;
@@ -19,33 +19,15 @@ using tweetcheck::test::TestServer;
 
 namespace {
 
-struct Run {
-  int status = -1;
-  std::string out;
-};
+using tweetcheck::test::Run;
 
 /// Runs a shell command from the source folder (so reports name files relative to it).
-Run sh(const std::string& cmd) {
-  Run r;
-  FILE* p = popen(("cd '" + source_path("") + "' && " + cmd).c_str(), "r");
-  REQUIRE(p != nullptr);
-  std::array<char, 4096> buf{};
-  std::size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
-
-std::string bin() { return std::string("'") + TWEETCHECK_BINARY + "'"; }
+Run sh(const std::string& cmd) { return tweetcheck::test::shell("cd '" + source_path("") + "' && " + cmd); }
+std::string bin() { return tweetcheck::test::binary(); }
 
 std::string args(const TestServer& s) {
-  std::string out = " --no-cache --timeout 1 --retries 0";
-  for (const char* host : {"t.co", "cdn.syndication.twimg.com", "publish.twitter.com", "web.archive.org", "api.x.com",
-                           "www.example-news.test"}) {
-    out += std::string(" --endpoint ") + host + "=" + s.base();
-  }
-  return out + " fixtures/articles/check_verdicts.html fixtures/corpus/seed/zerohedge-taliban-china-2021-07-29.txt";
+  return " --no-cache" + tweetcheck::test::service_endpoints(s) +
+         " fixtures/articles/check_verdicts.html fixtures/corpus/seed/zerohedge-taliban-china-2021-07-29.txt";
 }
 
 /// Fetch and generation times vary: masked as update_golden.sh masks them.

@@ -52,13 +52,9 @@ measure() { local t; t=$(mktemp); /usr/bin/time -f "%e %M" -o "$t" "$@" > /dev/n
 rm -f "$WORK"/scan.jsonl*
 read -r scan_s scan_kb < <(measure ./build/src/tweetcheck audit --scan-only --no-cache --output "$WORK/scan.jsonl" "$warc")
 
-mkfifo "$WORK/stdin" 2>/dev/null || true
-python3 tools/fake_server.py --synthetic --delay-ms "$LATENCY_MS" < "$WORK/stdin" > "$WORK/port" &
-server=$!
-exec 9> "$WORK/stdin"
-trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 50); do grep -q PORT "$WORK/port" 2>/dev/null && break; sleep 0.1; done
-base="http://127.0.0.1:$(cut -d' ' -f2 "$WORK/port")"
+. tools/test-server.sh
+start_test_server --synthetic --delay-ms "$LATENCY_MS"
+base=$TEST_SERVER_BASE
 rm -f "$WORK"/full.jsonl*
 ep=()
 for h in t.co cdn.syndication.twimg.com publish.twitter.com web.archive.org api.x.com; do ep+=(--endpoint "$h=$base"); done

@@ -13,14 +13,10 @@ CONCURRENCY=${CONCURRENCY:-100}
 ninja -C build >/dev/null
 
 work=$(mktemp -d)
-trap 'kill "$server_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-mkfifo "$work/stdin"
-python3 tools/fake_server.py --bench-latency-ms "$LATENCY_MS" < "$work/stdin" > "$work/port" &
-server_pid=$!
-exec 9> "$work/stdin" # keeps the server alive until this script ends
-for _ in $(seq 50); do grep -q PORT "$work/port" 2>/dev/null && break; sleep 0.1; done
-port=$(cut -d' ' -f2 "$work/port")
-base="http://127.0.0.1:$port"
+trap 'rm -rf "$work"' EXIT
+. tools/test-server.sh
+start_test_server --bench-latency-ms "$LATENCY_MS"
+base=$TEST_SERVER_BASE
 total() { curl -s "$base/__stats" | python3 -c "import json,sys; print(json.load(sys.stdin)['total'])"; }
 
 seq -f "https://t.co/b/%06g" 1 "$LINKS" > "$work/links"

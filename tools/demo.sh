@@ -15,18 +15,9 @@ sample=fixtures/corpus/seed/zerohedge-taliban-china-2021-07-29.txt
 echo "\$ tweetcheck scan --format text $sample"
 ./build/src/tweetcheck scan --format text "$sample"
 
-work=$(mktemp -d)
-trap 'kill "$server_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-mkfifo "$work/stdin"
-python3 tools/fake_server.py --routes fixtures/http/verify.json < "$work/stdin" > "$work/port" &
-server_pid=$!
-exec 9> "$work/stdin"
-for _ in $(seq 50); do grep -q PORT "$work/port" 2>/dev/null && break; sleep 0.1; done
-base="http://127.0.0.1:$(cut -d' ' -f2 "$work/port")"
-endpoints=()
-for host in t.co cdn.syndication.twimg.com publish.twitter.com web.archive.org www.example-news.test; do
-  endpoints+=(--endpoint "$host=$base")
-done
+. tools/test-server.sh
+start_test_server --routes fixtures/http/verify.json
+mapfile -t endpoints < <(service_endpoints)
 echo
 echo "\$ tweetcheck check --format text --no-cache ${endpoints[*]} $sample"
 set +e

@@ -8,17 +8,11 @@ cd "$(dirname "$0")/.."
 [ -d build ] || meson setup build >/dev/null
 ninja -C build >/dev/null
 work=$(mktemp -d)
-trap 'kill "$server_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-mkfifo "$work/stdin"
-python3 tools/fake_server.py --routes fixtures/http/verify.json < "$work/stdin" > "$work/port" &
-server_pid=$!
-exec 9> "$work/stdin"
-for _ in $(seq 50); do grep -q PORT "$work/port" 2>/dev/null && break; sleep 0.1; done
-base="http://127.0.0.1:$(cut -d' ' -f2 "$work/port")"
-args=(--no-cache --timeout 1 --retries 0)
-for host in t.co cdn.syndication.twimg.com publish.twitter.com web.archive.org api.x.com www.example-news.test; do
-  args+=(--endpoint "$host=$base")
-done
+trap 'rm -rf "$work"' EXIT
+. tools/test-server.sh
+start_test_server --routes fixtures/http/verify.json
+mapfile -t args < <(service_endpoints)
+args+=(--no-cache --timeout 1 --retries 0)
 mkdir -p fixtures/expected
 for fmt in text json jsonl html sarif junit csv markdown; do
   ext=$fmt

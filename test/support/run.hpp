@@ -1,0 +1,46 @@
+#pragma once
+// Running the tweetcheck binary (or any shell command) from the tests.
+#include <array>
+#include <cstdio>
+#include <string>
+#include <sys/wait.h>
+
+#include <catch2/catch.hpp>
+
+#include "support/test_server.hpp"
+
+namespace tweetcheck::test {
+
+struct Run {
+  int status = -1;
+  std::string out;
+};
+
+/// Runs a shell command and collects its standard output (and its exit status).
+inline Run shell(const std::string& cmd) {
+  Run r;
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  std::array<char, 4096> buf{};
+  std::size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  const int st = pclose(p);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+/// The tweetcheck binary under test, quoted for the shell.
+inline std::string binary() { return std::string("'") + TWEETCHECK_BINARY + "'"; }
+
+/// --endpoint options sending every remote service of the verifier to the test server, with
+/// short timeouts and no retries.
+inline std::string service_endpoints(const TestServer& s) {
+  std::string out = " --timeout 1 --retries 0";
+  for (const char* host : {"t.co", "cdn.syndication.twimg.com", "publish.twitter.com", "web.archive.org", "api.x.com",
+                           "www.example-news.test"}) {
+    out += std::string(" --endpoint ") + host + "=" + s.base();
+  }
+  return out;
+}
+
+} // namespace tweetcheck::test
