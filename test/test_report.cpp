@@ -6,6 +6,8 @@
 
 #include <array>
 #include <cstdio>
+#include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -179,6 +181,28 @@ TEST_CASE("reports: --output and --output-format write complete files atomically
   CHECK(bad.out.find("cannot write '/nonexistent-dir/r.json'") != std::string::npos);
   CHECK(sh(bin() + " check --output-format yaml=" + dir + "/x" + args(server) + " 2>&1").status == 2);
   sh("rm -rf " + dir);
+}
+
+TEST_CASE("reports: JSONL on stdout streams each article's lines as soon as it is checked", "[report][jsonl]") {
+  TestServer server({"--routes", fixture_path("http/verify.json"), "--delay-ms", "400"});
+  const std::string cmd = "cd '" + source_path("") + "' && " + bin() + " check --format jsonl --no-cache --sources syndication" +
+                          tweetcheck::test::service_endpoints(server) +
+                          " fixtures/articles/check_x_api.html fixtures/corpus/seed/zerohedge-taliban-china-2021-07-29.txt 2>/dev/null";
+  const auto start = std::chrono::steady_clock::now();
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p);
+  char buf[65536];
+  REQUIRE(fgets(buf, sizeof buf, p) != nullptr); // the first article's first line
+  const auto first = std::chrono::steady_clock::now();
+  std::string rest;
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) rest.append(buf, n);
+  pclose(p);
+  const auto end = std::chrono::steady_clock::now();
+  // The second article still needed its own (400 ms) answers after the first line was out.
+  CHECK(end - first >= std::chrono::milliseconds(350));
+  CHECK(first - start < end - start);
+  CHECK(std::count(rest.begin(), rest.end(), '\n') == 4); // 2 + 3 posts in all
 }
 
 TEST_CASE("reports: exit statuses are the same whatever the format", "[report][exit]") {

@@ -201,6 +201,19 @@ TEST_CASE("the per-host cap bounds concurrent requests", "[resolve][http]") {
   CHECK(server.stats()["total"] == 12);
 }
 
+TEST_CASE("a per-host request rate spaces requests out", "[resolve][http]") {
+  TestServer server({"--bench-latency-ms", "1"});
+  HttpOptions o;
+  o.host_rate = 10; // one request per 100 ms
+  auto client = client_for(server, o);
+  std::vector<std::string> urls;
+  for (int i = 0; i < 6; ++i) urls.push_back("https://t.co/b/" + std::to_string(i));
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = resolve(urls, client.get(), nullptr, {});
+  CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(450));
+  for (const auto& x : r) CHECK(x.status == ResolveStatus::resolved);
+}
+
 TEST_CASE("HTTPS with a self-signed certificate passed as the CA file", "[resolve][http][tls]") {
   const std::string dir = "/tmp/tweetcheck-tls-" + std::to_string(getpid());
   const std::string gen = "mkdir -p " + dir + " && openssl req -x509 -newkey rsa:2048 -nodes -keyout " + dir +

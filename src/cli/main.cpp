@@ -332,10 +332,12 @@ int run_check(const CheckArgs& a, spdlog::logger& log) {
                                                                   : InputFormat::auto_detect;
   int status = k_exit_ok;
   std::vector<Post> posts;
+  std::vector<std::size_t> per_document; // how many posts each document holds, in order
   auto take = [&](const Document& doc) {
     const ScanResult r = scan(doc);
     for (const Diagnostic& d : r.diagnostics) log.warn("{}: {}", d.where.file, d.message);
     posts.insert(posts.end(), r.posts.begin(), r.posts.end());
+    per_document.push_back(r.posts.size());
   };
   // Article URLs are fetched with the same client; files, folders and - are read.
   std::vector<std::string> urls;
@@ -385,17 +387,35 @@ int run_check(const CheckArgs& a, spdlog::logger& log) {
       }
     }
   }
-  if (show_progress && posts.size() > 3) std::fprintf(stderr, "tweetcheck: checking %zu posts\n", posts.size());
-  auto checked = verify(posts, a.net.offline ? nullptr : client->get(), cache->get(), options);
-  if (show_progress) std::fprintf(stderr, "\r\033[K");
-  apply_ignores(checked, ignores);
   ReportOptions ro;
   ro.fail_on = *fail_on;
   ro.color = stdout_tty && std::getenv("NO_COLOR") == nullptr;
   ro.inputs = a.inputs;
   const char* epoch = std::getenv("SOURCE_DATE_EPOCH");
   ro.generated_at_ms = epoch ? std::atoll(epoch) * 1000 : static_cast<std::int64_t>(std::time(nullptr)) * 1000;
-  if (a.output.empty()) write_report(std::cout, checked, *main_format, ro);
+  if (show_progress && posts.size() > 3) std::fprintf(stderr, "tweetcheck: checking %zu posts\n", posts.size());
+  HttpClient* http = a.net.offline ? nullptr : client->get();
+  std::vector<CheckedPost> checked;
+  if (a.output.empty() && *main_format == ReportFormat::jsonl) {
+    // JSONL on stdout is streamed: each article's lines as soon as it is checked. Distinct posts
+    // are still asked once: through the cache, and a memo for answers not worth caching.
+    options.memo = std::make_shared<ResponseMemo>();
+    std::size_t at = 0;
+    for (std::size_t n : per_document) {
+      if (n == 0) continue;
+      std::vector<Post> part(posts.begin() + static_cast<std::ptrdiff_t>(at), posts.begin() + static_cast<std::ptrdiff_t>(at + n));
+      at += n;
+      auto got = verify(part, http, cache->get(), options);
+      apply_ignores(got, ignores);
+      write_report(std::cout, got, ReportFormat::jsonl, ro);
+      checked.insert(checked.end(), std::make_move_iterator(got.begin()), std::make_move_iterator(got.end()));
+    }
+  } else {
+    checked = verify(posts, http, cache->get(), options);
+    apply_ignores(checked, ignores);
+    if (a.output.empty()) write_report(std::cout, checked, *main_format, ro);
+  }
+  if (show_progress) std::fprintf(stderr, "\r\033[K");
   for (const auto& [format, path] : files) {
     ReportOptions fo = ro;
     fo.color = false;
