@@ -1,6 +1,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 
 #include <sqlite3.h>
 
@@ -87,14 +88,37 @@ private:
   StmtPtr m_get, m_put;
 };
 
-Result<void> exec(sqlite3* db, const char* sql) {
-  char* err = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+/// Why opening failed: only a damaged file (or another schema) may be rebuilt; a database that
+/// another process holds is waited for, never deleted.
+enum class OpenProblem { none, busy, damaged, other };
+
+OpenProblem classify(int rc) {
+  switch (rc & 0xFF) {
+  case SQLITE_BUSY:
+  case SQLITE_LOCKED: return OpenProblem::busy;
+  case SQLITE_CORRUPT:
+  case SQLITE_NOTADB: return OpenProblem::damaged;
+  default: return OpenProblem::other;
+  }
+}
+
+/// Runs SQL, retrying for up to 10 s while another process holds a lock (busy_timeout does not
+/// cover every statement, e.g. switching to WAL).
+Result<void> exec(sqlite3* db, const char* sql, OpenProblem* problem = nullptr) {
+  for (int attempt = 0;; ++attempt) {
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &err);
+    if (rc == SQLITE_OK) return {};
     std::string msg = err ? err : sqlite3_errmsg(db);
     sqlite3_free(err);
+    const OpenProblem kind = classify(rc);
+    if (kind == OpenProblem::busy && attempt < 200) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      continue;
+    }
+    if (problem) *problem = kind;
     return fail(Errc::database, msg);
   }
-  return {};
 }
 
 Result<int> user_version(sqlite3* db) {
@@ -107,17 +131,21 @@ Result<int> user_version(sqlite3* db) {
   return sqlite3_column_int(s.get(), 0);
 }
 
-/// Opens and checks the file; fails when it is not a usable cache of this schema.
-Result<DbPtr> open_checked(const std::string& path, bool* wrong_version) {
+/// Opens and checks the file; fails when it is not a usable cache of this schema (`problem` tells
+/// whether rebuilding it is right).
+Result<DbPtr> open_checked(const std::string& path, bool* wrong_version, OpenProblem* problem) {
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                                  nullptr);
   DbPtr db(raw);
   if (rc != SQLITE_OK) return tl::unexpected(db_error(db.get(), "cannot open cache '" + path + "'"));
   sqlite3_busy_timeout(db.get(), 10000); // other tweetcheck processes may be writing
-  if (auto r = exec(db.get(), "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !r) return tl::unexpected(r.error());
+  if (auto r = exec(db.get(), "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", problem); !r) return tl::unexpected(r.error());
   auto version = user_version(db.get());
-  if (!version) return tl::unexpected(version.error());
+  if (!version) {
+    *problem = OpenProblem::damaged;
+    return tl::unexpected(version.error());
+  }
   if (*version == 0) {
     // New file (or one that was never ours): create the schema in one transaction, so that a
     // concurrent process sees either nothing or all of it.
@@ -127,13 +155,14 @@ Result<DbPtr> open_checked(const std::string& path, bool* wrong_version) {
                   " stored INTEGER NOT NULL, expires INTEGER NOT NULL);"
                   "CREATE INDEX IF NOT EXISTS entries_expires ON entries(expires);"
                   "PRAGMA user_version = 1;"
-                  "COMMIT;");
+                  "COMMIT;",
+                  problem);
     if (!r) return tl::unexpected(r.error());
   } else if (*version != k_schema_version) {
     *wrong_version = true;
     return fail(Errc::database, "cache '" + path + "' has schema version " + std::to_string(*version));
   }
-  if (auto r = exec(db.get(), "SELECT count(*) FROM entries WHERE 0"); !r) return tl::unexpected(r.error());
+  if (auto r = exec(db.get(), "SELECT count(*) FROM entries WHERE 0", problem); !r) return tl::unexpected(r.error());
   return db;
 }
 
@@ -152,8 +181,9 @@ Result<std::unique_ptr<Cache>> open_sqlite_cache(const std::string& path, std::v
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   }
   bool wrong_version = false;
-  auto db = open_checked(path, &wrong_version);
-  if (!db && path != ":memory:") {
+  OpenProblem problem = OpenProblem::none;
+  auto db = open_checked(path, &wrong_version, &problem);
+  if (!db && path != ":memory:" && (wrong_version || problem == OpenProblem::damaged)) {
     // A stale cache is never fatal: start over (as ninja does with an old build log).
     if (warnings) {
       warnings->push_back(wrong_version ? db.error().message + "; rebuilding it"
@@ -162,7 +192,7 @@ Result<std::unique_ptr<Cache>> open_sqlite_cache(const std::string& path, std::v
     std::error_code ec;
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix, ec);
     wrong_version = false;
-    db = open_checked(path, &wrong_version);
+    db = open_checked(path, &wrong_version, &problem);
   }
   if (!db) return tl::unexpected(db.error());
   auto cache = std::make_unique<SqliteCache>(std::move(*db));

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sqlite3.h>
+#include <thread>
 
 #include "support/test_server.hpp"
 #include "tweetcheck/cache.hpp"
@@ -115,4 +116,28 @@ TEST_CASE("resolver cache: definitive answers are kept, failures are not; offlin
   CHECK(third[2].status == ResolveStatus::unresolved);
   CHECK(third[2].reason.find("offline") != std::string::npos);
   CHECK(server.stats()["total"] == 4);
+}
+
+TEST_CASE("cache: a database another process holds is waited for, never deleted", "[cache]") {
+  TempDir dir;
+  const std::string path = dir.path + "/held.sqlite";
+  sqlite3* holder = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &holder) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(holder, "CREATE TABLE other(x); INSERT INTO other VALUES(42); BEGIN EXCLUSIVE;", nullptr, nullptr, nullptr) == SQLITE_OK);
+  std::thread release([holder] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    sqlite3_exec(holder, "COMMIT", nullptr, nullptr, nullptr);
+  });
+  std::vector<std::string> warnings;
+  auto cache = open_sqlite_cache(path, &warnings);
+  release.join();
+  REQUIRE(cache);
+  CHECK(warnings.empty()); // not "unusable; rebuilding it"
+  // The holder's data is still there: the file was not deleted and recreated.
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(holder, "SELECT x FROM other", -1, &st, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+  CHECK(sqlite3_column_int(st, 0) == 42);
+  sqlite3_finalize(st);
+  sqlite3_close(holder);
 }

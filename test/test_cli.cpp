@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <iterator>
 
 #include "support/fixtures.hpp"
 #include "support/run.hpp"
@@ -180,4 +181,16 @@ TEST_CASE("config file endpoints; a bad config names the file and line; bad --en
   CHECK(run("resolve --no-cache --endpoint nonsense https://t.co/x", true).status == 2);
   CHECK(run("resolve --no-cache --config /nonexistent.toml https://t.co/x", true).status == 2);
   std::remove(cfg.c_str());
+}
+
+TEST_CASE("many processes opening one new cache at once all succeed and none rebuilds it", "[cli][cache]") {
+  const std::string cache = "/tmp/tweetcheck-race-" + std::to_string(getpid()) + ".sqlite";
+  std::string cmd = "for i in 1 2 3 4 5 6; do " + tweetcheck::test::binary() + " resolve --offline --cache " + cache +
+                    " https://twitter.com/a/status/20 > /dev/null 2>> " + cache + ".err & done; wait";
+  REQUIRE(std::system(("bash -c '" + cmd + "'").c_str()) == 0);
+  std::ifstream err(cache + ".err");
+  const std::string errors((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+  CHECK(errors.find("rebuilding") == std::string::npos);
+  CHECK(errors.find("error") == std::string::npos);
+  std::system(("rm -f " + cache + "*").c_str());
 }
