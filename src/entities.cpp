@@ -208,10 +208,6 @@ std::size_t label_end(const U32& s, std::size_t i, std::size_t limit, bool* has_
   return j;
 }
 
-struct DomainMatch {
-  std::size_t end = U32::npos;
-};
-
 /// validDomain at `q`: subdomain* domainName TLD, with as many labels as possible.
 std::size_t match_domain(const U32& s, std::size_t q, std::size_t limit) {
   std::vector<std::size_t> after_dot; // positions right after each label's dot

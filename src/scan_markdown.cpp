@@ -202,8 +202,7 @@ void scan_shortcodes(const ScanContext& ctx, std::string_view text, std::vector<
   static const RE2 wp_tweet(R"(\[(tweet|twitter)\s+([^\]]*)\])");
   std::vector<Shortcode> found;
   auto collect = [&](const RE2& re, bool named) {
-    re2::StringPiece input(text.data(), text.size()), whole_name, args;
-    re2::StringPiece before = input;
+    re2::StringPiece input(text.data(), text.size()), args;
     while (true) {
       re2::StringPiece name;
       bool ok = named ? RE2::FindAndConsume(&input, re, &name, &args) : RE2::FindAndConsume(&input, re, &args);
@@ -216,8 +215,6 @@ void scan_shortcodes(const ScanContext& ctx, std::string_view text, std::vector<
       found.push_back({named ? std::string_view(name.data(), name.size()) : std::string_view("embed"),
                        std::string_view(args.data(), args.size()), off});
     }
-    (void)before;
-    (void)whole_name;
   };
   collect(hugo, true);
   collect(liquid, true);
