@@ -57,6 +57,8 @@ std::string_view reason_text(std::string_view r) {
 
 namespace detail {
 
+const std::string& shown_text(const OriginalPost& o) { return o.display_text.empty() ? o.text : o.display_text; }
+
 std::string iso_time(std::int64_t ms) {
   if (ms <= 0) return {};
   const std::time_t t = static_cast<std::time_t>(ms / 1000);
@@ -100,6 +102,31 @@ std::string live_url(const CheckedPost& c) {
   return {};
 }
 
+namespace {
+
+/// A diff as JSON: each word with its side's spelling; `original` where the original spells a
+/// kept word otherwise; `joined` where no space stands before it.
+Json diff_json(const std::vector<DiffWord>& diff) {
+  Json out = Json::array();
+  for (const DiffWord& d : diff) {
+    Json w{{"op", d.op == DiffWord::Op::same ? "same" : d.op == DiffWord::Op::added ? "added" : "removed"}, {"word", d.word}};
+    if (!d.original.empty()) w["original"] = d.original;
+    if (d.joined) w["joined"] = true;
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
+Json original_json(const OriginalPost& o) {
+  return Json{{"id", o.id},           {"text", o.text},
+              {"display_text", o.display_text.empty() ? o.text : o.display_text},
+              {"handle", o.handle},   {"display_name", o.display_name},
+              {"created_at", o.created_at}, {"source", o.source},
+              {"url", o.url}};
+}
+
+} // namespace
+
 Json check_json(const CheckedPost& c, const std::vector<Verdict>& fail_on) {
   Json j = post_json(c.post);
   j["verdict"] = std::string(to_string(c.verdict));
@@ -108,23 +135,16 @@ Json check_json(const CheckedPost& c, const std::vector<Verdict>& fail_on) {
   if (c.ignored) j["ignore_note"] = c.ignore_note;
   j["reasons"] = c.reasons;
   j["notes"] = c.notes;
-  Json diff = Json::array();
-  for (const DiffWord& d : c.diff) {
-    diff.push_back(Json{{"op", d.op == DiffWord::Op::same ? "same" : d.op == DiffWord::Op::added ? "added" : "removed"},
-                        {"word", d.word}});
-  }
-  j["diff"] = diff;
+  j["diff"] = diff_json(c.diff);
   if (c.original) {
-    const OriginalPost& o = *c.original;
-    j["original"] = Json{{"id", o.id},
-                         {"text", o.text},
-                         {"handle", o.handle},
-                         {"display_name", o.display_name},
-                         {"created_at", o.created_at},
-                         {"source", o.source},
-                         {"url", o.url}};
+    j["original"] = original_json(*c.original);
   } else {
     j["original"] = nullptr;
+  }
+  if (c.latest) {
+    Json latest = original_json(*c.latest);
+    latest["diff"] = diff_json(c.latest_diff);
+    j["latest_version"] = latest;
   }
   Json ev = Json::array();
   for (const Evidence& e : c.evidence) {
@@ -195,12 +215,12 @@ void write_text(std::ostream& out, const std::vector<CheckedPost>& posts, const 
     out << "  post:     " << (p.handle ? "@" + *p.handle + " " : std::string()) << p.status_id.value_or("(no status ID)")
         << (p.date_text ? "  " + *p.date_text : std::string()) << '\n';
     if (p.text) out << "  article:  " << one_line(*p.text) << '\n';
-    if (c.original) out << "  original: " << one_line(c.original->text) << '\n';
+    if (c.original) out << "  original: " << one_line(detail::shown_text(*c.original)) << '\n';
     if (!c.diff.empty()) {
       // Words only in the original are marked '-', words only in the article '+'.
       out << "  diff:    ";
       for (const DiffWord& d : c.diff) {
-        out << ' ';
+        if (!d.joined || d.op != DiffWord::Op::same) out << ' ';
         if (d.op == DiffWord::Op::same) out << d.word;
         else if (d.op == DiffWord::Op::removed) out << (o.color ? "\033[31m" : "") << '-' << d.word << reset;
         else out << (o.color ? "\033[32m" : "") << '+' << d.word << reset;
@@ -210,6 +230,7 @@ void write_text(std::ostream& out, const std::vector<CheckedPost>& posts, const 
     if (c.original) out << "  source:   " << c.original->source << "  " << c.original->url << '\n';
     else if (const std::string live = detail::live_url(c); !live.empty()) out << "  link:     " << live << '\n';
     for (const auto& n : c.notes) out << "  note:     " << n << '\n';
+    if (c.latest) out << "  latest:   " << c.latest->id << "  " << one_line(detail::shown_text(*c.latest)) << '\n';
     out << '\n';
   }
   out << detail::summary_line(detail::summarize(posts, o.fail_on)) << '\n';

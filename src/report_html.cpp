@@ -41,14 +41,18 @@ std::string label(Verdict v) {
 /// The words of one side, with those only on this side marked.
 std::string side_html(const std::vector<DiffWord>& diff, bool article, const std::string& fallback) {
   if (diff.empty()) return html_escape(fallback);
+  // Each side in its own spelling: a kept word as the original writes it on the original's side.
   std::string out;
   for (const DiffWord& d : diff) {
+    const bool shown = d.op == DiffWord::Op::same || (article ? d.op == DiffWord::Op::added : d.op == DiffWord::Op::removed);
+    if (!shown) continue;
+    if (!out.empty() && !d.joined) out += ' ';
     if (d.op == DiffWord::Op::same) {
-      out += html_escape(d.word) + " ";
-    } else if (article && d.op == DiffWord::Op::added) {
-      out += "<ins class=\"added\" title=\"only in the article\">" + html_escape(d.word) + "</ins> ";
-    } else if (!article && d.op == DiffWord::Op::removed) {
-      out += "<del class=\"removed\" title=\"only in the original\">" + html_escape(d.word) + "</del> ";
+      out += html_escape(!article && !d.original.empty() ? d.original : d.word);
+    } else if (article) {
+      out += "<ins class=\"added\" title=\"only in the article\">" + html_escape(d.word) + "</ins>";
+    } else {
+      out += "<del class=\"removed\" title=\"only in the original\">" + html_escape(d.word) + "</del>";
     }
   }
   return out;
@@ -103,7 +107,7 @@ void write_html(std::ostream& out, const std::vector<CheckedPost>& posts, const 
       out << "<div class=\"compare\"><div><h3>As the article shows it</h3><div class=\"side article\">"
           << side_html(c.diff, true, p.text.value_or("(no text shown)")) << "</div></div><div><h3>The original"
           << (c.original ? " (" + html_escape(c.original->source) + ")" : std::string("")) << "</h3><div class=\"side original\">"
-          << side_html(c.diff, false, c.original ? c.original->text : std::string("(no source could show it)"))
+          << side_html(c.diff, false, c.original ? shown_text(*c.original) : std::string("(no source could show it)"))
           << "</div></div></div>\n";
     }
     out << "<p class=\"links\">";

@@ -17,6 +17,8 @@ struct Summary {
 };
 Summary summarize(const std::vector<CheckedPost>& posts, const std::vector<Verdict>& fail_on);
 std::string summary_line(const Summary& s);
+/// What the original displays (its display text, else its text).
+const std::string& shown_text(const OriginalPost& o);
 std::string iso_time(std::int64_t ms);
 /// The post's live permalink, when known.
 std::string live_url(const CheckedPost& c);

@@ -50,7 +50,7 @@ void write_junit(std::ostream& out, const std::vector<CheckedPost>& posts, const
       std::string detail_text = verdict + (c->reasons.empty() ? "" : " (" + reasons_joined(*c, ", ") + ")");
       for (const auto& r : c->reasons) detail_text += "\n" + std::string(reason_text(r));
       if (c->post.text) detail_text += "\narticle:  " + *c->post.text;
-      if (c->original) detail_text += "\noriginal: " + c->original->text + "\nsource:   " + c->original->source + " " + c->original->url;
+      if (c->original) detail_text += "\noriginal: " + detail::shown_text(*c->original) + "\nsource:   " + c->original->source + " " + c->original->url;
       if (c->ignored) {
         out << "      <skipped message=\"" << html_escape("ignored: " + (c->ignore_note.empty() ? verdict : c->ignore_note)) << "\"/>\n";
       } else if (fails(*c, o.fail_on)) {
@@ -90,7 +90,7 @@ void write_csv(std::ostream& out, const std::vector<CheckedPost>& posts, const R
                                   c.original ? c.original->url : "",
                                   live_url(c),
                                   p.text.value_or(""),
-                                  c.original ? c.original->text : ""};
+                                  c.original ? detail::shown_text(*c.original) : ""};
     for (std::size_t k = 0; k < std::size(fields); ++k) out << (k ? "," : "") << csv_field(fields[k]);
     out << "\r\n";
   }

@@ -1,14 +1,17 @@
 #include "sources.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 #include <re2/re2.h>
 
+#include "compare.hpp"
 #include "post_url.hpp"
 #include "text_util.hpp"
 #include "tweetcheck/dates.hpp"
+#include "tweetcheck/entities.hpp"
 #include "tweetcheck/scan.hpp"
 
 namespace tweetcheck::sources {
@@ -53,14 +56,50 @@ std::string iso_from_classic(const std::string& s) {
   return buf;
 }
 
+/// An array member, or an empty array (some answers give `{}` where a list is empty).
+const json& list(const json& j, const char* key) {
+  static const json k_empty = json::array();
+  if (!j.is_object()) return k_empty;
+  auto it = j.find(key);
+  return it != j.end() && it->is_array() ? *it : k_empty;
+}
+
+/// The links a tweet object's entities describe (urls, media; v1.1, syndication and v2 shapes).
+void add_links(OriginalPost& o, const json& list_of, PostLink::Kind kind) {
+  for (const auto& u : list_of) {
+    if (!u.is_object() || str(u, "url").empty()) continue;
+    const std::string url = str(u, "url");
+    if (std::any_of(o.links.begin(), o.links.end(), [&](const PostLink& l) { return l.url == url; })) continue;
+    // v2 lists media links among its urls, with a media_key.
+    const PostLink::Kind k = u.contains("media_key") ? PostLink::Kind::media : kind;
+    o.links.push_back({url, str(u, "display_url"), str(u, "expanded_url"), k});
+  }
+}
+
+/// The leading @mentions of a reply that the post does not display: the text before
+/// display_text_range's start (UTF-16 units, as the API counts), when it is only mentions.
+std::string reply_prefix(const std::string& text, const json& range) {
+  if (!range.is_array() || range.empty() || !range[0].is_number_unsigned()) return {};
+  const std::size_t start16 = range[0].get<std::size_t>();
+  if (start16 == 0) return {};
+  std::size_t i = 0, units = 0;
+  while (i < text.size() && units < start16) units += detail::utf16_len(detail::next_code_point(text, i));
+  const std::string prefix = text.substr(0, i);
+  std::string rest = prefix;
+  for (const Entity& m : extract_mentions(prefix)) rest.replace(rest.find("@" + m.value), m.value.size() + 1, "");
+  return detail::trim(rest).empty() ? prefix : std::string();
+}
+
 /// A syndication / v1.1-shaped tweet object.
 std::optional<OriginalPost> from_syndication_object(const json& t, const std::string& source) {
   OriginalPost o;
   o.id = str(t, "id_str");
   if (o.id.empty() && t.contains("id") && t["id"].is_string()) o.id = t["id"].get<std::string>();
-  o.text = str(t, "full_text");
-  if (o.text.empty()) o.text = str(t, "text");
   if (o.id.empty()) return std::nullopt;
+  // Sources give the text HTML-escaped (&amp;): decoded here, once.
+  std::string raw = str(t, "full_text");
+  if (raw.empty()) raw = str(t, "text");
+  o.text = decode_html_entities(raw);
   if (t.contains("user") && t["user"].is_object()) {
     o.handle = str(t["user"], "screen_name");
     o.display_name = str(t["user"], "name");
@@ -68,29 +107,51 @@ std::optional<OriginalPost> from_syndication_object(const json& t, const std::st
   o.created_at = iso_from_classic(str(t, "created_at"));
   o.source = source;
   if (!o.handle.empty()) o.url = "https://twitter.com/" + o.handle + "/status/" + o.id;
-  auto add_urls = [&](const json& list) {
-    if (!list.is_array()) return;
-    for (const auto& u : list) {
-      if (u.is_object() && !str(u, "url").empty()) o.url_display.emplace_back(str(u, "url"), str(u, "display_url"));
-    }
-  };
   if (t.contains("entities") && t["entities"].is_object()) {
-    add_urls(t["entities"].value("urls", json::array()));
-    add_urls(t["entities"].value("media", json::array()));
+    add_links(o, list(t["entities"], "urls"), PostLink::Kind::url);
+    add_links(o, list(t["entities"], "media"), PostLink::Kind::media);
   }
-  if (t.contains("extended_entities") && t["extended_entities"].is_object()) add_urls(t["extended_entities"].value("media", json::array()));
-  if (t.contains("mediaDetails")) add_urls(t["mediaDetails"]);
+  if (t.contains("extended_entities") && t["extended_entities"].is_object()) {
+    add_links(o, list(t["extended_entities"], "media"), PostLink::Kind::media);
+  }
+  add_links(o, list(t, "mediaDetails"), PostLink::Kind::media);
+  o.reply_prefix = reply_prefix(o.text, t.value("display_text_range", json()));
+  // The edit history: on the first version, edit_control.edit_tweet_ids; on later ones,
+  // edit_control.edit_control_initial.edit_tweet_ids.
   if (t.contains("edit_control") && t["edit_control"].is_object()) {
-    for (const auto& e : t["edit_control"].value("edit_tweet_ids", json::array())) {
+    const json& ec = t["edit_control"];
+    const json& ids = ec.contains("edit_control_initial") && ec["edit_control_initial"].is_object()
+                          ? list(ec["edit_control_initial"], "edit_tweet_ids")
+                          : list(ec, "edit_tweet_ids");
+    for (const auto& e : ids) {
       if (e.is_string()) o.edit_ids.push_back(e.get<std::string>());
     }
   }
+  if (auto it = t.find("isStaleEdit"); it != t.end() && it->is_boolean()) o.stale_edit = it->get<bool>();
   // Long posts: syndication gives only the head of the text and a note_tweet reference.
-  if (t.contains("note_tweet") && !t["note_tweet"].is_null()) o.partial_text = true;
+  if (t.contains("note_tweet") && !t["note_tweet"].is_null()) {
+    const json& nt = t["note_tweet"];
+    // The API v1.1 shape carries the whole text: note_tweet.note_tweet_results.result.text.
+    const json* full = nullptr;
+    if (nt.is_object() && nt.contains("note_tweet_results") && nt["note_tweet_results"].is_object() &&
+        nt["note_tweet_results"].contains("result") && nt["note_tweet_results"]["result"].is_object()) {
+      full = &nt["note_tweet_results"]["result"];
+    }
+    if (full && !str(*full, "text").empty()) {
+      o.text = decode_html_entities(str(*full, "text"));
+      o.links.clear();
+      if (full->contains("entity_set") && (*full)["entity_set"].is_object()) {
+        add_links(o, list((*full)["entity_set"], "urls"), PostLink::Kind::url);
+      }
+    } else {
+      o.partial_text = true;
+    }
+  }
   if (t.contains("quoted_tweet") && t["quoted_tweet"].is_object()) {
     const std::string q = str(t["quoted_tweet"], "id_str");
     if (!q.empty()) o.quoted_id = q;
   }
+  finish_original(o);
   return o;
 }
 
@@ -99,33 +160,30 @@ std::optional<OriginalPost> from_v2_object(const json& t, const json& includes, 
   OriginalPost o;
   o.id = str(t, "id");
   if (o.id.empty()) return std::nullopt;
-  o.text = str(t, "text");
+  o.text = decode_html_entities(str(t, "text"));
+  const json* entities = t.contains("entities") && t["entities"].is_object() ? &t["entities"] : nullptr;
   if (t.contains("note_tweet") && t["note_tweet"].is_object() && !str(t["note_tweet"], "text").empty()) {
-    o.text = str(t["note_tweet"], "text"); // long posts: the full text
+    o.text = decode_html_entities(str(t["note_tweet"], "text")); // long posts: the full text
+    if (t["note_tweet"].contains("entities") && t["note_tweet"]["entities"].is_object()) entities = &t["note_tweet"]["entities"];
   }
   o.created_at = str(t, "created_at");
   const std::string author = str(t, "author_id");
-  if (includes.is_object() && includes.contains("users")) {
-    for (const auto& u : includes["users"]) {
-      if (str(u, "id") == author) {
-        o.handle = str(u, "username");
-        o.display_name = str(u, "name");
-      }
+  for (const auto& u : list(includes, "users")) {
+    if (str(u, "id") == author) {
+      o.handle = str(u, "username");
+      o.display_name = str(u, "name");
     }
   }
-  if (t.contains("entities") && t["entities"].is_object()) {
-    for (const auto& u : t["entities"].value("urls", json::array())) {
-      if (u.is_object()) o.url_display.emplace_back(str(u, "url"), str(u, "display_url"));
-    }
-  }
-  for (const auto& e : t.value("edit_history_tweet_ids", json::array())) {
+  if (entities) add_links(o, list(*entities, "urls"), PostLink::Kind::url);
+  for (const auto& e : list(t, "edit_history_tweet_ids")) {
     if (e.is_string()) o.edit_ids.push_back(e.get<std::string>());
   }
-  for (const auto& r : t.value("referenced_tweets", json::array())) {
+  for (const auto& r : list(t, "referenced_tweets")) {
     if (str(r, "type") == "quoted") o.quoted_id = str(r, "id");
   }
   o.source = source;
   if (!o.handle.empty()) o.url = "https://twitter.com/" + o.handle + "/status/" + o.id;
+  finish_original(o);
   return o;
 }
 
@@ -262,9 +320,26 @@ Answer parse_oembed(const HttpResponse& r, const std::string& id) {
   if (auto ms = snowflake_millis(id)) {
     if (auto d = snowflake_date(id)) o.created_at = *d;
   }
-  for (const Link& l : p.links) o.url_display.emplace_back(l.url, l.text);
+  for (const Link& l : p.links) {
+    // The embed's anchors: links shown by their display text; @mentions and #hashtags are words.
+    if (l.text.empty() || l.text[0] == '@' || l.text[0] == '#' || l.text[0] == '$') continue;
+    o.links.push_back({l.url, l.text, {}, PostLink::Kind::url});
+  }
   o.source = "oembed";
   o.url = str(j, "url");
+  finish_original(o);
+  // A long post (possible from February 2023 on): oEmbed shows its head, cut with an ellipsis
+  // before the media link, and nothing says so but the ellipsis.
+  if (const auto d = snowflake_date(id); d && *d >= "2023-02-01") {
+    std::string shown = o.display_text;
+    for (const PostLink& l : o.links) {
+      if (l.kind == PostLink::Kind::media && shown.size() >= l.display_url.size() &&
+          shown.compare(shown.size() - l.display_url.size(), l.display_url.size(), l.display_url) == 0) {
+        shown = detail::trim_copy(shown.substr(0, shown.size() - l.display_url.size()));
+      }
+    }
+    if (shown.size() >= 3 && shown.compare(shown.size() - 3, 3, "\xE2\x80\xA6") == 0) o.partial_text = true;
+  }
   return found(std::move(o));
 }
 
@@ -335,8 +410,9 @@ Answer parse_wayback_capture(const HttpResponse& r, const std::string& id, const
   if (text.empty()) return error("not_archived");
   Document doc;
   doc.format = InputFormat::text;
-  o.text = text;
-  o.display_name = detail::trim_copy(name);
+  o.text = decode_html_entities(text); // an attribute or title: entity-escaped in the page
+  o.display_name = decode_html_entities(detail::trim_copy(name));
+  finish_original(o);
   if (auto u = detail::find_status_url(r.effective_url.empty() ? archived_url : r.effective_url)) o.handle = u->handle;
   if (auto d = snowflake_date(id)) o.created_at = *d;
   return found(std::move(o));

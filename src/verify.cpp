@@ -278,7 +278,7 @@ std::optional<std::string> find_by_archive_search(const Post& p, Fetcher& fetche
     const auto& cap = got[raw];
     const Answer a = sources::parse_wayback_capture(cap.response, target.first, target.second);
     if (a.kind != Answer::Kind::found) continue;
-    if (compare_texts(*p.text, original_display_text(a.original->text, a.original->url_display)).equal) {
+    if (compare_post_text(*p.text, p.links, *a.original).equal) {
       evidence.push_back(evidence_of(cap.response, cap.from_cache, "wayback"));
       return target.first;
     }
@@ -294,6 +294,7 @@ std::optional<std::string> utc_date(const std::string& created_at) {
 
 void decide(CheckedPost& c, Lookup* l, const VerifyOptions& options) {
   const Post& p = c.post;
+  const ExcerptPolicy policy = ExcerptPolicy::whole_post;
   auto add = [&](const std::string& r) {
     if (std::find(c.reasons.begin(), c.reasons.end(), r) == c.reasons.end()) c.reasons.push_back(r);
   };
@@ -315,27 +316,39 @@ void decide(CheckedPost& c, Lookup* l, const VerifyOptions& options) {
     if (o.quoted_id) c.notes.push_back("quotes:" + *o.quoted_id);
     bool altered = false;
     if (p.text) {
-      const std::string shown_original = original_display_text(o.text, o.url_display);
-      TextComparison t = compare_texts(*p.text, shown_original);
-      if (t.punctuation_differs) c.notes.push_back("punctuation_differs");
-      if (!t.equal) {
-        // An earlier version of an edited post?
+      TextComparison t = compare_post_text(*p.text, p.links, o, policy);
+      // The edit history: the latest version, and the earlier ones the article may show.
+      const OriginalPost* latest = nullptr;
+      if (!o.edit_ids.empty() && o.edit_ids.back() != o.id) {
         for (const OriginalPost& v : l->versions) {
-          if (compare_texts(*p.text, original_display_text(v.text, v.url_display)).equal) {
-            c.notes.push_back("edited_since");
-            t.equal = true;
-            break;
-          }
+          if (v.id == o.edit_ids.back()) latest = &v;
         }
       }
-      if (!t.equal && o.partial_text) {
-        // Only the head of a long post is known: the article may show more of it.
-        const TextComparison head = compare_texts(shown_original, *p.text);
-        if (head.reasons == std::vector<std::string>{"truncated"}) {
-          t.equal = true;
-          c.notes.push_back("long_post_head_only");
+      if (!t.equal) {
+        for (const OriginalPost& v : l->versions) {
+          TextComparison tv = compare_post_text(*p.text, p.links, v, policy);
+          if (!tv.equal) continue;
+          // The article shows an earlier version of the post it links.
+          c.notes.push_back("edited_since");
+          c.notes.push_back("matches_version:" + v.id);
+          c.latest = o;
+          c.latest_diff = std::move(t.diff);
+          c.original = v;
+          t = std::move(tv);
+          break;
+        }
+      } else if (latest || (o.stale_edit && !o.edit_ids.empty() && o.edit_ids.back() != o.id)) {
+        // The article shows this version, and the post was edited after it.
+        c.notes.push_back("edited_since");
+        if (latest) {
+          c.latest = *latest;
+          TextComparison tl = compare_post_text(*p.text, p.links, *latest, policy);
+          c.latest_diff = tl.equal ? std::vector<DiffWord>{} : std::move(tl.diff);
         }
       }
+      if (t.punctuation_differs) c.notes.push_back("punctuation_differs");
+      if (t.head_only) c.notes.push_back("long_post_head_only");
+      if (t.excerpt) c.notes.push_back("excerpt");
       if (!t.equal) {
         altered = true;
         c.diff = std::move(t.diff);
@@ -361,7 +374,7 @@ void decide(CheckedPost& c, Lookup* l, const VerifyOptions& options) {
     if (l->archived) {
       c.original = l->archived;
       if (p.text) {
-        TextComparison t = compare_texts(*p.text, original_display_text(l->archived->text, l->archived->url_display));
+        TextComparison t = compare_post_text(*p.text, p.links, *l->archived, policy);
         add(t.equal ? "archived_match" : "archived_mismatch");
         if (!t.equal) c.diff = std::move(t.diff);
       } else {

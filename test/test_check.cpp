@@ -82,7 +82,10 @@ TEST_CASE("check: every verdict and reason on one article", "[check][e2e]") {
   CHECK(p[58]["verdict"] == "verified"); // malformed syndication JSON, then oEmbed
   CHECK(p[58]["original"]["source"] == "oembed");
   CHECK(p[61]["verdict"] == "verified");
-  CHECK(p[61]["notes"] == json::array({"edited_since"}));
+  CHECK(p[61]["notes"] == json::array({"edited_since", "matches_version:1612751098475446272"}));
+  CHECK(p[61]["original"]["id"] == "1612751098475446272"); // the version the article shows
+  CHECK(p[61]["latest_version"]["id"] == "1612766197969846272");
+  CHECK(p[61]["latest_version"]["text"] == "Launch moved to Friday (edited).");
   CHECK(p[64]["notes"] == json::array({"quotes:1620346144158646272"}));
   CHECK(p[67]["verdict"] == "verified"); // a long post of which syndication gives the head only
   CHECK(p[67]["notes"] == json::array({"long_post_head_only"}));
@@ -226,4 +229,34 @@ TEST_CASE("check: a data export's tweets.js is a local archive too", "[check][e2
   CHECK(reasons(p[10]) == std::vector<std::string>{"negation_changed"});
   CHECK(p[10]["original"]["source"] == "archive");
   CHECK(p[10]["original"]["created_at"] == "2022-03-16T15:00:00.000Z"); // from the export's classic date
+}
+
+TEST_CASE("check: every recorded real response gives the verdict it implies", "[check][e2e][recorded]") {
+  // fixtures/recorded/responses.json: what the services really answered, recorded by other
+  // projects; tools/make_recorded_fixtures.py serves each one and embeds its post the ways real
+  // pages show it. Faithful embeds must be verified whichever source answers and however their
+  // links are shown; gone posts missing with the reason the answer gives.
+  TestServer server({"--routes", fixture_path("http/recorded.json")});
+  const Run r = tweetcheck::test::shell("TWEETCHECK_X_BEARER_TOKEN=secret " + tweetcheck::test::binary() +
+                                        " check --format json --no-cache --sources syndication,oembed,x-api,wayback" +
+                                        endpoints(server) + " '" + fixture_path("articles/check_recorded.html") + "' 2>/dev/null");
+  CHECK(tweetcheck::test::schema_errors("check", r.out, false).empty());
+  const json report = json::parse(r.out);
+  auto p = by_line(report);
+  const auto expected = json::parse(tweetcheck::test::read_file(fixture_path("recorded/expected.json")));
+  REQUIRE(expected.size() >= 45);
+  REQUIRE(p.size() == expected.size());
+  std::size_t verified = 0;
+  for (const auto& want : expected) {
+    INFO(want["case"].get<std::string>());
+    const json& got = p[want["line"].get<int>()];
+    CHECK(got["verdict"] == want["verdict"]);
+    CHECK(got["reasons"] == want["reasons"]);
+    for (const auto& n : want["notes"]) CHECK(std::find(got["notes"].begin(), got["notes"].end(), n) != got["notes"].end());
+    if (got["verdict"] == "verified") {
+      ++verified;
+      CHECK(got["diff"].empty());
+    }
+  }
+  CHECK(verified >= 40);
 }

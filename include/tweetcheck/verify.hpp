@@ -19,18 +19,36 @@ namespace tweetcheck {
 
 enum class Verdict { verified, altered, misattributed, missing, unverifiable };
 
+/// A link in an original post, as the source's own structure describes it.
+struct PostLink {
+  enum class Kind {
+    url,          ///< an ordinary link in the text
+    media,        ///< the media link (pic.twitter.com/…), shown by embeds, hidden by renderers
+    continuation, ///< the "show more" link of a long post's head (twitter.com/i/web/status/ID)
+  };
+  std::string url;          ///< as written in the text (usually t.co)
+  std::string display_url;  ///< what the post shows for it ("example.com/pa…", "pic.twitter.com/…")
+  std::string expanded_url; ///< where it leads, when the source says
+  Kind kind = Kind::url;
+};
+
 /// The original post as a source gave it.
 struct OriginalPost {
   std::string id;
-  std::string text;         ///< full text (note_tweet when given), HTML entities decoded, t.co URLs as written
+  std::string text;         ///< full text (note_tweet when given), HTML entities decoded once, t.co URLs as written
   std::string handle;
   std::string display_name;
   std::string created_at;   ///< ISO 8601 (UTC)
   std::string source;       ///< syndication, oembed, wayback, x-api, archive
   std::string url;          ///< where a person can see it (permalink or archived copy)
-  /// t.co URLs in the text and what the post displays for them ("pic.twitter.com/…", "example.com/…").
-  std::vector<std::pair<std::string, std::string>> url_display;
+  /// What the post displays: t.co URLs as their display text, the continuation link dropped.
+  std::string display_text;
+  /// The links of the text (from the source's entities, or from the embed's anchors).
+  std::vector<PostLink> links;
+  /// Leading @mentions of a reply that the post does not display (outside display_text_range).
+  std::string reply_prefix;
   std::vector<std::string> edit_ids; ///< edit history, oldest first (when the source gives it)
+  bool stale_edit = false;           ///< the source says a later version exists (isStaleEdit)
   std::optional<std::string> quoted_id;
   /// A long post of which the source gave only the first part (syndication's note_tweet).
   bool partial_text = false;
@@ -47,10 +65,13 @@ struct Evidence {
 };
 
 /// A word of the word-level diff: kept, only in the article (`added`), or only in the original.
+/// Scripts written without spaces (Chinese, Japanese, Thai, …) are diffed by grapheme.
 struct DiffWord {
   enum class Op { same, added, removed };
   Op op = Op::same;
-  std::string word;
+  std::string word;     ///< as its side shows it (the article's spelling for `same`)
+  std::string original; ///< for `same`: the original's spelling when it differs from `word`
+  bool joined = false;  ///< no space before it on its side (graphemes, punctuation glued to a word)
 };
 
 /// What tweetcheck says about one embedded post.
@@ -61,6 +82,9 @@ struct CheckedPost {
   std::vector<std::string> notes;   ///< e.g. display_name_changed, edited_since, quotes:ID
   std::vector<DiffWord> diff;       ///< article vs original, for altered texts
   std::optional<OriginalPost> original;
+  /// An edited post: the latest version, when the article shows an earlier one, and what changed.
+  std::optional<OriginalPost> latest;
+  std::vector<DiffWord> latest_diff; ///< the article's text vs the latest version
   std::vector<Evidence> evidence;
   std::optional<Resolution> resolution; ///< how the status ID was learnt from a short link
   bool ignored = false;     ///< accepted by an ignore rule: reported, never failing the run
