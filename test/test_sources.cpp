@@ -6,6 +6,9 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
+#include <unistd.h>
+
 #include "sources.hpp"
 #include "support/run.hpp"
 #include "tweetcheck/resolve.hpp"
@@ -18,12 +21,13 @@ using tweetcheck::test::TestServer;
 
 namespace {
 
-/// `tweetcheck check --format json --no-cache ARGS FIXTURE` against the server; its JSON is held
-/// to the schema.
-json check(const TestServer& server, const std::string& args, const std::string& fixture) {
-  const std::string cmd = "check --format json --no-cache" + tweetcheck::test::service_endpoints(server) + " " + args +
+/// `tweetcheck check --format json ARGS FIXTURE` against the server (`--no-cache` unless ARGS
+/// names a cache; `env` prefixes the command); its JSON is held to the schema.
+json check(const TestServer& server, const std::string& args, const std::string& fixture, const std::string& env = "") {
+  const std::string cache = args.find("--cache ") == std::string::npos ? " --no-cache" : "";
+  const std::string cmd = "check --format json" + cache + tweetcheck::test::service_endpoints(server) + " " + args +
                           " '" + fixture_path(fixture) + "'";
-  const Run r = tweetcheck::test::shell(tweetcheck::test::binary() + " " + cmd + " 2>/dev/null");
+  const Run r = tweetcheck::test::shell(env + tweetcheck::test::binary() + " " + cmd + " 2>/dev/null");
   INFO("tweetcheck " << cmd);
   REQUIRE(!r.out.empty());
   CHECK(tweetcheck::test::schema_errors("check", r.out).empty());
@@ -108,8 +112,45 @@ TEST_CASE("sources: Wayback's 302 to the nearest capture is followed (relative L
   CHECK(h.back() == std::pair<std::string, long>{capture, 200});
 }
 
-TEST_CASE("sources: the same host mapping and hop rules for the X API's api.x.com <-> api.twitter.com",
-          "[sources][redirect]") {
+TEST_CASE("sources: the X API's 301 from api.x.com to api.twitter.com is followed, the token sent on",
+          "[sources][redirect][e2e]") {
+  TestServer server({"--routes", fixture_path("http/services.json")});
+  const json report = check(server, "--sources x-api", "articles/check_x_api_redirect.html", "TWEETCHECK_X_BEARER_TOKEN=secret ");
+  REQUIRE(report["posts"].size() == 1);
+  const json& p = report["posts"][0];
+  CHECK(p["verdict"] == "verified");
+  CHECK(p["original"]["source"] == "x-api");
+  CHECK(p["original"]["handle"] == "TwitterDev");
+  REQUIRE(p["evidence"].size() == 2);
+  CHECK(p["evidence"][0]["url"].get<std::string>().rfind("https://api.x.com/2/tweets?ids=1261326399320715264&", 0) == 0);
+  CHECK(p["evidence"][0]["status"] == 301);
+  CHECK(p["evidence"][1]["url"].get<std::string>().rfind("https://api.twitter.com/2/tweets?ids=1261326399320715264&", 0) == 0);
+  CHECK(p["evidence"][1]["status"] == 200);
+}
+
+TEST_CASE("sources: a followed redirect is cached under the URL asked for, with its hops", "[sources][redirect][cache][e2e]") {
+  TestServer server({"--routes", fixture_path("http/services.json")});
+  const std::string db = "/tmp/tweetcheck-sources-cache-" + std::to_string(getpid()) + ".sqlite";
+  std::remove(db.c_str());
+  const json first = check(server, "--sources oembed --cache " + db, "articles/check_services.html");
+  const int asked = server.stats()["total"].get<int>();
+  const json again = check(server, "--sources oembed --cache " + db, "articles/check_services.html");
+  const json& p = again["posts"][0];
+  CHECK(p["verdict"] == "verified");
+  REQUIRE(p["evidence"].size() == 2);
+  CHECK(p["evidence"][0]["status"] == 301);
+  CHECK(p["evidence"][0]["from_cache"] == true);
+  CHECK(p["evidence"][1]["url"] == first["posts"][0]["evidence"][1]["url"]);
+  CHECK(p["evidence"][1]["sha256"] == first["posts"][0]["evidence"][1]["sha256"]);
+  // Refused redirects are not definitive answers: asked again (three posts, one request each at
+  // least); the followed one is not.
+  const json requests = server.stats()["requests"];
+  CHECK(requests[k_oembed_query + "463440424141459456&omit_script=true&dnt=true"] == 2); // the 301, then publish.x.com
+  CHECK(server.stats()["total"].get<int>() > asked);
+  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((db + suffix).c_str());
+}
+
+TEST_CASE("sources: which hosts belong to which service", "[sources][redirect]") {
   CHECK(sources::service_of("https://api.x.com/2/tweets?ids=1") == "x-api");
   CHECK(sources::service_of("https://API.Twitter.com./2/tweets") == "x-api");
   CHECK(sources::service_of("https://publish.x.com/oembed") == "oembed");

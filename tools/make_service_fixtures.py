@@ -7,6 +7,7 @@ tombstones), next to the verifier's own (make_verify_fixtures.py):
                                          looping, too many hops)
   fixtures/articles/check_wayback_redirect.html  a deleted post whose Wayback capture redirects
   fixtures/articles/check_tombstones.html one post per tombstone wording X uses
+  fixtures/articles/check_x_api_redirect.html  a post the X API answers after a 301
   fixtures/articles/check_http_tco.txt   flattened posts whose only link is http://t.co/… or
                                          http://pic.twitter.com/…
   and t.co routes whose Locations are relative references (dot segments, a query, fragments).
@@ -121,9 +122,23 @@ RECORDED = json.loads(r'''{
    "Location": "https://publish.x.com/oembed?url=https%3A%2F%2Ftwitter.com%2Fi%2Fstatus%2F463440424141459456&omit_script=true&dnt=true"
   },
   "body": ""
+ },
+ "x-pytwitter-5264": {
+  "source": {
+   "repo": "sns-sdks/python-twitter",
+   "path": "testdata/apis/tweet/tweets_resp.json",
+   "commit": "d6125880979105f570713652743797046d04017f",
+   "committed": "2020-12-19",
+   "tier": "docs-example",
+   "note": "test data for GET /2/tweets?ids= with expansions=author_id (the Twitter docs example response)"
+  },
+  "status": 200,
+  "headers": {
+   "Content-Type": "application/json"
+  },
+  "body": "{\n  \"data\": [\n    {\n      \"id\": \"1261326399320715264\",\n      \"text\": \"Tune in to the @MongoDB @Twitch stream featuring our very own @suhemparack to learn about Twitter Developer Labs - starting now! https://t.co/fAWpYi3o5O\",\n      \"author_id\": \"2244994945\",\n      \"created_at\": \"2020-05-15T16:03:42.000Z\"\n    },\n    {\n      \"id\": \"1278347468690915330\",\n      \"text\": \"Good news and bad news: \\n\\n2020 is half over\",\n      \"author_id\": \"783214\",\n      \"created_at\": \"2020-07-01T15:19:21.000Z\"\n    }\n  ],\n  \"includes\": {\n    \"users\": [\n      {\n        \"verified\": true,\n        \"name\": \"Twitter Dev\",\n        \"id\": \"2244994945\",\n        \"username\": \"TwitterDev\"\n      },\n      {\n        \"verified\": true,\n        \"name\": \"Twitter\",\n        \"id\": \"783214\",\n        \"username\": \"Twitter\"\n      }\n    ]\n  }\n}"
  }
-}
-''')
+}''')
 
 
 def recorded(case):
@@ -286,6 +301,22 @@ write("fixtures/articles/check_http_tco.txt",
       "The photo of the day, from a blog post of that summer:\n\n"
       "This kid got up at 8am asking to go to the Apple Store. Dad makes dreams come true. http://pic.twitter.com/fs2MjF8nS9\n"
       "— Michael Stanclift (@vmstan) June 29, 2014\n")
+
+# --- check_x_api_redirect.html: api.x.com answers 301 to api.twitter.com ------------------------
+# The X API v2 docs' example answer (github:sns-sdks/python-twitter testdata/apis/tweet/tweets_resp.json
+# at d6125880979105f570713652743797046d04017f), served by api.twitter.com after the 301.
+DEV = "1261326399320715264"
+XAPI_QUERY = ("/2/tweets?ids=%s&tweet.fields=created_at,author_id,entities,note_tweet,edit_history_tweet_ids,"
+              "referenced_tweets&expansions=author_id&user.fields=username,name" % DEV)
+route("/2/tweets?ids=%s&*" % DEV, moved("https://api.twitter.com" + XAPI_QUERY), ok(json.loads(RECORDED["x-pytwitter-5264"]["body"])))
+write("fixtures/articles/check_x_api_redirect.html", article("check: the X API redirects to api.twitter.com", [
+    ("verified: api.x.com answers 301 to api.twitter.com", blockquote(
+        "TwitterDev", "Twitter Dev", DEV,
+        'Tune in to the <a href="https://twitter.com/MongoDB?ref_src=twsrc%5Etfw">@MongoDB</a> '
+        '<a href="https://twitter.com/Twitch?ref_src=twsrc%5Etfw">@Twitch</a> stream featuring our very own '
+        '<a href="https://twitter.com/suhemparack?ref_src=twsrc%5Etfw">@suhemparack</a> to learn about Twitter Developer '
+        'Labs - starting now! <a href="https://t.co/fAWpYi3o5O">https://t.co/fAWpYi3o5O</a>', "May 15, 2020")),
+]))
 
 # --- relative redirects (RFC 3986 §5.2) through the resolver ----------------------------------
 route("/rel/a/b/start", moved("../../x/./y/../hop2", 302))              # -> https://t.co/rel/x/hop2
