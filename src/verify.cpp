@@ -125,10 +125,11 @@ private:
       if (next.empty()) {
         item.refused = location.empty() ? "HTTP " + std::to_string(r.status) + " without Location"
                                         : "unreadable Location: " + location.substr(0, 200);
-      } else if (!detail::starts_with_icase(next, "https://") || sources::service_of(next) != service ||
-                 service.empty()) {
+      } else if (service.empty() || sources::service_of(next) != service) {
         item.refused = "redirect to " + next.substr(0, 200) + " refused: not a host of " +
                        (service.empty() ? std::string("the service asked") : service);
+      } else if (!detail::starts_with_icase(next, "https://")) {
+        item.refused = "redirect to " + next.substr(0, 200) + " refused: not https";
       } else if (hops.size() + 1 > k_max_hops) {
         item.refused = "more than " + std::to_string(k_max_hops) + " redirects";
       } else if (next == first || std::any_of(hops.begin(), hops.end(), [&](const HttpResponse& h) { return h.url == next; }) ||

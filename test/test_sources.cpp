@@ -50,7 +50,7 @@ const std::string k_oembed_query = "/oembed?url=https%3A%2F%2Ftwitter.com%2Fi%2F
 TEST_CASE("sources: oEmbed's 301 to publish.x.com is followed, each hop in the evidence", "[sources][redirect][e2e]") {
   TestServer server({"--routes", fixture_path("http/services.json")});
   const json report = check(server, "--sources oembed", "articles/check_services.html");
-  REQUIRE(report["posts"].size() == 4);
+  REQUIRE(report["posts"].size() == 5);
   const json& p = report["posts"][0];
   CHECK(p["status_id"] == "463440424141459456");
   CHECK(p["verdict"] == "verified");
@@ -67,7 +67,7 @@ TEST_CASE("sources: a redirect off the service's hosts, a loop and too many hops
           "[sources][redirect][e2e]") {
   TestServer server({"--routes", fixture_path("http/services.json")});
   const json report = check(server, "--sources oembed", "articles/check_services.html");
-  REQUIRE(report["posts"].size() == 4);
+  REQUIRE(report["posts"].size() == 5);
   using V = std::vector<std::string>;
   // Another host: not followed (the test server never sees a request for it).
   const json& other = report["posts"][1];
@@ -92,8 +92,13 @@ TEST_CASE("sources: a redirect off the service's hosts, a loop and too many hops
   CHECK(endless["evidence"][5]["detail"] == "more than 5 redirects");
   const json stats = server.stats()["requests"];
   CHECK(!stats.contains(k_oembed_query + "1587301348604841987&omit_script=true&dnt=true&hop=6"));
-  // The summary and the exit status agree: refused redirects are unverifiable, not failures.
-  CHECK(report["summary"]["unverifiable"] == 3);
+  // Only https, even to a host of the service.
+  const json& plain = report["posts"][4];
+  CHECK(reasons(plain) == V{"redirect_refused"});
+  REQUIRE(plain["evidence"].size() == 1);
+  CHECK(plain["evidence"][0]["detail"].get<std::string>().find("refused: not https") != std::string::npos);
+  // Refused redirects are unverifiable, not failures.
+  CHECK(report["summary"]["unverifiable"] == 4);
 }
 
 TEST_CASE("sources: Wayback's 302 to the nearest capture is followed (relative Location)", "[sources][redirect][e2e]") {

@@ -137,6 +137,21 @@ RECORDED = json.loads(r'''{
    "Content-Type": "application/json"
   },
   "body": "{\n  \"data\": [\n    {\n      \"id\": \"1261326399320715264\",\n      \"text\": \"Tune in to the @MongoDB @Twitch stream featuring our very own @suhemparack to learn about Twitter Developer Labs - starting now! https://t.co/fAWpYi3o5O\",\n      \"author_id\": \"2244994945\",\n      \"created_at\": \"2020-05-15T16:03:42.000Z\"\n    },\n    {\n      \"id\": \"1278347468690915330\",\n      \"text\": \"Good news and bad news: \\n\\n2020 is half over\",\n      \"author_id\": \"783214\",\n      \"created_at\": \"2020-07-01T15:19:21.000Z\"\n    }\n  ],\n  \"includes\": {\n    \"users\": [\n      {\n        \"verified\": true,\n        \"name\": \"Twitter Dev\",\n        \"id\": \"2244994945\",\n        \"username\": \"TwitterDev\"\n      },\n      {\n        \"verified\": true,\n        \"name\": \"Twitter\",\n        \"id\": \"783214\",\n        \"username\": \"Twitter\"\n      }\n    ]\n  }\n}"
+ },
+ "oe-jkowalski": {
+  "source": {
+   "repo": "(public code; repository not recorded)",
+   "path": "(see note)",
+   "commit": null,
+   "committed": null,
+   "tier": "capture",
+   "note": "Angular service returning a recorded oEmbed object"
+  },
+  "status": 200,
+  "headers": {
+   "Content-Type": "application/json; charset=utf-8"
+  },
+  "body": "{\n      \"url\": \"https://twitter.com/JKowalski_posel/status/1742218969061175725\",\n      \"author_name\": \"Janusz Kowalski 🇵🇱\",\n      \"author_url\": \"https://twitter.com/JKowalski_posel\",\n      \"html\": \"<blockquote class=\\\"twitter-tweet\\\"><p lang=\\\"pl\\\" dir=\\\"ltr\\\">W Sejmie nie ma już mniejszości niemieckiej. Jest większość, która myśli i działa po niemiecku. Odrzucenie przez rząd Tuska walki o przywrócenie polsko-niemieckiej symetrii to zgoda na dyskryminację Polaków w Niemczech i łamanie traktatu przez Berlin.<a href=\\\"https://t.co/NCNbcbToSH\\\">https://t.co/NCNbcbToSH</a></p>&mdash; Janusz Kowalski 🇵🇱 (@JKowalski_posel) <a href=\\\"https://twitter.com/JKowalski_posel/status/1742218969061175725?ref_src=twsrc%5Etfw\\\">January 2, 2024</a></blockquote>\\n\\n\\n\",\n      \"width\": 550,\n      \"height\": null,\n      \"type\": \"rich\",\n      \"cache_age\": \"3153600000\",\n      \"provider_name\": \"Twitter\",\n      \"provider_url\": \"https://twitter.com\",\n      \"version\": \"1.0\"\n    }\n"
  }
 }''')
 
@@ -211,6 +226,9 @@ route(oembed_path(TRUMP), moved("https://publish.example.net/oembed?url=" +
                                 urllib.parse.quote("https://twitter.com/i/status/" + TRUMP, safe="")))
 # publish.twitter.com -> publish.x.com -> publish.twitter.com: a loop.
 route(oembed_path(DEREK), moved("https://publish.x.com" + oembed_path(DEREK)), moved("https://publish.twitter.com" + oembed_path(DEREK)))
+# A redirect to the other oEmbed host over plain http: refused.
+JK = "1742218969061175725"
+route(oembed_path(JK), moved("http://publish.x.com" + oembed_path(JK)))
 # Redirects between the two oEmbed hosts that never end: more than the hop limit (5).
 route(oembed_path(TWJP), moved("https://publish.x.com" + oembed_path(TWJP) + "&hop=1"))
 for hop in range(1, 8):
@@ -221,6 +239,7 @@ write("fixtures/articles/check_services.html", article("check: the oEmbed servic
     ("unverifiable, redirect_refused: oEmbed redirects to another host", embed_of("oe-trump")),
     ("unverifiable, redirect_refused: a redirect loop between the oEmbed hosts", embed_of("oe-dieworkwear")),
     ("unverifiable, redirect_refused: more redirects than the hop limit", embed_of("oe-twitterjp")),
+    ("unverifiable, redirect_refused: a redirect to plain http", embed_of("oe-jkowalski")),
 ]))
 
 # --- check_wayback_redirect.html: Wayback 302s to the nearest capture ------------------------
