@@ -201,6 +201,9 @@ TEST_CASE("references resolve as RFC 3986 section 5.4 says", "[resolve][rfc3986]
   // Absolute http(s) references lose their dot segments too; other schemes are left as they are.
   CHECK(resolve_reference(base, "https://x.com/a/./b/../c") == "https://x.com/a/c");
   CHECK(resolve_reference(base, "javascript:alert(1)") == "javascript:alert(1)");
+  // What cannot be read as a URL gives "".
+  CHECK(resolve_reference(base, "http://[bad").empty());
+  CHECK(resolve_reference(base, "//[::1").empty());
 }
 
 TEST_CASE("the resolver follows relative Locations by RFC 3986 on the test server", "[resolve][rfc3986][http]") {
@@ -219,6 +222,9 @@ TEST_CASE("the resolver follows relative Locations by RFC 3986 on the test serve
   CHECK(chain == std::vector<std::string>{"https://t.co/rel/a/b/start", "https://t.co/rel/x/hop2",
                                           "https://t.co/rel/x/hop2?step=3#frag", "https://t.co/rel/x/hop2?step=3#photo"});
   CHECK(server.requests("/rel/x/hop2?step=3") == 2);
+  const auto bad = resolve({"https://t.co/rel/bad"}, client->get(), nullptr, {});
+  CHECK(bad[0].status == ResolveStatus::error);
+  CHECK(bad[0].reason == "unreadable Location: http://[bad");
 }
 
 TEST_CASE("sources: http://t.co and http://pic.twitter.com links are resolved over https", "[sources][tco][e2e]") {

@@ -342,6 +342,7 @@ route("/rel/a/b/start", moved("../../x/./y/../hop2", 302))              # -> htt
 route("/rel/x/hop2", moved("?step=3#frag", 302))                         # -> …/hop2?step=3#frag
 route("/rel/x/hop2?step=3", moved("#photo", 302),                        # -> …/hop2?step=3#photo
       moved("https://x.com/someone/status/1800000000000000001/photo/1"))
+route("/rel/bad", moved("http://[bad"))                                   # not a URL: an error
 
 with open(os.path.join(ROOT, "fixtures/http/services.json"), "w", encoding="utf-8") as f:
     json.dump(ROUTES, f, indent=1, ensure_ascii=False)
