@@ -39,13 +39,16 @@ std::string_view reason_text(std::string_view r) {
       {"date_mismatch", "The article shows another date than the post's."},
       {"deleted", "The post has been deleted."},
       {"suspended", "The author's account is suspended."},
+      {"account_gone", "The author's account no longer exists."},
       {"protected", "The post is protected: only its author's followers can see it."},
       {"withheld", "The post is withheld in some countries."},
       {"age_restricted", "The post is age-restricted: it cannot be seen without logging in."},
+      {"removed", "The post was removed for breaking the platform's rules."},
       {"unavailable", "The post is unavailable."},
       {"archived_match", "An archived copy matches what the article shows."},
       {"archived_mismatch", "An archived copy differs from what the article shows."},
       {"network_error", "No source could be reached or gave a usable answer."},
+      {"redirect_refused", "A source redirected to a host outside its own service; the redirect was not followed."},
       {"rate_limited", "The sources refused more requests for now (rate limit)."},
       {"no_status_id", "The article does not show which post it quotes."},
       {"offline", "Checked offline: no source was asked."},
@@ -148,8 +151,10 @@ Json check_json(const CheckedPost& c, const std::vector<Verdict>& fail_on) {
   }
   Json ev = Json::array();
   for (const Evidence& e : c.evidence) {
-    ev.push_back(Json{{"url", e.url}, {"status", e.status}, {"fetched_at", iso_time(e.fetched_at_ms)},
-                      {"sha256", e.sha256}, {"source", e.source}, {"from_cache", e.from_cache}});
+    Json item{{"url", e.url}, {"status", e.status}, {"fetched_at", iso_time(e.fetched_at_ms)},
+              {"sha256", e.sha256}, {"source", e.source}, {"from_cache", e.from_cache}};
+    if (!e.detail.empty()) item["detail"] = e.detail;
+    ev.push_back(std::move(item));
   }
   j["evidence"] = ev;
   if (c.resolution) {

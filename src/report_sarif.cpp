@@ -24,6 +24,8 @@ constexpr Rule k_rules[] = {
     {"missing", "unavailable", "UnavailablePost"},        {"unverifiable", "network_error", "SourcesUnreachable"},
     {"unverifiable", "rate_limited", "SourcesRateLimited"}, {"unverifiable", "no_status_id", "NoStatusId"},
     {"unverifiable", "offline", "CheckedOffline"},        {"unverifiable", "unsupported_platform", "UnsupportedPlatform"},
+    {"missing", "account_gone", "AccountGone"},           {"missing", "removed", "RemovedPost"},
+    {"unverifiable", "redirect_refused", "SourceRedirectRefused"},
 };
 
 std::string rule_id(const std::string& verdict, const std::string& reason) { return "tweetcheck/" + verdict + "/" + reason; }

@@ -5,6 +5,7 @@
 #include <memory>
 #include <set>
 
+#include <curl/curl.h>
 #include <nlohmann/json.hpp>
 #include <re2/re2.h>
 
@@ -31,8 +32,9 @@ std::string normalize_short_url(std::string_view raw) {
     if (url.rfind("//", 0) == 0) url = "https:" + url;
     else if (url.find("://") == std::string::npos) url = "https://" + url;
   }
-  // pic.twitter.com/CODE and pic.x.com/CODE are t.co/CODE.
-  for (std::string_view host : {"pic.twitter.com/", "pic.x.com/"}) {
+  // pic.twitter.com/CODE and pic.x.com/CODE are t.co/CODE; http://t.co/CODE (the links of
+  // 2011–2015 embeds and flattened text) is asked over https like every other t.co link.
+  for (std::string_view host : {"pic.twitter.com/", "pic.x.com/", "t.co/"}) {
     for (std::string_view scheme : {"https://", "http://"}) {
       const std::string prefix = std::string(scheme) + std::string(host);
       if (detail::starts_with_icase(url, prefix)) return "https://t.co/" + url.substr(prefix.size());
@@ -41,22 +43,49 @@ std::string normalize_short_url(std::string_view raw) {
   return url;
 }
 
+namespace {
+
+struct CurlUrlDeleter {
+  void operator()(CURLU* u) const { curl_url_cleanup(u); }
+};
+using CurlUrl = std::unique_ptr<CURLU, CurlUrlDeleter>;
+
+/// The URL a CURLU handle holds, or "" when it holds none.
+std::string url_of(const CurlUrl& u) {
+  char* out = nullptr;
+  if (curl_url_get(u.get(), CURLUPART_URL, &out, 0) != CURLUE_OK || !out) return {};
+  std::string s(out);
+  curl_free(out);
+  return s;
+}
+
+} // namespace
+
 std::string resolve_reference(const std::string& base, const std::string& ref) {
   const std::string r = detail::trim_copy(ref);
-  // A reference with a scheme ("https:", "ftp:", "javascript:") is absolute (RFC 3986 §4.3).
+  // A reference with a scheme ("https:", "ftp:", "javascript:") is absolute (RFC 3986 §4.3);
+  // only http(s) ones are parsed (for their dot segments), the others are returned as they are.
   std::size_t k = 0;
   while (k < r.size() && (std::isalnum(static_cast<unsigned char>(r[k])) || r[k] == '+' || r[k] == '-' || r[k] == '.')) ++k;
-  if (k > 0 && k < r.size() && r[k] == ':' && std::isalpha(static_cast<unsigned char>(r[0]))) return r;
-  const auto scheme_end = base.find("://");
-  if (scheme_end == std::string::npos) return r;
-  if (r.rfind("//", 0) == 0) return base.substr(0, scheme_end + 1) + r;
-  const auto path_start = base.find('/', scheme_end + 3);
-  const std::string origin = base.substr(0, path_start);
-  if (!r.empty() && r[0] == '/') return origin + r;
-  if (!r.empty() && r[0] == '?') return base.substr(0, base.find('?')) + r;
-  std::string dir = path_start == std::string::npos ? origin + "/" : base.substr(0, base.rfind('/') + 1);
-  if (dir.size() < origin.size() + 1) dir = origin + "/";
-  return dir + r;
+  const bool has_scheme = k > 0 && k < r.size() && r[k] == ':' && std::isalpha(static_cast<unsigned char>(r[0]));
+  if (has_scheme) {
+    const std::string scheme = detail::ascii_lower(r.substr(0, k));
+    if ((scheme != "http" && scheme != "https") || r.compare(k + 1, 2, "//") != 0) return r;
+  }
+  CurlUrl u(curl_url());
+  if (!u) return r;
+  if (curl_url_set(u.get(), CURLUPART_URL, base.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) return r;
+  if (r.empty() || r[0] == '#') {
+    // Same document (RFC 3986 §5.2.2: base path and query kept, only the fragment replaced);
+    // libcurl 7.88 would drop the last path segment and the query.
+    const CURLUcode rc = r.size() > 1 ? curl_url_set(u.get(), CURLUPART_FRAGMENT, r.c_str() + 1, 0)
+                                      : curl_url_set(u.get(), CURLUPART_FRAGMENT, nullptr, 0);
+    return rc == CURLUE_OK ? url_of(u) : std::string();
+  }
+  // libcurl resolves a relative reference against the URL the handle holds and removes the dot
+  // segments (RFC 3986 §5.2).
+  if (curl_url_set(u.get(), CURLUPART_URL, r.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) return {};
+  return url_of(u);
 }
 
 namespace {
@@ -254,6 +283,7 @@ private:
       const std::string location = resp.header("location");
       if (location.empty()) return finish(r, ResolveStatus::error, "HTTP " + std::to_string(resp.status) + " without Location");
       next = resolve_reference(url, location);
+      if (next.empty()) return finish(r, ResolveStatus::error, "unreadable Location: " + location.substr(0, 80));
     } else if (resp.status >= 200 && resp.status < 300) {
       next = html_redirect_target(resp, url);
       if (next.empty()) return finish(r, ResolveStatus::resolved, "final page");

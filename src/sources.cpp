@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <fstream>
+#include <memory>
 #include <sstream>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <re2/re2.h>
@@ -205,23 +207,100 @@ Answer error(std::string reason) {
   a.reason = std::move(reason);
   return a;
 }
+/// A post the source will not show, for the reason its own words give; words the table does not
+/// know stay `unavailable` and are kept (cut to a readable length) for the evidence.
+Answer missing_from_text(const std::string& text) {
+  const TombstoneReading t = read_tombstone(text);
+  Answer a = missing(t.reason);
+  if (!t.known) a.detail = detail::trim_copy(text.substr(0, 300));
+  return a;
+}
 
 } // namespace
 
-std::string reason_from_text(const std::string& text) {
-  const std::string t = detail::ascii_lower(text);
-  if (t.find("deleted") != std::string::npos) return "deleted";
-  if (t.find("suspend") != std::string::npos) return "suspended";
-  if (t.find("withheld") != std::string::npos) return "withheld";
-  if (t.find("protected") != std::string::npos || t.find("only visible to") != std::string::npos ||
-      t.find("not authorized") != std::string::npos) {
-    return "protected";
+namespace {
+
+/// Every wording X (and Twitter before it) uses for a post it will not show, and what it means.
+/// Data, not a chain of ifs: the first row whose pattern matches (case-insensitive, curly
+/// apostrophes read as straight ones) names the reason. Rows are ordered so that the more
+/// specific wording wins ("Tweet is age restricted. Unauthorized…" is age-restricted, not
+/// protected). Wordings seen in syndication tombstones, the X API's error details, the web
+/// client's notices, and the one-word `TweetUnavailable.reason` codes.
+struct TombstoneRow {
+  const char* pattern;
+  const char* reason;
+};
+constexpr TombstoneRow k_tombstones[] = {
+    // "This Post was deleted by the Post author. Learn more" (older: "…Tweet…Tweet author")
+    {R"(\bwas deleted by (?:the (?:post|tweet) author|its author)|\b(?:post|tweet) (?:has been|was) deleted)", "deleted"},
+    // "This Post is from a suspended account. Learn more"; API: "User has been suspended: [ID]."
+    {R"(\bfrom a suspended account|\baccount (?:is |has been )?suspended|\bhas been suspended|^suspended$)", "suspended"},
+    // "This Post is from an account that no longer exists. Learn more" (a deactivated account)
+    {R"(\bfrom an account that no longer exists|^deactivated$)", "account_gone"},
+    // "This Post from @x has been withheld in Germany based on local law(s)."; "@x's account has
+    // been withheld in Germany, France based on local law(s)."; "…withheld in response to a report
+    // from the copyright holder."; "This post is unavailable in your location."
+    {R"(\bhas been withheld\b|\bwithheld in (?:response|[a-z])|\bunavailable in your (?:location|country|region)|^withheld$)", "withheld"},
+    // "Age-restricted adult content. This content might not be appropriate for people under 18
+    // years old. To view this media, you'll need to log in to X. Learn more"; API 403: "Tweet is
+    // age restricted."; TweetUnavailable "NsfwLoggedOut"
+    {R"(\bage[- ]restricted\b|\badult content\b|\bsensitive content\b|might not be appropriate for|^nsfw)", "age_restricted"},
+    // "This Post violated the X Rules. Learn more" (older: "This Tweet violated the Twitter Rules.")
+    {R"(\bviolated the (?:x|twitter) rules\b|^bounce(?:d|deleted)?$)", "removed"},
+    // "You're unable to view this Post because this account owner limits who can view their Posts.
+    // Learn more"; "This post is from a protected account."; API: "Sorry, you are not authorized
+    // to see the Tweet with ids: [ID]."
+    {R"(\blimits who can view their\b|\bfrom a (?:protected|private) account|\b(?:posts|tweets) are protected\b|\bonly visible to\b|\bnot authorized to see\b|^protected$)", "protected"},
+    // "This Post is unavailable. Learn more" (older: "This Tweet is unavailable.")
+    {R"(\b(?:post|tweet) is unavailable\b|^(?:unavailable|missing)$)", "unavailable"},
+};
+
+std::string fold_apostrophes(std::string s) {
+  for (std::string_view curly : {"\u2019", "\u2018"}) {
+    for (std::size_t p = s.find(curly); p != std::string::npos; p = s.find(curly, p + 1)) s.replace(p, curly.size(), "'");
   }
-  if (t.find("age-restricted") != std::string::npos || t.find("age restricted") != std::string::npos ||
-      t.find("adult content") != std::string::npos || t.find("sensitive") != std::string::npos) {
-    return "age_restricted";
+  return s;
+}
+
+} // namespace
+
+TombstoneReading read_tombstone(const std::string& text) {
+  static const std::vector<std::unique_ptr<RE2>> k_compiled = [] {
+    std::vector<std::unique_ptr<RE2>> out;
+    RE2::Options o;
+    o.set_case_sensitive(false);
+    o.set_log_errors(false);
+    for (const TombstoneRow& row : k_tombstones) out.push_back(std::make_unique<RE2>(row.pattern, o));
+    return out;
+  }();
+  const std::string t = detail::trim_copy(fold_apostrophes(text));
+  for (std::size_t i = 0; i < k_compiled.size(); ++i) {
+    if (k_compiled[i]->ok() && RE2::PartialMatch(t, *k_compiled[i])) return {k_tombstones[i].reason, true};
   }
-  return "unavailable";
+  return {"unavailable", false};
+}
+
+std::string reason_from_text(const std::string& text) { return read_tombstone(text).reason; }
+
+std::string service_of(const std::string& url) {
+  static constexpr std::pair<const char*, const char*> k_hosts[] = {
+      {"cdn.syndication.twimg.com", "syndication"}, {"publish.twitter.com", "oembed"}, {"publish.x.com", "oembed"},
+      {"web.archive.org", "wayback"},               {"archive.org", "wayback"},         {"api.x.com", "x-api"},
+      {"api.twitter.com", "x-api"},
+  };
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) return {};
+  const std::size_t h = scheme + 3;
+  std::size_t e = url.find_first_of("/?#", h);
+  if (e == std::string::npos) e = url.size();
+  std::string host = url.substr(h, e - h);
+  if (const auto at = host.rfind('@'); at != std::string::npos) host = host.substr(at + 1);
+  host = detail::ascii_lower(host.substr(0, host.find(':')));
+  if (!host.empty() && host.back() == '.') host.pop_back();
+  for (const auto& [name, service] : k_hosts) {
+    if (host == name) return service;
+  }
+  return {};
 }
 
 std::string syndication_url(const std::string& id) {
@@ -267,11 +346,14 @@ std::optional<Answer> transport_answer(const HttpResponse& r) {
 
 Answer parse_syndication(const HttpResponse& r, const std::string& id) {
   if (auto t = transport_answer(r)) return *t;
-  if (r.status == 404) return missing("deleted"); // an embedded post that is not found was deleted
-  if (r.status == 400 || r.status == 403) return missing(reason_from_text(r.body));
+  // An embedded post that is not found was deleted.
+  if (r.status == 404) return missing("deleted");
+  if (r.status == 400 || r.status == 403) return missing_from_text(r.body);
   if (r.status != 200) return error("network_error");
   const json j = json::parse(r.body, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return error("malformed_response");
+  // `200 {}` is what tweet-result answers for some IDs that do not exist: not found, as its 404.
+  if (j.empty()) return missing("deleted");
   json t = j;
   if (str(t, "__typename") == "TweetWithVisibilityResults" && t.contains("tweet")) t = t["tweet"];
   const std::string type = str(t, "__typename");
@@ -281,9 +363,10 @@ Answer parse_syndication(const HttpResponse& r, const std::string& id) {
         t["tombstone"]["text"].is_object()) {
       text = str(t["tombstone"]["text"], "text");
     }
-    return missing(text.empty() ? "age_restricted" : reason_from_text(text));
+    // An empty tombstone is what a live post in a restricted context (age-restricted) gets.
+    return text.empty() ? missing("age_restricted") : missing_from_text(text);
   }
-  if (type == "TweetUnavailable") return missing(reason_from_text(str(t, "reason")));
+  if (type == "TweetUnavailable") return missing_from_text(str(t, "reason"));
   if (t.empty()) return error("malformed_response");
   auto o = from_syndication_object(t, "syndication");
   if (!o || o->id != id) return error("malformed_response");
@@ -294,7 +377,7 @@ Answer parse_syndication(const HttpResponse& r, const std::string& id) {
 Answer parse_oembed(const HttpResponse& r, const std::string& id) {
   if (auto t = transport_answer(r)) return *t;
   if (r.status == 404) return missing("deleted");
-  if (r.status == 403) return missing(reason_from_text(r.body));
+  if (r.status == 403) return missing_from_text(r.body);
   if (r.status != 200) return error("network_error");
   const json j = json::parse(r.body, nullptr, false);
   if (j.is_discarded() || !j.is_object() || str(j, "html").empty()) return error("malformed_response");
@@ -357,8 +440,8 @@ Answer parse_xapi(const HttpResponse& r, const std::string& id) {
   for (const auto& e : j.value("errors", json::array())) {
     const std::string type = str(e, "type"), detail_text = str(e, "detail");
     if (type.find("resource-not-found") != std::string::npos) return missing("deleted");
-    if (type.find("not-authorized") != std::string::npos) return missing(reason_from_text(detail_text));
-    return missing(reason_from_text(detail_text + " " + str(e, "title")));
+    if (type.find("not-authorized") != std::string::npos) return missing_from_text(detail_text);
+    return missing_from_text(detail_text + " " + str(e, "title"));
   }
   return error("malformed_response");
 }

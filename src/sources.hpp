@@ -15,10 +15,14 @@ namespace tweetcheck::sources {
 struct Answer {
   enum class Kind { found, missing, error };
   Kind kind = Kind::error;
-  /// missing: deleted, suspended, protected, withheld, age_restricted, unavailable;
-  /// error: network_error, rate_limited, malformed_response, auth_error, not_archived.
+  /// missing: deleted, suspended, account_gone, protected, withheld, age_restricted, removed,
+  /// unavailable; error: network_error, rate_limited, malformed_response, auth_error,
+  /// not_archived, redirect_refused.
   std::string reason;
   std::optional<OriginalPost> original;
+  /// For the evidence: a tombstone's words that no row of the table knows, or why a redirect was
+  /// not followed; empty otherwise.
+  std::string detail;
 };
 
 std::string syndication_url(const std::string& id);
@@ -45,7 +49,21 @@ Answer parse_wayback_capture(const HttpResponse& r, const std::string& id, const
 /// Fails (Errc::io / Errc::parse) naming the file and line.
 Result<std::map<std::string, OriginalPost>> load_archive(const std::string& path);
 
-/// The missing-reason a tombstone or error text names ("deleted", "suspended", …).
+/// What a tombstone or error text says: the missing-reason its wording names ("deleted",
+/// "suspended", "account_gone", "protected", "withheld", "age_restricted", "removed",
+/// "unavailable") and whether the wording is a known one (an unknown one reads "unavailable").
+struct TombstoneReading {
+  std::string reason;
+  bool known = false;
+};
+TombstoneReading read_tombstone(const std::string& text);
+/// read_tombstone(text).reason.
 std::string reason_from_text(const std::string& text);
+
+/// The hosts of the service `url` belongs to (oEmbed: publish.twitter.com and publish.x.com;
+/// syndication: cdn.syndication.twimg.com; Wayback: web.archive.org and archive.org; X API:
+/// api.x.com and api.twitter.com), by name; "" when it is none of them. A source follows a
+/// redirect only to a host of the same service.
+std::string service_of(const std::string& url);
 
 } // namespace tweetcheck::sources

@@ -58,14 +58,22 @@ using sources::Answer;
 using nlohmann::json;
 
 /// Fetches URLs for the sources: each distinct URL once, the cache first; definitive answers are
-/// cached with their evidence (status, time, SHA-256), transient ones never.
+/// cached with their evidence (status, time, SHA-256), transient ones never. A redirect is
+/// followed only within the service's own hosts (sources::service_of), each hop a new request
+/// through the client (so the endpoint mapping and the private-address guard apply to every
+/// hop), at most k_max_hops of them; a redirect anywhere else is not followed and the answer
+/// says why (`refused`).
 class Fetcher {
 public:
+  static constexpr std::size_t k_max_hops = 5;
+
   Fetcher(HttpClient* client, Cache* cache, const VerifyOptions& o) : m_client(client), m_cache(cache), m_options(o) {}
 
   struct Item {
-    HttpResponse response;
+    HttpResponse response;  ///< the last response (the answer to read)
     bool from_cache = false;
+    std::vector<HttpResponse> hops; ///< the redirects before it, in order (bodies dropped)
+    std::string refused;    ///< why the last response's redirect was not followed; "" when none
   };
 
   std::map<std::string, Item> fetch(const std::vector<HttpRequest>& requests) {
@@ -75,27 +83,20 @@ public:
     for (const HttpRequest& req : requests) {
       if (!seen.insert(req.url).second) continue;
       if (auto hit = cached(req.url)) {
-        out[req.url] = Item{std::move(*hit), true};
+        out[req.url] = std::move(*hit);
       } else if (auto remembered = m_options.memo ? m_options.memo->get(req.url) : std::nullopt) {
-        out[req.url] = Item{std::move(*remembered), true};
+        out[req.url] = Item{std::move(*remembered), true, {}, {}};
       } else if (!m_client || m_options.offline) {
         HttpResponse r;
         r.url = req.url;
         r.failure = HttpFailure::other;
         r.error = "offline";
-        out[req.url] = Item{std::move(r), false};
+        out[req.url] = Item{std::move(r), false, {}, {}};
       } else {
         todo.push_back(req);
       }
     }
-    for (const HttpRequest& req : todo) {
-      m_client->submit(req, [&out, this](HttpResponse r) {
-        const bool stored = store(r);
-        if (m_options.memo) m_options.memo->put(r, !stored && r.status == 200);
-        const std::string url = r.url;
-        out[url] = Item{std::move(r), false};
-      });
-    }
+    for (const HttpRequest& req : todo) submit(out, req.url, req, {});
     if (!todo.empty()) m_client->run();
     return out;
   }
@@ -103,24 +104,88 @@ public:
 private:
   static std::string key(const std::string& url) { return "http/1 GET " + url; }
 
-  std::optional<HttpResponse> cached(const std::string& url) {
+  /// Sends `req` (a hop of the chain that began at `first`); its answer ends the chain or is
+  /// followed.
+  void submit(std::map<std::string, Item>& out, const std::string& first, HttpRequest req, std::vector<HttpResponse> hops) {
+    HttpRequest copy = req;
+    m_client->submit(std::move(copy), [this, &out, first, req = std::move(req), hops = std::move(hops)](HttpResponse r) mutable {
+      on_response(out, first, std::move(req), std::move(hops), std::move(r));
+    });
+  }
+
+  void on_response(std::map<std::string, Item>& out, const std::string& first, HttpRequest req,
+                   std::vector<HttpResponse> hops, HttpResponse r) {
+    Item item;
+    const bool redirect = r.failure == HttpFailure::none && (r.status == 301 || r.status == 302 || r.status == 303 ||
+                                                              r.status == 307 || r.status == 308);
+    if (redirect) {
+      const std::string location = r.header("location");
+      const std::string next = location.empty() ? std::string() : resolve_reference(req.url, location);
+      const std::string service = sources::service_of(first);
+      if (next.empty()) {
+        item.refused = location.empty() ? "HTTP " + std::to_string(r.status) + " without Location"
+                                        : "unreadable Location: " + location.substr(0, 200);
+      } else if (service.empty() || sources::service_of(next) != service) {
+        item.refused = "redirect to " + next.substr(0, 200) + " refused: not a host of " +
+                       (service.empty() ? std::string("the service asked") : service);
+      } else if (!detail::starts_with_icase(next, "https://")) {
+        item.refused = "redirect to " + next.substr(0, 200) + " refused: not https";
+      } else if (hops.size() + 1 > k_max_hops) {
+        item.refused = "more than " + std::to_string(k_max_hops) + " redirects";
+      } else if (next == first || std::any_of(hops.begin(), hops.end(), [&](const HttpResponse& h) { return h.url == next; }) ||
+                 next == req.url) {
+        item.refused = "redirect loop at " + next.substr(0, 200);
+      } else {
+        r.body.clear();
+        hops.push_back(std::move(r));
+        req.url = next; // same headers: the next host belongs to the same service
+        submit(out, first, std::move(req), std::move(hops));
+        return;
+      }
+      detail::log().debug("{}: {}", first, item.refused);
+    }
+    item.response = std::move(r);
+    item.hops = std::move(hops);
+    const bool stored = item.refused.empty() && store(first, item);
+    if (m_options.memo) {
+      HttpResponse memo = item.response;
+      memo.url = first; // remembered under the URL asked for
+      m_options.memo->put(memo, !stored && memo.status == 200);
+    }
+    out[first] = std::move(item);
+  }
+
+  std::optional<Item> cached(const std::string& url) {
     if (!m_cache) return std::nullopt;
     auto hit = m_cache->get(key(url));
     if (!hit || !*hit) return std::nullopt;
     const json j = json::parse(**hit, nullptr, false);
-    if (j.is_discarded()) return std::nullopt;
-    HttpResponse r;
-    r.url = url;
+    if (j.is_discarded() || !j.is_object()) return std::nullopt;
+    Item item;
+    item.from_cache = true;
+    HttpResponse& r = item.response;
+    r.url = j.value("url", url);
     r.effective_url = j.value("effective_url", url);
     r.status = j.value("status", 0L);
     r.body = j.value("body", "");
     r.sha256 = j.value("sha256", "");
     r.fetched_at_ms = j.value("fetched_at_ms", std::int64_t{0});
-    return r;
+    for (const auto& h : j.value("hops", json::array())) {
+      if (!h.is_object()) continue;
+      HttpResponse hop;
+      hop.url = h.value("url", "");
+      hop.status = h.value("status", 0L);
+      hop.sha256 = h.value("sha256", "");
+      hop.fetched_at_ms = h.value("fetched_at_ms", std::int64_t{0});
+      item.hops.push_back(std::move(hop));
+    }
+    return item;
   }
 
-  /// Caches a definitive answer; false when it is not one (or there is no cache).
-  bool store(const HttpResponse& r) {
+  /// Caches a definitive answer under the URL first asked for; false when it is not one (or
+  /// there is no cache).
+  bool store(const std::string& first, const Item& item) {
+    const HttpResponse& r = item.response;
     if (r.failure != HttpFailure::none) return false;
     const bool definitive = r.status == 200 || r.status == 403 || r.status == 404 || r.status == 410;
     if (!definitive) return false; // 5xx, 429 and the like are asked again next time
@@ -129,9 +194,17 @@ private:
       return false;
     }
     if (!m_cache) return true;
-    const json j{{"effective_url", r.effective_url}, {"status", r.status}, {"body", r.body},
-                 {"sha256", r.sha256}, {"fetched_at_ms", r.fetched_at_ms}};
-    auto put = m_cache->put(key(r.url), j.dump(-1, ' ', false, json::error_handler_t::replace),
+    json hops = json::array();
+    for (const HttpResponse& h : item.hops) {
+      hops.push_back({{"url", h.url}, {"status", h.status}, {"sha256", h.sha256}, {"fetched_at_ms", h.fetched_at_ms}});
+    }
+    json j{{"effective_url", r.effective_url}, {"status", r.status}, {"body", r.body},
+           {"sha256", r.sha256}, {"fetched_at_ms", r.fetched_at_ms}};
+    if (!item.hops.empty()) {
+      j["url"] = r.url;
+      j["hops"] = std::move(hops);
+    }
+    auto put = m_cache->put(key(first), j.dump(-1, ' ', false, json::error_handler_t::replace),
                             r.status == 200 ? m_options.found_ttl : m_options.gone_ttl);
     if (!put) detail::log().warn("{}", put.error().message);
     return true;
@@ -155,7 +228,27 @@ struct Lookup {
 };
 
 Evidence evidence_of(const HttpResponse& r, bool from_cache, const std::string& source) {
-  return Evidence{r.url, r.status, r.fetched_at_ms, r.sha256, source, from_cache};
+  return Evidence{r.url, r.status, r.fetched_at_ms, r.sha256, source, from_cache, {}};
+}
+
+/// Every hop of a fetch, in order, the last one carrying why its redirect was refused.
+void add_evidence(std::vector<Evidence>& to, const Fetcher::Item& item, const std::string& source) {
+  for (const HttpResponse& h : item.hops) to.push_back(evidence_of(h, item.from_cache, source));
+  to.push_back(evidence_of(item.response, item.from_cache, source));
+  to.back().detail = item.refused;
+}
+
+/// What a source's answer means, or `redirect_refused` when it redirected where it may not.
+template <class Parse>
+Answer read_answer(const Fetcher::Item& item, Parse parse) {
+  if (!item.refused.empty()) {
+    Answer a;
+    a.kind = Answer::Kind::error;
+    a.reason = "redirect_refused";
+    a.detail = item.refused;
+    return a;
+  }
+  return parse(item.response);
 }
 
 void apply(Lookup& l, const Answer& a) {
@@ -173,6 +266,15 @@ void apply(Lookup& l, const Answer& a) {
 }
 
 bool pending(const Lookup& l) { return !l.original && !l.missing; }
+
+/// The page a person opens for a raw capture: ".../web/TSid_/URL" → ".../web/TS/URL".
+std::string archived_capture_url(const std::string& raw) {
+  const auto web = raw.find("/web/");
+  if (web == std::string::npos) return raw;
+  const auto id = raw.find("id_/", web + 5);
+  if (id == std::string::npos || raw.find('/', web + 5) < id) return raw;
+  return raw.substr(0, id) + raw.substr(id + 3);
+}
 
 /// Wayback: CDX for the status page, then its raw capture. Used to find a post whose live
 /// sources failed, and an archived copy of a post that is gone.
@@ -195,7 +297,11 @@ void wayback_round(std::vector<Lookup*> lookups, Fetcher& fetcher, bool for_arch
       l->errors.insert("offline");
       continue;
     }
-    l->evidence.push_back(evidence_of(item.response, item.from_cache, "wayback"));
+    add_evidence(l->evidence, item, "wayback");
+    if (!item.refused.empty()) {
+      l->errors.insert("redirect_refused");
+      continue;
+    }
     if (auto t = sources::transport_answer(item.response)) {
       l->errors.insert(t->reason);
       continue;
@@ -212,8 +318,10 @@ void wayback_round(std::vector<Lookup*> lookups, Fetcher& fetcher, bool for_arch
     auto& [l, archived_url] = target;
     const auto& item = capture_answers[raw];
     if (item.response.error == "offline") continue;
-    l->evidence.push_back(evidence_of(item.response, item.from_cache, "wayback"));
-    Answer a = sources::parse_wayback_capture(item.response, l->id, archived_url);
+    add_evidence(l->evidence, item, "wayback");
+    // Wayback redirects to the nearest capture: show the one that answered.
+    const std::string shown = item.hops.empty() ? archived_url : archived_capture_url(item.response.url);
+    Answer a = read_answer(item, [&](const HttpResponse& r) { return sources::parse_wayback_capture(r, l->id, shown); });
     if (a.kind != Answer::Kind::found) {
       if (a.kind == Answer::Kind::error && a.reason != "not_archived") l->errors.insert(a.reason);
       continue;
@@ -257,8 +365,8 @@ std::optional<std::string> find_by_archive_search(const Post& p, Fetcher& fetche
   const std::string url = sources::wayback_cdx_user_url(*p.handle, day, day);
   auto answers = fetcher.fetch({{url, {}}});
   const auto& item = answers[url];
-  evidence.push_back(evidence_of(item.response, item.from_cache, "wayback"));
-  if (sources::transport_answer(item.response)) return std::nullopt;
+  add_evidence(evidence, item, "wayback");
+  if (!item.refused.empty() || sources::transport_answer(item.response)) return std::nullopt;
   std::vector<HttpRequest> captures;
   std::map<std::string, std::pair<std::string, std::string>> id_of; // raw URL -> (id, archived URL)
   for (const auto& [ts, original] : sources::parse_cdx(item.response.body)) {
@@ -276,10 +384,11 @@ std::optional<std::string> find_by_archive_search(const Post& p, Fetcher& fetche
   auto got = fetcher.fetch(captures);
   for (auto& [raw, target] : id_of) {
     const auto& cap = got[raw];
-    const Answer a = sources::parse_wayback_capture(cap.response, target.first, target.second);
+    const std::string shown = cap.hops.empty() ? target.second : archived_capture_url(cap.response.url);
+    const Answer a = read_answer(cap, [&](const HttpResponse& r) { return sources::parse_wayback_capture(r, target.first, shown); });
     if (a.kind != Answer::Kind::found) continue;
     if (compare_post_text(*p.text, p.links, *a.original).equal) {
-      evidence.push_back(evidence_of(cap.response, cap.from_cache, "wayback"));
+      add_evidence(evidence, cap, "wayback");
       return target.first;
     }
   }
@@ -506,10 +615,14 @@ std::vector<CheckedPost> verify(const std::vector<Post>& posts, HttpClient* clie
         l->errors.insert("offline");
         continue;
       }
-      l->evidence.push_back(evidence_of(it->second.response, it->second.from_cache, source));
-      const Answer a = source == "syndication" ? sources::parse_syndication(it->second.response, l->id)
-                       : source == "oembed"    ? sources::parse_oembed(it->second.response, l->id)
-                                               : sources::parse_xapi(it->second.response, l->id);
+      add_evidence(l->evidence, it->second, source);
+      const Answer a = read_answer(it->second, [&](const HttpResponse& r) {
+        return source == "syndication" ? sources::parse_syndication(r, l->id)
+               : source == "oembed"    ? sources::parse_oembed(r, l->id)
+                                       : sources::parse_xapi(r, l->id);
+      });
+      // A tombstone's words no row knows (the redirect's refusal is there already).
+      if (!a.detail.empty() && l->evidence.back().detail.empty()) l->evidence.back().detail = a.detail;
       apply(*l, a);
     }
   }
@@ -554,8 +667,19 @@ std::vector<CheckedPost> verify(const std::vector<Post>& posts, HttpClient* clie
       continue;
     }
     std::vector<Evidence> before = std::move(c.evidence);
-    decide(c, ids[i] ? &lookups[*ids[i]] : nullptr, options);
+    Lookup* l = ids[i] ? &lookups[*ids[i]] : nullptr;
+    decide(c, l, options);
     c.evidence.insert(c.evidence.begin(), before.begin(), before.end());
+    // A source that redirected outside its own hosts: say so rather than "network_error" when
+    // nothing else went wrong on the network.
+    if (l && c.verdict == Verdict::unverifiable && l->errors.count("redirect_refused")) {
+      const bool network = l->errors.count("network_error") || l->errors.count("malformed_response") ||
+                           l->errors.count("auth_error");
+      if (!network) c.reasons.erase(std::remove(c.reasons.begin(), c.reasons.end(), "network_error"), c.reasons.end());
+      if (std::find(c.reasons.begin(), c.reasons.end(), "redirect_refused") == c.reasons.end()) {
+        c.reasons.push_back("redirect_refused");
+      }
+    }
   }
   return out;
 }

@@ -261,5 +261,7 @@ TEST_CASE("short-link normalisation and reference resolution", "[resolve]") {
   CHECK(resolve_reference("https://a.com/x", "https://c.com/") == "https://c.com/");
   CHECK(resolve_reference("https://a.com/x", "javascript:alert(1)") == "javascript:alert(1)");
   CHECK(resolve_reference("https://a.com/x", "a:b/c") == "a:b/c");
-  CHECK(resolve_reference("https://a.com/x", "./a:b") == "https://a.com/./a:b");
+  CHECK(resolve_reference("https://a.com/x", "./a:b") == "https://a.com/a:b"); // dot segments removed
+  CHECK(normalize_short_url("http://t.co/abc") == "https://t.co/abc");
+  CHECK(normalize_short_url("HTTP://T.CO/abc") == "https://t.co/abc");
 }

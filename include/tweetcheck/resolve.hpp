@@ -59,7 +59,10 @@ std::string normalize_short_url(std::string_view url);
 /// (JS-escaped) or a Refresh header; empty when none. Relative URLs are resolved against `base`.
 std::string html_redirect_target(const HttpResponse& response, const std::string& base);
 
-/// `ref` (absolute, scheme-relative, absolute-path or relative) against `base`.
+/// `ref` (absolute, scheme-relative, absolute-path, relative or a fragment) against `base`, by
+/// RFC 3986 §5.2 (libcurl's URL API): dot segments removed, a fragment-only reference keeping the
+/// base's path and query. A reference with a scheme other than http(s) is returned unchanged; ""
+/// when `ref` cannot be read against `base`.
 std::string resolve_reference(const std::string& base, const std::string& ref);
 
 std::string_view to_string(ResolveStatus s);

@@ -62,6 +62,9 @@ struct Evidence {
   std::string sha256;
   std::string source;
   bool from_cache = false;
+  /// What the answer said that the verdict does not (an unknown tombstone wording, a redirect that
+  /// was not followed); empty otherwise.
+  std::string detail;
 };
 
 /// A word of the word-level diff: kept, only in the article (`added`), or only in the original.
