@@ -676,8 +676,17 @@ void finish_original(OriginalPost& o) {
 
 TextComparison compare_post_text(std::string_view article_text, const std::vector<Link>& article_links,
                                  const OriginalPost& original, ExcerptPolicy policy) {
-  std::vector<Token> a = tokens_of(article_text, anchors_of(article_links));
-  identify_links(a, &original, false);
+  std::vector<Token> shown = tokens_of(article_text, anchors_of(article_links));
+  identify_links(shown, &original, false);
+  // An article that copied a long post's head keeps its "show more" link: not a word either.
+  std::vector<Token> a;
+  for (Token& t : shown) {
+    if (t.continuation) {
+      if (!a.empty() && is_ellipsis(a.back())) a.pop_back();
+      continue;
+    }
+    a.push_back(std::move(t));
+  }
   return compare_tokens(std::move(a), original_tokens(original), original.partial_text, policy);
 }
 

@@ -49,7 +49,7 @@ TEST_CASE("check: every verdict and reason on one article", "[check][e2e]") {
   const json report = json::parse(r.out);
   CHECK(report["schema"] == "tweetcheck/check/1");
   auto p = by_line(report);
-  REQUIRE(p.size() == 23);
+  REQUIRE(p.size() == 28);
   using V = std::vector<std::string>;
   CHECK(p[4]["verdict"] == "verified");
   CHECK(p[4]["original"]["source"] == "syndication");
@@ -91,6 +91,29 @@ TEST_CASE("check: every verdict and reason on one article", "[check][e2e]") {
   CHECK(p[67]["notes"] == json::array({"long_post_head_only"}));
   CHECK(p[70]["verdict"] == "unverifiable");
   CHECK(reasons(p[70]) == V{"unsupported_platform"});
+  // Japanese is diffed by character: one changed character is a changed word, not a number.
+  CHECK(reasons(p[73]) == V{"text_changed"});
+  CHECK(p[73]["diff"].size() >= 10);
+  CHECK(reasons(p[76]) == V{"number_changed"});
+  // A long post whose syndication head ends in "… https://t.co/…" (i/web/status): verified on its
+  // head; the source's &amp; decoded once.
+  CHECK(p[79]["verdict"] == "verified");
+  CHECK(p[79]["notes"] == json::array({"long_post_head_only"}));
+  CHECK(p[79]["original"]["text"].get<std::string>().rfind("Budget & schedule:", 0) == 0);
+  CHECK(p[79]["original"]["display_text"].get<std::string>().find("t.co") == std::string::npos);
+  // The article carries the first version's ID; the post was edited since.
+  CHECK(p[82]["verdict"] == "verified");
+  CHECK(p[82]["notes"] == json::array({"edited_since"}));
+  CHECK(p[82]["original"]["id"] == "1612751098475446273");
+  CHECK(p[82]["latest_version"]["id"] == "1612766197969846273");
+  CHECK(p[82]["latest_version"]["text"] == "Polls close at 9 pm.");
+  REQUIRE(p[82]["latest_version"]["diff"].size() == 6);
+  CHECK(p[82]["latest_version"]["diff"][3]["op"] == "removed");
+  CHECK(p[82]["latest_version"]["diff"][3]["word"] == "9");
+  // Each side keeps its own spelling.
+  CHECK(reasons(p[85]) == V{"text_changed"});
+  CHECK(p[85]["diff"][0]["word"] == "\xE2\x80\x9CWe");
+  CHECK(p[85]["diff"][0]["original"] == "\"We");
   // Evidence: every fetched URL with its status, time and SHA-256.
   const auto& ev = p[7]["evidence"];
   REQUIRE(!ev.empty());
@@ -100,13 +123,13 @@ TEST_CASE("check: every verdict and reason on one article", "[check][e2e]") {
   CHECK(ev[0]["fetched_at"].get<std::string>().size() == 20);
   // Summary and every post kept.
   const auto& s = report["summary"];
-  CHECK(s["posts"] == 23);
-  CHECK(s["verified"] == 6);
-  CHECK(s["altered"] == 5);
+  CHECK(s["posts"] == 28);
+  CHECK(s["verified"] == 8);
+  CHECK(s["altered"] == 8);
   CHECK(s["misattributed"] == 2);
   CHECK(s["missing"] == 7);
   CHECK(s["unverifiable"] == 3);
-  CHECK(s["failed"] == 14);
+  CHECK(s["failed"] == 17);
 }
 
 TEST_CASE("check: the seed article's three flattened posts", "[check][e2e][seed]") {

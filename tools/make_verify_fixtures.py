@@ -215,6 +215,45 @@ case("unverifiable: unsupported_platform",
      '&mdash; Sky (<a href="https://bsky.app/profile/did:plc:abc">@sky.example</a>) '
      '<a href="https://bsky.app/profile/did:plc:abc/post/3lbq7mxsiek2v">November 25, 2024</a></blockquote>\n')
 
+# --- issue 9: renderings that are not changes, and changes in scripts without spaces ---------
+JA = "1589123456789012480"
+JA_TEXT = "明日7月28日の会議は中止です。詳しくはこちら"
+synd(JA, ok(tweet(JA, "city_office_jp", "市役所", JA_TEXT, "2022-11-06T01:00:00.000Z")))
+case("altered: one character changed in Japanese (会議 -> 会談): text_changed, not number_changed",
+     blockquote("city_office_jp", "市役所", JA, JA_TEXT.replace("議", "談"), "November 6, 2022"))
+JA2 = "1589123456789012481"
+synd(JA2, ok(tweet(JA2, "city_office_jp", "市役所", JA_TEXT, "2022-11-06T01:00:00.000Z")))
+case("altered: a date changed in Japanese (28日 -> 29日): number_changed",
+     blockquote("city_office_jp", "市役所", JA2, JA_TEXT.replace("28", "29"), "November 6, 2022"))
+
+LONG_HEAD = "1700000000000000000"
+LONG_HEAD_TEXT = ("Budget &amp; schedule: the council met for six hours and agreed on every line of the plan, "
+                  "from the new bus routes to the library hours, the parks and the pools. ")
+LONG_HEAD_FULL = (LONG_HEAD_TEXT.replace("&amp;", "&") + "Here is everything that changes next year, item by item, "
+                  "with the dates on which each change takes effect.")
+synd(LONG_HEAD, ok(tweet(LONG_HEAD, "council_news", "Council News", LONG_HEAD_TEXT + "… https://t.co/MoRe123456",
+                         "2023-09-08T04:15:59.000Z",
+                         urls=[("https://t.co/MoRe123456", "twitter.com/i/web/status/1…")],
+                         note_tweet={"id": "Tm90ZVR3ZWV0UmVzdWx0czoxNzAw"})))
+case("verified long post: syndication's head ends in … and a t.co link to i/web/status, source text with &amp;amp;",
+     blockquote("council_news", "Council News", LONG_HEAD, LONG_HEAD_FULL.replace("&", "&amp;"), "September 8, 2023"))
+
+STALE_OLD, STALE_NEW = "1612751098475446273", "1612766197969846273"
+synd(STALE_OLD, ok(tweet(STALE_OLD, "editor", "Editor", "Polls close at 8 pm.", "2023-01-10T10:00:00.000Z",
+                         edit_control={"edit_tweet_ids": [STALE_OLD, STALE_NEW], "editable_until_msecs": "0",
+                                       "is_edit_eligible": False, "edits_remaining": "4"}, isStaleEdit=True)))
+synd(STALE_NEW, ok(tweet(STALE_NEW, "editor", "Editor", "Polls close at 9 pm.", "2023-01-10T11:00:00.000Z",
+                         edit_control={"edit_tweet_ids": [STALE_OLD, STALE_NEW], "editable_until_msecs": "0",
+                                       "is_edit_eligible": False, "edits_remaining": "4"}, isEdited=True)))
+case("verified, edited_since (the article carries the first version's ID; a later version exists)",
+     blockquote("editor", "Editor", STALE_OLD, "Polls close at 8 pm.", "January 10, 2023"))
+
+QUOTES = "1505197399864246273"
+synd(QUOTES, ok(tweet(QUOTES, "sports_desk", "Sports Desk", "\"We won't stop,\" the coach said after the win.",
+                      "2022-03-19T16:00:00.000Z")))
+case("altered: text_changed, the article's curly quotes kept apart from the original's straight ones",
+     blockquote("sports_desk", "Sports Desk", QUOTES, "“We won’t stop,” the coach said after the loss.", "March 19, 2022"))
+
 html = ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>check: one embed per verdict</title></head><body>\n"
         + "\n".join(CASES) + "\n</body></html>\n")
 with open(os.path.join(ROOT, "fixtures/articles/check_verdicts.html"), "w", encoding="utf-8") as f:
