@@ -289,4 +289,11 @@ TEST_CASE("check: every recorded real response gives the verdict it implies", "[
     }
   }
   CHECK(verified >= 40);
+  // Every recorded response is served by some case.
+  for (const auto& e : json::parse(tweetcheck::test::read_file(fixture_path("recorded/responses.json")))) {
+    const std::string name = e["case"];
+    INFO("recorded response " << name);
+    CHECK(std::any_of(expected.begin(), expected.end(),
+                      [&](const json& c) { return c["case"].get<std::string>().find(name) != std::string::npos; }));
+  }
 }

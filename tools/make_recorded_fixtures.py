@@ -152,7 +152,7 @@ for e in REC:
                 # This post's oEmbed is reached through the recorded 301 (see above).
                 route(synd_path(id_), {"status": 500, "body": "unavailable"})
                 markup = re.sub(r"<script[^>]*></script>", "", body["html"]).strip() + "\n"
-                case("%s: reached through oEmbed's recorded 301 to publish.x.com" % name, markup, "verified")
+                case("oe-doc-301-publish-x then %s: reached through oEmbed's recorded 301 to publish.x.com" % name, markup, "verified")
                 continue
             # Syndication fails for these IDs, so oEmbed is the source that speaks.
             route(synd_path(id_), {"status": 500, "body": "unavailable"})
