@@ -245,13 +245,6 @@ void word_tokens(std::string_view s, bool joined_at_start, std::vector<Token>& o
   flush();
 }
 
-/// Byte offset of code point `cp` in `s`.
-std::size_t byte_of(std::string_view s, std::size_t cp) {
-  std::size_t i = 0;
-  for (std::size_t k = 0; k < cp && i < s.size(); ++k) detail::next_code_point(s, i);
-  return i;
-}
-
 /// Whether white space (or the start) stands right before byte `pos`.
 bool space_before(std::string_view s, std::size_t pos) {
   if (pos == 0) return true;
@@ -272,20 +265,34 @@ std::vector<Token> tokens_of(std::string_view text, const std::vector<Anchor>& a
   auto overlaps = [&](std::size_t b, std::size_t e) {
     return std::any_of(spans.begin(), spans.end(), [&](const Span& x) { return b < x.end && x.begin < e; });
   };
-  std::vector<Anchor> sorted = anchors;
+  // A post has a few links; a hostile page may give thousands: the search stays bounded.
+  constexpr std::size_t k_max_anchors = 256;
+  std::vector<Anchor> sorted(anchors.begin(), anchors.begin() + static_cast<long>(std::min(anchors.size(), k_max_anchors)));
   std::sort(sorted.begin(), sorted.end(), [](const Anchor& a, const Anchor& b) { return a.shown.size() > b.shown.size(); });
   for (const Anchor& a : sorted) {
     if (a.shown.size() < 4) continue;
-    for (std::size_t p = text.find(a.shown); p != std::string_view::npos; p = text.find(a.shown, p + 1)) {
+    for (std::size_t p = text.find(a.shown); p != std::string_view::npos && spans.size() < 1024; p = text.find(a.shown, p + 1)) {
       const std::size_t e = p + a.shown.size();
       // A whole link only: https://t.co/abc is not inside https://t.co/abcd.
       if (e < text.size() && (std::isalnum(static_cast<unsigned char>(text[e])) || text[e] == '/')) continue;
       if (!overlaps(p, e)) spans.push_back({p, e, a.href});
     }
   }
+  // Code point offsets to bytes in one walk (entities come in text order).
+  std::size_t cp = 0, byte = 0;
+  auto to_byte = [&](std::size_t target) {
+    while (cp < target && byte < text.size()) {
+      detail::next_code_point(text, byte);
+      ++cp;
+    }
+    return byte;
+  };
+  const std::size_t first_link_span = spans.size();
   for (const Entity& u : extract_urls(text)) {
-    const std::size_t b = byte_of(text, u.start), e = byte_of(text, u.end);
-    if (!overlaps(b, e)) spans.push_back({b, e, u.value});
+    const std::size_t b = to_byte(u.start), e = to_byte(u.end);
+    bool taken = false;
+    for (std::size_t k = 0; k < first_link_span && !taken; ++k) taken = b < spans[k].end && spans[k].begin < e;
+    if (!taken) spans.push_back({b, e, u.value});
   }
   std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return a.begin < b.begin; });
   std::vector<Token> out;

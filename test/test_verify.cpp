@@ -198,3 +198,26 @@ TEST_CASE("--fail-on lists", "[verify]") {
   CHECK(parse_verdicts("").value().empty());
   CHECK(!parse_verdicts("altered,bogus"));
 }
+
+TEST_CASE("comparison of huge texts is bounded and loses nothing", "[verify][compare]") {
+  // Far more tokens than the LCS table takes, and thousands of links: the middle is shown as
+  // removed then added, every token kept.
+  std::string a, o;
+  std::vector<Link> links;
+  auto letters = [](int i) {
+    std::string w;
+    for (int k = 0; k < 4; ++k, i /= 26) w.push_back(static_cast<char>('a' + i % 26));
+    return w;
+  };
+  for (int i = 0; i < 6000; ++i) {
+    a += "word" + letters(i) + " https://t.co/a" + std::to_string(i) + " ";
+    o += "term" + letters(i) + " ";
+    links.push_back({"https://t.co/a" + std::to_string(i), "https://t.co/a" + std::to_string(i)});
+  }
+  OriginalPost orig;
+  orig.text = o;
+  const auto c = compare_post_text(a, links, orig);
+  CHECK(!c.equal);
+  CHECK(c.diff.size() == 18000);
+  CHECK(c.reasons == std::vector<std::string>{"text_changed"});
+}
