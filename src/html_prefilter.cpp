@@ -59,6 +59,26 @@ bool has_bare_status_url(std::string_view text) {
   return false;
 }
 
+/// How many ASCII digits `v` starts with.
+std::size_t digits(std::string_view v) {
+  std::size_t k = 0;
+  while (k < v.size() && v[k] >= '0' && v[k] <= '9') ++k;
+  return k;
+}
+
+/// Text that the flattened-post rule could act on: "(@handle)" followed closely by a date (digits).
+bool has_credit_text(std::string_view text) {
+  for (std::size_t p = text.find("(@"); p != std::string_view::npos; p = text.find("(@", p + 2)) {
+    std::size_t e = p + 2;
+    while (e < text.size() && (std::isalnum(static_cast<unsigned char>(text[e])) || text[e] == '_')) ++e;
+    if (e == p + 2 || e >= text.size() || text[e] != ')') continue;
+    const std::string_view after = text.substr(e + 1, 48);
+    // The date follows as text, or in the next element (a permalink).
+    if (after.find_first_of("0123456789") != std::string_view::npos || trim(text.substr(e + 1)).empty()) return true;
+  }
+  return false;
+}
+
 /// The numeric ID after the first "/status/" or "/statuses/" in `v` (empty if none).
 std::string_view status_id_in(std::string_view v) {
   for (std::size_t p = v.find("/status"); p != std::string_view::npos; p = v.find("/status", p + 7)) {
@@ -88,6 +108,7 @@ Tag inspect_tag(std::string_view name, std::string_view attrs, std::string* why)
   const bool link = name == "a" || name == "link" || name == "img";
   const bool blockquote = name == "blockquote";
   const bool iframe = name == "iframe";
+  bool embed_id = false; // a numeric ID attribute that makes a Twitter-named element a placeholder
   std::size_t i = 0;
   while (i < attrs.size()) {
     while (i < attrs.size() && (attrs[i] == ' ' || attrs[i] == '\t' || attrs[i] == '\n' || attrs[i] == '\r' ||
@@ -131,12 +152,19 @@ Tag inspect_tag(std::string_view name, std::string_view attrs, std::string* why)
       if (((blockquote || name == "div") && (has(av, "twitter-tweet") || has(av, "twitter-video"))) ||
           has(av, "twitter-tweet-rendered") || has(av, "bluesky-embed") ||
           has(av, "mastodon-embed") || has(av, "instagram-media") || has(av, "text-post-media") ||
-          has(av, "fb-post") || (blockquote && has(av, "instagram"))) {
+          has(av, "fb-post") || has(av, "fb-video") || (blockquote && has(av, "instagram"))) {
         return because("embed class");
       }
       if (has(av, "tweet") || has(av, "twitter")) t.named = true;
     } else if (an == "id") {
       if (has(av, "tweet")) t.named = true;
+      if ((av.rfind("tweet-", 0) == 0 || av.rfind("tweet_", 0) == 0) && digits(av.substr(6)) >= 2) {
+        return because("post ID in the id");
+      }
+      // Blackbird Pie: id="t<ID>", a wrapper when it links that post.
+      if (av.size() > 8 && av[0] == 't' && digits(av.substr(1)) == av.size() - 1) t.named = true;
+    } else if (an == "data-embed-id" || an == "data-id" || an == "data-status-id" || an == "data-tweet-status-id") {
+      if (digits(av) >= 2 && digits(av) == av.size()) embed_id = true;
     } else if (an == "aria-label") {
       if (has(av, "social media post")) t.named = true;
     } else if (an == "data-tweetid" || an == "data-tweet-id" || an == "data-tweet" ||
@@ -144,6 +172,10 @@ Tag inspect_tag(std::string_view name, std::string_view attrs, std::string* why)
                an == "data-text-post-permalink") {
       return because("post ID attribute");
     } else if (iframe && an == "src") {
+      if (av.find("facebook.com/plugins/post.php") != std::string_view::npos ||
+          av.find("facebook.com/plugins/video.php") != std::string_view::npos) {
+        return because("Facebook plugin iframe");
+      }
       if (av.find("platform.twitter.com/embed") != std::string_view::npos ||
           av.find("platform.x.com/embed") != std::string_view::npos ||
           (av.find("/@") != std::string_view::npos && av.find("/embed") != std::string_view::npos)) {
@@ -155,6 +187,7 @@ Tag inspect_tag(std::string_view name, std::string_view attrs, std::string* why)
       }
     }
   }
+  if (embed_id && t.named) return because("ID attribute on a Twitter-named element");
   return t;
 }
 
@@ -212,6 +245,10 @@ bool html_may_hold_embed(std::string_view html, std::string* why, ParseSpan* spa
     // Text between tags: a bare status URL may stand there.
     if (next > i && has_bare_status_url(html.substr(i, next - i))) {
       if (why) *why = "status URL in text";
+      if (candidate(open.size())) return finish();
+    }
+    if (next > i && has_credit_text(html.substr(i, next - i))) {
+      if (why) *why = "credit line in text";
       if (candidate(open.size())) return finish();
     }
     if (!lt) break;
