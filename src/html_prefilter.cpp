@@ -46,8 +46,8 @@ struct Tag {
 };
 
 /// Text that the bare-URL rule could act on: a line holding nothing but a URL with "/status".
-bool has_bare_status_url(std::string_view text) {
-  for (std::size_t p = text.find("/status"); p != std::string_view::npos; p = text.find("/status", p + 7)) {
+bool has_bare_url(std::string_view text, std::string_view needle) {
+  for (std::size_t p = text.find(needle); p != std::string_view::npos; p = text.find(needle, p + needle.size())) {
     const std::size_t nl = text.rfind('\n', p);
     const std::size_t b = nl == std::string_view::npos ? 0 : nl + 1;
     const std::size_t e = std::min(text.find('\n', p), text.size());
@@ -66,6 +66,10 @@ std::size_t digits(std::string_view v) {
   return k;
 }
 
+bool has_bare_status_url(std::string_view text) {
+  return has_bare_url(text, "/status") || has_bare_url(text, "facebook.com/") || has_bare_url(text, "instagram.com/");
+}
+
 /// Text that the flattened-post rule could act on: "(@handle)" followed closely by a date (digits).
 bool has_credit_text(std::string_view text) {
   for (std::size_t p = text.find("(@"); p != std::string_view::npos; p = text.find("(@", p + 2)) {
@@ -75,6 +79,73 @@ bool has_credit_text(std::string_view text) {
     const std::string_view after = text.substr(e + 1, 48);
     // The date follows as text, or in the next element (a permalink).
     if (after.find_first_of("0123456789") != std::string_view::npos || trim(text.substr(e + 1)).empty()) return true;
+  }
+  return false;
+}
+
+/// Text only: `html` without its tags (up to `limit` bytes of text).
+std::string text_of(std::string_view html, std::size_t limit) {
+  std::string out;
+  bool in_tag = false;
+  for (char c : html) {
+    if (c == '<') in_tag = true;
+    else if (c == '>') in_tag = false;
+    else if (!in_tag) out.push_back(c);
+    if (out.size() >= limit) break;
+  }
+  return out;
+}
+
+/// The quote rule in cheap form: a link to twitter.com/x.com right after a closing quotation
+/// mark (at most 100 bytes of text between them) or with one in its own text, and a word saying
+/// "post" in the text around it.
+bool quote_link(std::string_view attrs, std::string_view before, std::string_view after) {
+  const std::size_t h = attrs.find("href");
+  if (h == std::string_view::npos) return false;
+  const std::string_view href = attrs.substr(h, 200);
+  if (href.find("twitter.com/") == std::string_view::npos && href.find("x.com/") == std::string_view::npos) return false;
+  const std::string inside = text_of(after.substr(0, std::min(after.find("</a"), after.size())), 200);
+  // A closing mark with an opening one before it and at least two words between them.
+  static constexpr std::string_view k_close[] = {"\"", "\xE2\x80\x9D", "\xC2\xBB", "&rdquo;", "&#8221;", "&quot;",
+                                                 "&raquo;", "\xE2\x80\x9C", "&ldquo;", "&#8220;"};
+  static constexpr std::string_view k_open[] = {"\"", "\xE2\x80\x9C", "\xE2\x80\x9D", "\xC2\xAB", "\xE2\x80\x9E", "&ldquo;",
+                                                "&#8220;", "&quot;", "&laquo;", "&bdquo;", "&#8222;"};
+  auto quotation_ends_at = [&](std::string_view text, std::size_t* at) {
+    std::size_t best = std::string_view::npos, len = 0;
+    for (std::string_view m : k_close) {
+      const std::size_t p = text.rfind(m);
+      if (p != std::string_view::npos && (best == std::string_view::npos || p > best)) {
+        best = p;
+        len = m.size();
+      }
+    }
+    if (best == std::string_view::npos) return false;
+    for (std::string_view m : k_open) {
+      const std::size_t o = best > 0 ? text.rfind(m, best - 1) : std::string_view::npos;
+      if (o == std::string_view::npos || best - o > 600) continue;
+      const std::string_view words = text.substr(o + m.size(), best - o - m.size());
+      if (words.find(' ') != std::string_view::npos) {
+        *at = best + len;
+        return true;
+      }
+    }
+    return false;
+  };
+  std::size_t end = 0;
+  const bool in_link = quotation_ends_at(inside, &end) || inside.find("\xE2\x80\x9D") != std::string::npos ||
+                       inside.find("&rdquo;") != std::string::npos || inside.find("&#8221;") != std::string::npos;
+  if (!in_link) {
+    if (!quotation_ends_at(before, &end) || before.size() - end > 100) return false;
+    if (before.substr(end).find(". ") != std::string_view::npos) return false;
+  }
+  std::string around(before.substr(before.size() > 300 ? before.size() - 300 : 0));
+  around += ' ';
+  around += text_of(after, 200);
+  for (char& c : around) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  for (std::string_view w : {"tweet", "post", "wrote", "writes", "twitter", "skriver", "schrieb", "schreibt", "tuit", "escribi"}) {
+    if (around.find(w) != std::string::npos) return true;
   }
   return false;
 }
@@ -147,7 +218,16 @@ Tag inspect_tag(std::string_view name, std::string_view attrs, std::string* why)
       if (t.id.empty()) t.id = status_id_in(av);
     }
     if (link) continue;
+    // A permalink in a data-* attribute: an ID-only placeholder (data-oembed-url, data-href).
+    if (an.rfind("data-", 0) == 0 && !av.empty() &&
+        ((has_status_url(av) && !status_id_in(av).empty()) || av.find("instagram.com/p/") != std::string_view::npos ||
+         av.find("instagram.com/reel/") != std::string_view::npos)) {
+      return because("permalink in a data attribute");
+    }
     av = lowered(av, av_buf);
+    if (blockquote && an.rfind("data-", 0) == 0 && (av == "twitter-tweet" || av == "twitter-video")) {
+      return because("embed class in a data attribute");
+    }
     if (an == "class") {
       if (((blockquote || name == "div") && (has(av, "twitter-tweet") || has(av, "twitter-video"))) ||
           has(av, "twitter-tweet-rendered") || has(av, "bluesky-embed") ||
@@ -183,7 +263,14 @@ Tag inspect_tag(std::string_view name, std::string_view attrs, std::string* why)
       }
     } else {
       for (std::string_view p : k_provider_attributes) {
-        if (an == p && (av == "twitter" || av == "x" || av == "tweet")) return because("provider attribute");
+        if (an == p && (av == "twitter" || av == "x" || av == "tweet" || av == "instagram")) {
+          // Share buttons and menu items carry the same attributes: they only name the element.
+          if (name == "span" || name == "li" || name == "button") {
+            t.named = true;
+            continue;
+          }
+          return because("provider attribute");
+        }
       }
     }
   }
@@ -237,6 +324,7 @@ bool html_may_hold_embed(std::string_view html, std::string* why, ParseSpan* spa
     return found;
   };
   std::string name_buf;
+  std::string recent_text;
   std::size_t named_open = 0;
   std::size_t i = 0;
   while (i < n) {
@@ -246,6 +334,11 @@ bool html_may_hold_embed(std::string_view html, std::string* why, ParseSpan* spa
     if (next > i && has_bare_status_url(html.substr(i, next - i))) {
       if (why) *why = "status URL in text";
       if (candidate(open.size())) return finish();
+    }
+    if (next > i) {
+      // The last few hundred bytes of text, for the quote rule.
+      recent_text.append(html.substr(i, std::min<std::size_t>(next - i, 400)));
+      if (recent_text.size() > 800) recent_text.erase(0, recent_text.size() - 400);
     }
     if (next > i && has_credit_text(html.substr(i, next - i))) {
       if (why) *why = "credit line in text";
@@ -319,13 +412,33 @@ bool html_may_hold_embed(std::string_view html, std::string* why, ParseSpan* spa
       return finish();
     }
     const Tag tag = inspect_tag(name, html.substr(j, k - j), why);
+    if (name == "a" && quote_link(html.substr(j, k - j), recent_text, html.substr(k + 1, 300))) {
+      if (why) *why = "a link to a post or profile right after a quotation";
+      if (candidate(open.size())) return finish();
+    }
     if (tag.candidate) {
       if (candidate(open.size())) return finish();
     } else if (!tag.id.empty() && (tag.named || named_open > 0)) {
+      // A feed widget: the link in a list item, or a link around a whole post's text.
+      const bool listed = name == "li" || std::any_of(open.begin(), open.end(), [](const Open& o) { return o.name == "li"; });
+      bool long_text = false;
+      if (name == "a") {
+        const std::size_t close = html.find("</a", k);
+        std::size_t text = 0;
+        bool in_tag = false;
+        for (std::size_t x = k + 1; x < std::min(close, n) && text <= 200; ++x) {
+          if (html[x] == '<') in_tag = true;
+          else if (html[x] == '>') in_tag = false;
+          else if (!in_tag) ++text;
+        }
+        long_text = text > 200 && close != std::string_view::npos && html.substr(k, close - k).find("\n\n") == std::string_view::npos &&
+                    html.substr(k, close - k).find("<div") == std::string_view::npos;
+      }
       for (Open& o : open) {
         if (!o.named) continue;
         if (o.id.empty()) o.id = std::string(tag.id);
         else if (o.id != tag.id) o.several = true;
+        if (listed || long_text) o.several = true;
       }
       if (tag.named && (is_void(name) || html[k - 1] == '/') && candidate(open.size())) return finish();
     }

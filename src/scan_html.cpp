@@ -275,10 +275,12 @@ bool single_candidate_child(const GumboNode* n) {
                   icontains(attr(only, "class"), "twitter"));
 }
 
+bool attribute_names_embed(const GumboNode* n);
+
 bool is_twitter_blockquote(const GumboNode* n) {
   return n->v.element.tag == GUMBO_TAG_BLOCKQUOTE &&
          (class_has_prefix(n, "twitter-tweet") || has_class(n, "twitter-video") ||
-          has_attr(n, "data-tweetid") || has_attr(n, "data-tweet-id"));
+          has_attr(n, "data-tweetid") || has_attr(n, "data-tweet-id") || attribute_names_embed(n));
 }
 
 /// Whether the element itself names Twitter: a class token mentioning tweet/twitter, or a
@@ -326,7 +328,36 @@ std::string_view placeholder_id(const GumboNode* n) {
 std::string_view prefixed_id(const GumboNode* n) {
   std::string_view id = attr(n, "id");
   if (id.size() > 1 && (id[0] == 't' || id[0] == 'T') && is_post_id(id.substr(1))) return id.substr(1);
+  // twitter.com's own status markup pasted into a page (2009-2010): id="status_<ID>".
+  for (std::string_view prefix : {"status_", "status-"}) {
+    if (starts_with_icase(id, prefix) && is_post_id(id.substr(prefix.size()))) return id.substr(prefix.size());
+  }
   return {};
+}
+
+/// Whether `v` names Twitter's embed ("twitter-tweet") as an attribute value (lazy loaders keep
+/// the class in data-* attributes: data-twitter="twitter-tweet").
+bool attribute_names_embed(const GumboNode* n) {
+  const GumboVector& attrs = n->v.element.attributes;
+  for (unsigned i = 0; i < attrs.length; ++i) {
+    const auto* a = static_cast<const GumboAttribute*>(attrs.data[i]);
+    if (std::strncmp(a->name, "data-", 5) == 0 && (iequals(a->value, "twitter-tweet") || iequals(a->value, "twitter-video"))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/// A post permalink held in a data-* attribute of the element (data-oembed-url, data-href,
+/// data-extcontent_url=…instagram_oembed?url=…): the first one found.
+std::optional<PostUrl> attribute_permalink(const GumboNode* n) {
+  const GumboVector& attrs = n->v.element.attributes;
+  for (unsigned i = 0; i < attrs.length; ++i) {
+    const auto* a = static_cast<const GumboAttribute*>(attrs.data[i]);
+    if (std::strncmp(a->name, "data-", 5) != 0) continue;
+    if (auto u = find_post_url(a->value)) return u;
+  }
+  return std::nullopt;
 }
 
 /// The status ID in an embed iframe's src (platform.twitter.com/embed/Tweet.html?...&id=ID).
@@ -358,7 +389,8 @@ bool contains_embed(const GumboNode* n) {
     if (found) return false;
     const std::string tag = tag_name(e);
     if (is_twitter_blockquote(e) || is_rendered_twitter(e) || tag == "amp-twitter" ||
-        has_class(e, "bluesky-embed") || has_class(e, "instagram-media") || has_class(e, "mastodon-embed")) {
+        has_class(e, "bluesky-embed") || has_class(e, "instagram-media") || has_class(e, "mastodon-embed") ||
+        !prefixed_id(e).empty()) {
       found = true;
       return false;
     }
@@ -372,7 +404,25 @@ bool contains_embed(const GumboNode* n) {
 bool looks_like_date(std::string_view t) {
   if (t.empty() || t.size() > 80 || find_post_url(t)) return false;
   if (parse_date_text(t)) return true;
+  // Relative times of 2009-2010 badges and pasted timelines ("less than a minute ago").
+  if (t.size() <= 40 && t.size() > 4 && t.substr(t.size() - 4) == " ago") return true;
   return std::any_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; }) && t.size() <= 40;
+}
+
+/// The date a permalink shows: its whole text, or, for a card whose permalink wraps header, text
+/// and footer (Substack), the paragraph of it that reads as a date.
+std::optional<std::string> permalink_date(std::string_view t) {
+  if (t.find('\n') == std::string_view::npos && looks_like_date(t)) return std::string(t);
+  std::size_t b = 0;
+  while (b < t.size()) {
+    std::size_t e = t.find('\n', b);
+    if (e == std::string_view::npos) e = t.size();
+    const std::string_view line = trim(t.substr(b, e - b));
+    if (!line.empty() && line.size() <= 40 && parse_date_text(line) && !find_post_url(line)) return std::string(line);
+    b = e + 1;
+  }
+  if (looks_like_date(t)) return std::string(t);
+  return std::nullopt;
 }
 
 std::optional<Credit> credit_of(const Flat& flat, std::size_t body_end) {
@@ -510,13 +560,72 @@ std::string iso_date_attr(std::string_view v) {
   return std::string(v.substr(0, 10));
 }
 
-/// Whether an anchor below `n` links the Twitter status `id`.
-bool has_status_link(const GumboNode* n, std::string_view id) {
+bool holds_instagram_blockquote(const GumboNode* n) {
   bool found = false;
   for_each_element(n, [&](const GumboNode* e) {
     if (found) return false;
-    if (e->v.element.tag == GUMBO_TAG_A) {
-      if (auto u = find_status_url(attr(e, "href")); u && u->status_id == id) found = true;
+    if (e->v.element.tag == GUMBO_TAG_BLOCKQUOTE && has_class(e, "instagram-media")) found = true;
+    return !found;
+  });
+  return found;
+}
+
+/// Whether `n` is one item of a feed of posts (a sidebar or timeline widget): a list item, or
+/// inside one, or beside a sibling of the same kind that links another status.
+bool in_feed(const GumboNode* n) {
+  const GumboNode* p = n;
+  for (int up = 0; up < 3 && p && p->type == GUMBO_NODE_ELEMENT; ++up, p = p->parent) {
+    if (p->v.element.tag == GUMBO_TAG_LI) return true;
+  }
+  // The wrapper holds the link inside a list item: a list of posts.
+  bool listed = false;
+  for_each_element(n, [&](const GumboNode* e) {
+    if (listed) return false;
+    if (e->v.element.tag == GUMBO_TAG_LI) {
+      for_each_element(e, [&](const GumboNode* a) {
+        if (!listed && a->v.element.tag == GUMBO_TAG_A && find_status_url(attr(a, "href"))) listed = true;
+        return !listed;
+      });
+    }
+    return !listed;
+  });
+  if (listed) return true;
+  // A container of nothing but posts (three or more, no prose of its own) is a feed widget.
+  auto links_status = [](const GumboNode* c) {
+    bool found = false;
+    for_each_element(c, [&](const GumboNode* a) {
+      if (!found && a->v.element.tag == GUMBO_TAG_A && find_status_url(attr(a, "href"))) found = true;
+      return !found;
+    });
+    return found;
+  };
+  const GumboNode* up = n->parent;
+  for (int level = 0; level < 3 && up && up->type == GUMBO_NODE_ELEMENT; ++level, up = up->parent) {
+    int linked = 0, prose = 0;
+    const GumboVector& kids = up->v.element.children;
+    for (unsigned i = 0; i < kids.length; ++i) {
+      const auto* c = static_cast<const GumboNode*>(kids.data[i]);
+      if (c->type == GUMBO_NODE_TEXT && !trim(c->v.text.text).empty()) ++prose;
+      if (c->type != GUMBO_NODE_ELEMENT) continue;
+      if (links_status(c)) ++linked;
+      else if (c->v.element.tag == GUMBO_TAG_P) ++prose;
+    }
+    if (linked >= 2) return linked >= 3 && prose == 0;
+  }
+  return false;
+}
+
+/// The element below `n` whose href or title holds the permalink of status `id` (or null).
+const GumboNode* status_link_element(const GumboNode* n, std::string_view id, std::optional<PostUrl>* url) {
+  const GumboNode* found = nullptr;
+  for_each_element(n, [&](const GumboNode* e) {
+    if (found) return false;
+    for (const char* name : {"href", "title"}) {
+      if (auto u = find_status_url(attr(e, name)); u && u->status_id == id) {
+        found = e;
+        *url = std::move(u);
+        break;
+      }
     }
     return true;
   });
@@ -638,7 +747,26 @@ private:
     if (has_class(n, "text-post-media") || has_attr(n, "data-text-post-permalink")) return threads(n);
     if (has_class(n, "instagram-media") || has_attr(n, "data-instgrm-permalink") ||
         (tag == "blockquote" && icontains(attr(n, "class"), "instagram"))) {
-      if (instagram(n)) return Visit::consumed;
+      // A page's own wrapper that merely shares the class holds the embeds: look inside.
+      if (tag == "blockquote" || has_attr(n, "data-instgrm-permalink") || !holds_instagram_blockquote(n)) {
+        if (instagram(n)) return Visit::consumed;
+      }
+    }
+    if (tag == "iframe") {
+      if (auto u = find_post_url(attr(n, "src")); u && u->platform == Platform::instagram) {
+        add(n, post_from_url(*u, EmbedForm::rendered));
+        return Visit::consumed;
+      }
+    }
+    if (iequals(attr(n, "data-embed-type"), "instagram") && !attr(n, "data-embed-id").empty() &&
+        trim(flatten(n).text).empty()) {
+      // An ID-only Instagram placeholder: the shortcode in data-embed-id.
+      PostUrl u;
+      u.platform = Platform::instagram;
+      u.url = "https://www.instagram.com/p/" + std::string(trim(attr(n, "data-embed-id"))) + "/";
+      u.status_id = u.url;
+      add(n, post_from_url(u, EmbedForm::rendered));
+      return Visit::consumed;
     }
     if ((has_class(n, "fb-post") || has_class(n, "fb-video")) && !attr(n, "data-href").empty()) {
       if (facebook(n)) return Visit::consumed;
@@ -799,6 +927,7 @@ private:
     auto u = find_post_url(src);
     if (!u || u->platform != Platform::mastodon) {
       // The 4.3+ blockquote also links the status.
+      u.reset();
       const Flat flat = flatten(n);
       for (const Anchor& a : flat.anchors) {
         if ((u = find_post_url(a.href)) && u->platform == Platform::mastodon) break;
@@ -958,17 +1087,30 @@ private:
     if (tag == "html" || tag == "body" || tag == "main" || tag == "article") return Visit::descend;
     std::string_view id = tweet_id_attr(n);
     if (id.empty()) id = placeholder_id(n);
-    // Blackbird Pie's id="t<ID>" names the post only together with a permalink to it.
+    // Blackbird Pie's id="t<ID>" and pasted twitter.com markup's id="status_<ID>" name the post
+    // only together with a permalink to it inside.
     const std::string_view bbp = id.empty() ? prefixed_id(n) : std::string_view();
-    if (!bbp.empty() && !has_status_link(n, bbp)) return Visit::descend;
-    if (!bbp.empty()) id = bbp;
+    if (!bbp.empty()) return prefixed(n, bbp);
+    if (id.empty()) {
+      // An empty placeholder whose data-* attribute holds the permalink (data-oembed-url, data-href).
+      if (auto u = attribute_permalink(n)) {
+        const Flat f = flatten(n);
+        if (trim(f.text).empty() && f.anchors.empty()) {
+          add(n, post_from_url(*u, EmbedForm::rendered));
+          return Visit::consumed;
+        }
+      }
+    }
     bool provider = false;
+    // On share buttons and menu items (span, li, button) the attribute only names the element.
+    const bool inline_item = tag == "span" || tag == "li" || tag == "button";
     for (std::string_view name : k_provider_attributes) {
       std::string_view v = attr(n, std::string(name).c_str());
-      if (iequals(v, "twitter") || iequals(v, "x") || iequals(v, "tweet")) provider = true;
+      if (!inline_item && (iequals(v, "twitter") || iequals(v, "x") || iequals(v, "tweet"))) provider = true;
     }
     const bool named = icontains(attr(n, "class"), "tweet") || icontains(attr(n, "class"), "twitter") ||
-                       icontains(attr(n, "id"), "tweet") || icontains(attr(n, "aria-label"), "social media post");
+                       icontains(attr(n, "id"), "tweet") || icontains(attr(n, "aria-label"), "social media post") ||
+                       (inline_item && names_twitter(n));
     if (id.empty() && !provider && !named) return Visit::descend;
     if (contains_embed(n)) return (provider || named) ? Visit::wrapper : Visit::descend;
     if (id.empty() && !provider && tag != "blockquote" && single_candidate_child(n)) return Visit::descend;
@@ -993,11 +1135,12 @@ private:
     if (ids.size() != 1) return Visit::descend;
     if (id.empty() && !provider && !url) return Visit::descend;
     if (named && !provider && id.empty() && flat.text.size() > 4000) return Visit::descend;
+    if (named && !provider && id.empty() && in_feed(n)) return Visit::descend;
 
     Post post;
     post.platform = Platform::twitter;
-    // An ID-only placeholder (no permalink, no text) is what a site's script fills in.
-    post.form = !url && trim(flat.text).empty() ? EmbedForm::rendered : EmbedForm::blockquote;
+    // An ID-only placeholder (no permalink link, no text) is what a site's script fills in.
+    post.form = permalink == SIZE_MAX && trim(flat.text).empty() ? EmbedForm::rendered : EmbedForm::blockquote;
     post.status_id = *ids.begin();
     if (url) {
       post.status_url = url->url;
@@ -1007,8 +1150,7 @@ private:
       fill_from_flat(flat, permalink, post);
     } else if (permalink != SIZE_MAX) {
       // Native re-renders: the permalink's text is the date when it reads as one.
-      const std::string& t = flat.anchors[permalink].text;
-      if (looks_like_date(t)) post.date_text = t;
+      post.date_text = permalink_date(flat.anchors[permalink].text);
       // "@handle" as a link text names the author.
       for (const Anchor& a : flat.anchors) {
         if (a.text.size() > 1 && a.text[0] == '@' && post.handle && iequals(a.text.substr(1), *post.handle)) {
@@ -1020,16 +1162,62 @@ private:
     return Visit::consumed;
   }
 
+  /// A post whose element id carries its ID (Blackbird Pie's id="t<ID>", twitter.com's own
+  /// id="status_<ID>" markup pasted into a page), trusted when it links that status.
+  Visit prefixed(const GumboNode* n, std::string_view id) {
+    std::optional<PostUrl> url;
+    const GumboNode* link = status_link_element(n, id, &url);
+    if (!link) return Visit::descend;
+    Post post;
+    post.platform = Platform::twitter;
+    post.form = EmbedForm::blockquote;
+    post.status_id = std::string(id);
+    post.status_url = url->url;
+    if (!url->handle.empty()) post.handle = url->handle;
+    const Flat flat = flatten(n);
+    std::size_t permalink = SIZE_MAX;
+    for (std::size_t i = 0; i < flat.anchors.size(); ++i) {
+      if (auto u = find_status_url(flat.anchors[i].href); u && u->status_id == id) permalink = i;
+    }
+    if (permalink != SIZE_MAX) fill_from_flat(flat, permalink, post);
+    if (!post.date_text) {
+      // The time shown on the element that carries the permalink (a removed link keeps it in title=).
+      const std::string t = trim_copy(flatten(link).text);
+      if (!t.empty() && t.size() <= 40 && !find_post_url(t)) post.date_text = t;
+    }
+    add(n, std::move(post));
+    return Visit::consumed;
+  }
+
   /// Status URLs alone on a line of a block's text (WordPress auto-embeds).
   void bare_url_text(const GumboNode* n) {
-    const GumboNode* parent = n->parent;
-    if (!parent || parent->type != GUMBO_NODE_ELEMENT || !is_block_tag(parent->v.element.tag)) return;
     std::string_view text = n->v.text.text;
-    if (text.find("status") == std::string_view::npos) return;
+    if (text.find("status") == std::string_view::npos && text.find("facebook.com/") == std::string_view::npos &&
+        text.find("instagram.com/") == std::string_view::npos) {
+      return;
+    }
+    const GumboNode* parent = n->parent;
+    const GumboNode* unit = n; // what stands in the block: the text, or the link showing it
+    if (parent && parent->type == GUMBO_NODE_ELEMENT && parent->v.element.tag == GUMBO_TAG_A) {
+      // <p><a href="URL">URL</a></p>: a link whose text is its own status URL, alone in a block
+      // (a site loads the embed into it).
+      auto u = whole_status_url(text);
+      auto h = find_status_url(attr(parent, "href"));
+      if (!u || !h || u->status_id != h->status_id || parent->v.element.children.length != 1) return;
+      unit = parent;
+      parent = parent->parent;
+      if (!parent || parent->type != GUMBO_NODE_ELEMENT) return;
+      const GumboVector& kids = parent->v.element.children;
+      for (unsigned i = 0; i < kids.length; ++i) {
+        const auto* c = static_cast<const GumboNode*>(kids.data[i]);
+        if (c != unit && !(c->type == GUMBO_NODE_WHITESPACE || (c->type == GUMBO_NODE_TEXT && trim(c->v.text.text).empty()))) return;
+      }
+    }
+    if (!parent || parent->type != GUMBO_NODE_ELEMENT || !is_block_tag(parent->v.element.tag)) return;
     // Inline siblings on the same line make it a link in prose, not an embed.
     const GumboVector& sib = parent->v.element.children;
     auto inline_sibling = [&](int dir) {
-      const std::size_t idx = n->index_within_parent;
+      const std::size_t idx = unit->index_within_parent;
       const long j = static_cast<long>(idx) + dir;
       if (j < 0 || j >= static_cast<long>(sib.length)) return false;
       const auto* s = static_cast<const GumboNode*>(sib.data[j]);
@@ -1041,7 +1229,7 @@ private:
       std::size_t nl = text.find('\n', pos);
       if (nl == std::string_view::npos) nl = text.size();
       const std::string_view line = text.substr(pos, nl - pos);
-      if (auto u = whole_status_url(line)) {
+      if (auto u = whole_embed_url(line)) {
         const bool first = trim(text.substr(0, pos)).empty();
         const bool last = trim(text.substr(nl)).empty();
         if (!(first && inline_sibling(-1)) && !(last && inline_sibling(+1))) {
@@ -1049,7 +1237,9 @@ private:
           // Offset: the original text maps 1:1 to the source unless entities intervene.
           const GumboStringPiece orig = n->v.text.original_text;
           std::string_view src(orig.data, orig.length);
-          const auto at = src.find(trim(line));
+          std::string_view needle = trim(line);
+          needle = needle.substr(0, std::min(needle.find('&'), needle.size())); // entities differ in the source
+          const auto at = src.find(needle);
           const std::size_t offset = m_base + n->v.text.start_pos.offset + (at == std::string_view::npos ? 0 : at);
           m_claimed.emplace_back(offset, offset + line.size());
           finish_post(m_ctx, offset, post);
@@ -1098,7 +1288,8 @@ std::string profile_handle(std::string_view href) {
 
 /// Words saying that a quotation is a post: tweet(s/ed), post(s/ed), wrote, writes, Twitter, X.
 bool says_post(std::string_view s) {
-  static const std::string_view k_words[] = {"tweet", "retweet", "post", "wrote", "writes", "twitter", "on x"};
+  static const std::string_view k_words[] = {"tweet", "retweet", "post", "wrote", "writes", "twitter", "on x",
+                                             "skriver", "schrieb", "schreibt", "tuit", "escribi"};
   const std::string lower = ascii_lower(s);
   for (std::string_view w : k_words) {
     for (std::size_t p = lower.find(w); p != std::string::npos; p = lower.find(w, p + 1)) {
@@ -1107,7 +1298,8 @@ bool says_post(std::string_view s) {
       while (e < lower.size() && std::isalpha(static_cast<unsigned char>(lower[e]))) ++e;
       const std::string_view word = std::string_view(lower).substr(p, e - p);
       const bool whole = word == w || word == std::string(w) + "s" || word == std::string(w) + "ed" ||
-                         word == std::string(w) + "ing" || (w == "post" && word == "posted");
+                         word == std::string(w) + "ing" || (w == "post" && word == "posted") ||
+                         (w == "tuit" && word.size() <= 8) || (w == "escribi" && word == "escribió");
       if (start && whole && !(w == "post" && lower.compare(p, 12, "post office") == 0)) return true;
     }
   }
@@ -1127,6 +1319,7 @@ std::size_t closing_mark(std::string_view text, std::size_t i, std::size_t* open
   static constexpr Pair k_pairs[] = {{"\xE2\x80\x9C", "\xE2\x80\x9D", ""},             // “ ”
                                      {"\xC2\xAB", "\xC2\xBB", ""},                      // « »
                                      {"\xE2\x80\x9E", "\xE2\x80\x9C", "\xE2\x80\x9D"}, // „ “ / ”
+                                     {"\xE2\x80\x9D", "\xE2\x80\x9D", ""},             // ” ” (Swedish, Finnish)
                                      {"\"", "\"", ""}};
   for (const Pair& p : k_pairs) {
     if (text.compare(i, p.open.size(), p.open) != 0) continue;
@@ -1231,11 +1424,24 @@ void quoted_posts(const Flat& flat, std::vector<Post>& found) {
           return !o->status && !t.status && iequals(o->handle, t.handle);
         });
         if (!one) continue;
-        const std::string_view window = text.substr(q.open, end - q.open);
-        if (!says_post(window)) continue;
+        // The words saying it is a post stand outside the quoted words: before the quotation in
+        // its sentence, after it up to the sentence's end, or in the link's text.
+        std::size_t lead = q.open;
+        while (lead > block_begin && !(lead >= 2 && (text[lead - 2] == '.' || text[lead - 2] == '!' || text[lead - 2] == '?') &&
+                                       text[lead - 1] == ' ')) {
+          --lead;
+        }
+        std::string around(text.substr(lead, q.open - lead));
+        around += ' ';
+        around += text.substr(q.end, end - q.end);
+        for (const Target* o : tied) {
+          around += ' ';
+          around += flat.anchors[o->anchor].text;
+        }
+        if (!says_post(around)) continue;
         std::string words = trim_copy(text.substr(q.begin, q.end - q.begin));
         while (!words.empty() && (words.back() == ',' || words.back() == ' ')) words.pop_back();
-        if (word_count(words) < 3) continue;
+        if (word_count(words) < 2) continue;
         Post post;
         post.platform = Platform::twitter;
         post.form = EmbedForm::quote;
