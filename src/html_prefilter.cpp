@@ -38,6 +38,16 @@ bool is_void(std::string_view name) {
   return false;
 }
 
+/// Elements that break text into blocks (as the tree scanner's flattening does); `name` is lower case.
+bool is_block(std::string_view name) {
+  for (std::string_view b : {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "figure", "figcaption",
+                             "section", "article", "aside", "header", "footer", "table", "tr", "td", "body", "hr", "dl",
+                             "dd", "dt", "main", "nav"}) {
+    if (name == b) return true;
+  }
+  return false;
+}
+
 struct Tag {
   bool candidate = false; ///< an embed by itself
   bool named = false;     ///< class/id/label names a tweet or Twitter (a possible wrapper)
@@ -99,11 +109,16 @@ std::string text_of(std::string_view html, std::size_t limit) {
 /// The quote rule in cheap form: a link to twitter.com/x.com right after a closing quotation
 /// mark (at most 100 bytes of text between them) or with one in its own text, and a word saying
 /// "post" in the text around it.
-bool quote_link(std::string_view attrs, std::string_view before, std::string_view after) {
+bool quote_link(std::string_view attrs, std::string_view before, std::string_view after, bool in_quote) {
   const std::size_t h = attrs.find("href");
   if (h == std::string_view::npos) return false;
   const std::string_view href = attrs.substr(h, 200);
-  if (href.find("twitter.com/") == std::string_view::npos && href.find("x.com/") == std::string_view::npos) return false;
+  bool host = false;
+  for (std::string_view hh : {"//twitter.com/", "//www.twitter.com/", "//mobile.twitter.com/", "//m.twitter.com/", "//x.com/",
+                             "//www.x.com/", "//mobile.x.com/"}) {
+    if (href.find(hh) != std::string_view::npos) host = true;
+  }
+  if (!host) return false;
   const std::string inside = text_of(after.substr(0, std::min(after.find("</a"), after.size())), 200);
   // A closing mark with an opening one before it and at least two words between them.
   static constexpr std::string_view k_close[] = {"\"", "\xE2\x80\x9D", "\xC2\xBB", "&rdquo;", "&#8221;", "&quot;",
@@ -134,9 +149,15 @@ bool quote_link(std::string_view attrs, std::string_view before, std::string_vie
   std::size_t end = 0;
   const bool in_link = quotation_ends_at(inside, &end) || inside.find("\xE2\x80\x9D") != std::string::npos ||
                        inside.find("&rdquo;") != std::string::npos || inside.find("&#8221;") != std::string::npos;
-  if (!in_link) {
+  // '\x01' in `before` marks a block boundary, '\x02' the end of a <q> or <blockquote>.
+  const std::size_t element_end = before.rfind('\x02');
+  const bool after_element = element_end != std::string_view::npos && before.size() - element_end <= 300;
+  // Quotations made by <q>/<blockquote> alone (no marks) are tied only by a status link.
+  const bool status = href.find("/status") != std::string_view::npos;
+  if (!in_link && !(status && (in_quote || after_element))) {
     if (!quotation_ends_at(before, &end) || before.size() - end > 100) return false;
-    if (before.substr(end).find(". ") != std::string_view::npos) return false;
+    const std::string_view gap = before.substr(end);
+    if (gap.find(". ") != std::string_view::npos || gap.find('\x01') != std::string_view::npos) return false;
   }
   std::string around(before.substr(before.size() > 300 ? before.size() - 300 : 0));
   around += ' ';
@@ -289,7 +310,17 @@ bool html_may_hold_embed(std::string_view html, std::string* why, ParseSpan* spa
     std::size_t at;       ///< where the start tag begins
     std::string id;       ///< named elements: the first status ID linked inside
     bool several = false; ///< named elements: more than one distinct status ID inside
+    bool linked = false;  ///< a status link stands inside
+    int linked_kids = 0, prose_kids = 0; ///< direct children with a status link / prose
+    std::size_t text = 0; ///< named elements: non-space text bytes inside (a lower bound of the parsed text)
   };
+  // Named elements that link one post, waiting for their containers: a container of nothing but
+  // posts is a feed widget (the tree rule in_feed).
+  struct Pending {
+    std::size_t depth;
+    std::string why;
+  };
+  std::vector<Pending> pending;
   std::vector<Open> open;
   // The tree rules look at an embed's ancestors (wrappers, attributions printed beside it) but
   // never further up than this many levels.
@@ -312,9 +343,40 @@ bool html_may_hold_embed(std::string_view html, std::string* why, ParseSpan* spa
   // The wrapper rule: a Twitter-named element that links exactly one post. Decided when the
   // element closes (or the page ends), once every link inside it is known.
   auto close_named = [&](std::size_t d) {
-    if (!open[d].named || open[d].id.empty() || open[d].several) return false;
-    if (why) *why = "a Twitter-named <" + open[d].name + "> linking one post (" + open[d].id + ")";
-    return candidate(d);
+    // Decide the wrappers waiting for this container.
+    for (std::size_t p = 0; p < pending.size();) {
+      const std::size_t level = pending[p].depth - d;
+      if (pending[p].depth > d && (open[d].linked_kids >= 2 || level >= 3)) {
+        const bool feed = open[d].linked_kids >= 3 && open[d].prose_kids == 0;
+        if (!feed) {
+          if (why) *why = pending[p].why;
+          if (candidate(pending[p].depth)) return true;
+        }
+        pending.erase(pending.begin() + static_cast<long>(p));
+        continue;
+      }
+      ++p;
+    }
+    if (open[d].named && !open[d].id.empty() && !open[d].several && open[d].text <= 4000) {
+      pending.push_back({d, "a Twitter-named <" + open[d].name + "> linking one post (" + open[d].id + ")"});
+    }
+    if (d > 0) {
+      if (open[d].linked) {
+        open[d - 1].linked = true;
+        ++open[d - 1].linked_kids;
+      } else if (open[d].name == "p") {
+        ++open[d - 1].prose_kids;
+      }
+    }
+    return false;
+  };
+  auto flush_pending = [&] {
+    for (const Pending& p : pending) {
+      if (why) *why = p.why;
+      if (candidate(p.depth)) return true;
+    }
+    pending.clear();
+    return false;
   };
   auto finish = [&] {
     if (span) {
@@ -325,6 +387,7 @@ bool html_may_hold_embed(std::string_view html, std::string* why, ParseSpan* spa
   };
   std::string name_buf;
   std::string recent_text;
+  std::size_t quote_open = 0; // open <q> and <blockquote> elements
   std::size_t named_open = 0;
   std::size_t i = 0;
   while (i < n) {
@@ -334,6 +397,27 @@ bool html_may_hold_embed(std::string_view html, std::string* why, ParseSpan* spa
     if (next > i && has_bare_status_url(html.substr(i, next - i))) {
       if (why) *why = "status URL in text";
       if (candidate(open.size())) return finish();
+    }
+    if (next > i && !open.empty()) {
+      const std::string_view run = html.substr(i, next - i);
+      std::size_t solid = 0;
+      for (std::size_t x = 0; x < run.size(); ++x) {
+        const char c = run[x];
+        if (c == ' ' || c == '\n' || c == '\t' || c == '\r') continue;
+        ++solid;
+        if (c == '&') {
+          const std::size_t semi = run.find(';', x);
+          if (semi != std::string_view::npos && semi - x <= 10) x = semi;
+        }
+      }
+      if (solid > 0) {
+        ++open.back().prose_kids;
+        if (named_open > 0) {
+          for (Open& o : open) {
+            if (o.named) o.text += solid;
+          }
+        }
+      }
     }
     if (next > i) {
       // The last few hundred bytes of text, for the quote rule.
@@ -364,6 +448,12 @@ bool html_may_hold_embed(std::string_view html, std::string* why, ParseSpan* spa
           for (std::size_t x = open.size(); x > d - 1; --x) {
             if (close_named(x - 1)) return finish();
             named_open -= open[x - 1].named ? 1 : 0;
+            if (open[x - 1].name == "q" || open[x - 1].name == "blockquote") {
+              quote_open -= quote_open > 0 ? 1 : 0;
+              recent_text.push_back('\x02');
+            } else if (is_block(open[x - 1].name)) {
+              recent_text.push_back('\x01');
+            }
           }
           open.resize(d - 1);
           if (found && d - 1 <= context_depth && context_depth != SIZE_MAX) {
@@ -412,7 +502,7 @@ bool html_may_hold_embed(std::string_view html, std::string* why, ParseSpan* spa
       return finish();
     }
     const Tag tag = inspect_tag(name, html.substr(j, k - j), why);
-    if (name == "a" && quote_link(html.substr(j, k - j), recent_text, html.substr(k + 1, 300))) {
+    if (name == "a" && quote_link(html.substr(j, k - j), recent_text, html.substr(k + 1, 300), quote_open > 0)) {
       if (why) *why = "a link to a post or profile right after a quotation";
       if (candidate(open.size())) return finish();
     }
@@ -442,9 +532,15 @@ bool html_may_hold_embed(std::string_view html, std::string* why, ParseSpan* spa
       }
       if (tag.named && (is_void(name) || html[k - 1] == '/') && candidate(open.size())) return finish();
     }
+    if (is_block(name)) recent_text.push_back('\x01');
     if (!is_void(name) && html[k - 1] != '/') {
+      if (name == "q" || name == "blockquote") ++quote_open;
       open.push_back({name, tag.named, i, tag.named ? std::string(tag.id) : std::string()});
       named_open += tag.named ? 1 : 0;
+      if (!tag.id.empty() && name == "a") open.back().linked = true; // as the tree rule, only links count
+    } else if (!tag.id.empty() && name == "a" && !open.empty()) {
+      open.back().linked = true;
+      ++open.back().linked_kids;
     }
     i = k + 1;
     // Raw text elements: their content is never markup.
@@ -464,8 +560,9 @@ bool html_may_hold_embed(std::string_view html, std::string* why, ParseSpan* spa
     }
   }
   for (std::size_t x = open.size(); x > 0; --x) {
-    if (close_named(x - 1)) break;
+    if (close_named(x - 1)) return finish();
   }
+  flush_pending();
   return finish();
 }
 

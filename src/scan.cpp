@@ -253,6 +253,7 @@ ScanResult scan_impl(const Document& doc) {
     }
     detail::scan_shortcodes(ctx, masked, posts);
     detail::scan_text(ctx, masked, true, posts, claimed);
+    detail::scan_markdown_quotes(ctx, masked, posts);
     break;
   }
   case InputFormat::text:

@@ -615,6 +615,14 @@ bool in_feed(const GumboNode* n) {
   return false;
 }
 
+/// Whether `n` or one of its three nearest ancestors is an embed block (a class token with "embed").
+bool in_embed_block(const GumboNode* n) {
+  for (int up = 0; up < 4 && n && n->type == GUMBO_NODE_ELEMENT; ++up, n = n->parent) {
+    if (any_class(n, [](std::string_view t) { return icontains(t, "embed"); })) return true;
+  }
+  return false;
+}
+
 /// The element below `n` whose href or title holds the permalink of status `id` (or null).
 const GumboNode* status_link_element(const GumboNode* n, std::string_view id, std::optional<PostUrl>* url) {
   const GumboNode* found = nullptr;
@@ -821,6 +829,27 @@ private:
       }
     }
     fill_from_flat(flat, permalink, post);
+    if (!post.status_id && !post.handle && form == EmbedForm::blockquote) {
+      // wpautop may move the credit line out of the blockquote into the paragraph right after it:
+      // "<blockquote class="twitter-tweet"><p>…</p></blockquote><p>— Name (@handle) <a>Date</a></p>".
+      if (const GumboNode* next = next_element_sibling(n); next && next->v.element.tag == GUMBO_TAG_P) {
+        const Flat credit = flatten(next);
+        std::optional<PostUrl> u;
+        const std::size_t link = find_permalink(credit, Platform::twitter, &u);
+        const std::string_view before = link == SIZE_MAX ? std::string_view() : std::string_view(credit.text).substr(0, credit.anchors[link].start);
+        if (u && parse_credit_tail(before) && trim(before).size() < 200) {
+          Post joined = post;
+          joined.status_id = u->status_id;
+          joined.status_url = u->url;
+          if (!u->handle.empty()) joined.handle = u->handle;
+          fill_from_flat(credit, link, joined);
+          joined.text = post.text;
+          joined.links = post.links;
+          post = std::move(joined);
+          take(next);
+        }
+      }
+    }
     if (!post.status_id && !post.handle) {
       return Visit::descend; // a "twitter-tweet" class without a post: a button or a decoy
     }
@@ -1229,7 +1258,11 @@ private:
       std::size_t nl = text.find('\n', pos);
       if (nl == std::string_view::npos) nl = text.size();
       const std::string_view line = text.substr(pos, nl - pos);
-      if (auto u = whole_embed_url(line)) {
+      auto u = whole_embed_url(line);
+      // Facebook and Instagram URLs are auto-embedded only by an embed block around them
+      // (WordPress figure.wp-block-embed): elsewhere a bare one is just shown.
+      if (u && u->platform != Platform::twitter && !in_embed_block(parent)) u.reset();
+      if (u) {
         const bool first = trim(text.substr(0, pos)).empty();
         const bool last = trim(text.substr(nl)).empty();
         if (!(first && inline_sibling(-1)) && !(last && inline_sibling(+1))) {
@@ -1408,7 +1441,14 @@ void quoted_posts(const Flat& flat, std::vector<Post>& found) {
         // only for <q>/<blockquote> elements, whose attribution may follow in the next paragraph).
         std::size_t limit = block_end;
         if (q.after >= block_end) limit = std::min(text.size(), q.after + 300);
-        const std::size_t end = sentence_end(text, q.after, limit);
+        std::size_t end = sentence_end(text, q.after, limit);
+        // A quotation that ends its sentence inside the marks ("… work." And Lisa adds …) leaves
+        // what follows to the next sentence.
+        if (q.end > q.begin && (text[q.end - 1] == '.' || text[q.end - 1] == '!' || text[q.end - 1] == '?')) {
+          std::size_t k = q.after;
+          while (k < text.size() && (text[k] == ' ' || text[k] == '\n')) ++k;
+          if (k < text.size() && text[k] >= 'A' && text[k] <= 'Z') end = q.after;
+        }
         std::vector<const Target*> tied;
         for (const Target& t : targets) {
           const Anchor& a = flat.anchors[t.anchor];
@@ -1419,6 +1459,9 @@ void quoted_posts(const Flat& flat, std::vector<Post>& found) {
         if (tied.empty()) continue;
         // ONE post: every link of the window names the same post (or the same account).
         const Target& t = *tied.front();
+        // A <q>/<blockquote> without quotation marks is tied by a status link only.
+        const bool marked = q.begin != q.open;
+        if (!marked && !t.status) continue;
         const bool one = std::all_of(tied.begin(), tied.end(), [&](const Target* o) {
           if (t.status && o->status) return o->status->status_id == t.status->status_id;
           return !o->status && !t.status && iequals(o->handle, t.handle);
@@ -1499,6 +1542,72 @@ void flattened_posts(const ScanContext& ctx, const GumboNode* root, std::size_t 
 }
 
 } // namespace
+
+void scan_markdown_quotes(const ScanContext& ctx, std::string_view text, std::vector<Post>& posts) {
+  if (text.find("](") == std::string_view::npos) return;
+  // The text as a reader sees it: paragraphs (blank lines between) with soft line breaks as spaces,
+  // and [text](url) links as their text, each run mapped back to the source.
+  Flat flat;
+  std::vector<Segment> segments;
+  std::size_t i = 0;
+  bool pending_space = false, pending_break = false;
+  auto emit = [&](std::size_t src, std::string_view t) {
+    if (pending_break && !flat.text.empty()) flat.text += "\n\n";
+    else if (pending_space && !flat.text.empty()) flat.text += ' ';
+    pending_break = pending_space = false;
+    segments.push_back({flat.text.size(), src, true});
+    flat.text.append(t);
+  };
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == '\n') {
+      std::size_t j = i + 1;
+      while (j < text.size() && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r')) ++j;
+      if (j < text.size() && text[j] == '\n') pending_break = true;
+      else pending_space = true;
+      i = j;
+      continue;
+    }
+    if (c == '[') {
+      const std::size_t close = text.find("](", i);
+      const std::size_t nl = text.find('\n', i);
+      if (close != std::string_view::npos && (nl == std::string_view::npos || close < nl)) {
+        std::size_t depth = 1, e = close + 2;
+        while (e < text.size() && depth > 0 && text[e] != '\n') {
+          if (text[e] == '(') ++depth;
+          else if (text[e] == ')') --depth;
+          ++e;
+        }
+        if (depth == 0) {
+          Anchor a;
+          a.href = std::string(trim(text.substr(close + 2, e - 1 - close - 2)));
+          const std::string_view label = text.substr(i + 1, close - i - 1);
+          emit(i + 1, label);
+          a.start = flat.text.size() - label.size();
+          a.end = flat.text.size();
+          a.text = std::string(label);
+          flat.anchors.push_back(std::move(a));
+          i = e;
+          continue;
+        }
+      }
+    }
+    std::size_t j = i;
+    while (j < text.size() && text[j] != '\n' && text[j] != '[') ++j;
+    if (j == i) ++j;
+    emit(i, text.substr(i, j - i));
+    i = j;
+  }
+  std::vector<Post> found;
+  quoted_posts(flat, found);
+  for (Post& p : found) {
+    auto seg = std::upper_bound(segments.begin(), segments.end(), p.offset,
+                                [](std::size_t off, const Segment& sg) { return off < sg.flat; });
+    if (seg != segments.begin()) --seg;
+    set_position(ctx, seg->source + (p.offset >= seg->flat ? p.offset - seg->flat : 0), p);
+    posts.push_back(std::move(p));
+  }
+}
 
 void scan_html(const ScanContext& ctx, std::string_view html, std::size_t base, bool bare_urls,
                std::vector<Post>& posts, std::vector<Range>& claimed) {

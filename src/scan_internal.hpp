@@ -85,6 +85,10 @@ void scan_text(const ScanContext& ctx, std::string_view text, bool markdown, std
 /// Sets `where` and `offset` of a post from a byte offset of the document.
 void set_position(const ScanContext& ctx, std::size_t offset, Post& post);
 
+/// Posts quoted in Markdown prose (form quote), by the same rules as in HTML; `text` is the
+/// masked Markdown.
+void scan_markdown_quotes(const ScanContext& ctx, std::string_view text, std::vector<Post>& posts);
+
 /// Hugo, Jekyll/Liquid and WordPress shortcodes.
 void scan_shortcodes(const ScanContext& ctx, std::string_view text, std::vector<Post>& posts);
 
