@@ -221,6 +221,21 @@ private:
   }
 
   void item(xmlNode* n) {
+    // Move the cursor to this item's start tag, so that the search for its content skips what
+    // precedes it (the channel's own <description> on the same line, earlier items).
+    {
+      std::string qname(local_name(n));
+      if (!ns_prefix(n).empty()) qname = std::string(ns_prefix(n)) + ":" + qname;
+      const long line = xmlGetLineNo(n);
+      std::size_t from = m_cursor;
+      if (line > 0 && static_cast<std::size_t>(line) <= m_lines.line_count()) {
+        from = std::max(from, m_lines.line_start(static_cast<std::uint32_t>(line)));
+      }
+      std::size_t tag_at = 0;
+      bool empty = false;
+      const std::size_t after = after_start_tag(m_raw, qname, from, &tag_at, &empty);
+      if (after != std::string_view::npos) m_cursor = after;
+    }
     FeedItem it;
     xmlNode* encoded = nullptr;
     xmlNode* content = nullptr;

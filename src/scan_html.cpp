@@ -1014,11 +1014,22 @@ private:
       if (!time && tag_name(e) == "time") time = e;
       return true;
     });
+    // The credit: the paragraph holding the <time>, else the last one with "(@handle)" (a caption
+    // may hold one too).
+    const GumboNode* credit_p = nullptr;
+    for (const GumboNode* p : paragraphs) {
+      if (time && is_ancestor(p, time)) credit_p = p;
+    }
+    if (!credit_p) {
+      for (const GumboNode* p : paragraphs) {
+        if (instagram_credit_handle(flatten(p).text)) credit_p = p;
+      }
+    }
     const GumboNode* credit = nullptr;
     for (const GumboNode* p : paragraphs) {
+      if (p != credit_p) continue;
       const Flat pf = flatten(p);
-      const bool has_time = time && is_ancestor(p, time);
-      if (has_time || instagram_credit_handle(pf.text)) {
+      {
         credit = p;
         if (auto h = instagram_credit_handle(pf.text)) post.handle = *h;
         // The profile link in the credit: the author, even when the "(@handle)" is missing.
