@@ -5,6 +5,7 @@
 #include "feed.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <memory>
 
@@ -184,16 +185,24 @@ public:
     if (!ctxt) return fail(Errc::internal, "cannot create an XML parser");
     const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES;
     const std::string url(m_name);
-    std::unique_ptr<xmlDoc, XmlDocDeleter> doc(xmlCtxtReadMemory(
-        ctxt.get(), m_raw.data(), static_cast<int>(std::min<std::size_t>(m_raw.size(), INT32_MAX)), url.c_str(),
-        nullptr, options));
+    const int size = static_cast<int>(std::min<std::size_t>(m_raw.size(), INT32_MAX));
+    std::unique_ptr<xmlDoc, XmlDocDeleter> doc(xmlCtxtReadMemory(ctxt.get(), m_raw.data(), size, url.c_str(), nullptr, options));
     const xmlError* err = xmlCtxtGetLastError(ctxt.get());
     // Namespace errors (an undeclared prefix, common in real feeds) still give a tree to read.
     if (!doc || (err && err->level == XML_ERR_FATAL)) {
       std::string msg = err && err->message ? trim_copy(err->message) : std::string("not well-formed");
       const std::string where = err ? "line " + std::to_string(err->line) + ", column " + std::to_string(err->int2)
                                     : std::string("line 1");
-      return fail(Errc::parse, "feed '" + std::string(m_name) + "' " + where + ": " + msg);
+      m_error = "feed '" + std::string(m_name) + "' " + where + ": " + msg;
+      // Real feeds are often slightly malformed (a bare '&', a blank line before the declaration):
+      // read what a recovering parse still gives, and say where the feed is broken.
+      std::unique_ptr<xmlParserCtxt, XmlCtxtDeleter> again(xmlNewParserCtxt());
+      if (again) {
+        doc.reset(xmlCtxtReadMemory(again.get(), m_raw.data(), size, url.c_str(), nullptr, options | XML_PARSE_RECOVER));
+      } else {
+        doc.reset();
+      }
+      if (!doc || !xmlDocGetRootElement(doc.get())) return fail(Errc::parse, m_error);
     }
     walk(xmlDocGetRootElement(doc.get()));
     return std::move(m_items);
@@ -268,6 +277,16 @@ private:
     }
     xmlNode* body = encoded ? encoded : content ? content : description ? description : summary;
     if (body) locate(body, it);
+    // Feed content is HTML (RSS description, content:encoded, Atom type="html"/"xhtml"); content
+    // without a single tag is plain text (Atom type="text", text pasted into a CDATA section).
+    it.format = InputFormat::text;
+    for (std::size_t i = 0; i + 1 < it.content.size(); ++i) {
+      const char c = it.content[i + 1];
+      if (it.content[i] == '<' && (std::isalpha(static_cast<unsigned char>(c)) || c == '/' || c == '!')) {
+        it.format = InputFormat::html;
+        break;
+      }
+    }
     m_items.push_back(std::move(it));
   }
 
@@ -314,6 +333,10 @@ private:
     }
   }
 
+public:
+  std::string m_error; ///< set when the feed is malformed but a recovering parse gave a tree
+
+private:
   std::string_view m_name;
   std::string_view m_raw;
   LineIndex m_lines;
@@ -500,9 +523,12 @@ bool looks_like_feed(std::string_view name, std::string_view content) {
   return is_xml_feed(content) || is_json_feed(content);
 }
 
-Result<std::vector<FeedItem>> read_feed(std::string_view name, std::string_view content) {
+Result<std::vector<FeedItem>> read_feed(std::string_view name, std::string_view content, std::string* warning) {
   if (is_json_feed(content)) return read_json_feed(name, content);
-  return XmlFeed(name, content).read();
+  XmlFeed feed(name, content);
+  auto items = feed.read();
+  if (warning) *warning = feed.m_error;
+  return items;
 }
 
 } // namespace tweetcheck::detail

@@ -26,7 +26,7 @@ struct FeedItem {
   std::string date;  ///< pubDate / published / updated / dc:date / date_published, as written
   std::string title;
   std::string content;                     ///< decoded: the markup (or text) the item carries
-  InputFormat format = InputFormat::html;  ///< html, or text for JSON Feed content_text
+  InputFormat format = InputFormat::html;  ///< html, or text (JSON content_text, XML content without tags)
   std::size_t raw_start = 0;               ///< where the content element (or value) starts in the file
   std::vector<FeedRun> runs;               ///< sorted by `content`
   /// The byte of the feed file that content byte `offset` came from.
@@ -38,7 +38,8 @@ struct FeedItem {
 bool looks_like_feed(std::string_view name, std::string_view content);
 
 /// Reads every item of a feed. Fails (Errc::parse) with a message naming the file and the line and
-/// column where the feed is malformed.
-Result<std::vector<FeedItem>> read_feed(std::string_view name, std::string_view content);
+/// column where the feed is malformed and nothing can be read; when a recovering parse still reads
+/// it, `warning` (if given) receives that message.
+Result<std::vector<FeedItem>> read_feed(std::string_view name, std::string_view content, std::string* warning = nullptr);
 
 } // namespace tweetcheck::detail

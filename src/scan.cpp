@@ -178,7 +178,14 @@ ScanResult scan_impl(const Document& doc);
 /// A feed: each item's content is scanned on its own, and positions are mapped back into the file.
 ScanResult scan_feed(const Document& doc) {
   ScanResult result;
-  auto items = detail::read_feed(doc.name, doc.content);
+  std::string warning;
+  auto items = detail::read_feed(doc.name, doc.content, &warning);
+  if (!warning.empty()) {
+    Diagnostic d;
+    d.where.file = doc.name;
+    d.message = warning + " (read as far as a recovering parser could)";
+    result.diagnostics.push_back(std::move(d));
+  }
   if (!items) {
     Diagnostic d;
     d.where.file = doc.name;
