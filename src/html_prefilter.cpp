@@ -242,6 +242,7 @@ Tag inspect_tag(std::string_view name, std::string_view attrs, std::string* why)
     // A permalink in a data-* attribute: an ID-only placeholder (data-oembed-url, data-href).
     if (an.rfind("data-", 0) == 0 && !av.empty() &&
         ((has_status_url(av) && !status_id_in(av).empty()) || av.find("instagram.com/p/") != std::string_view::npos ||
+         av.find("facebook.com/plugins/") != std::string_view::npos ||
          av.find("instagram.com/reel/") != std::string_view::npos)) {
       return because("permalink in a data attribute");
     }

@@ -350,11 +350,18 @@ bool attribute_names_embed(const GumboNode* n) {
 
 /// A post permalink held in a data-* attribute of the element (data-oembed-url, data-href,
 /// data-extcontent_url=…instagram_oembed?url=…): the first one found.
+std::string facebook_plugin_href(std::string_view src);
+std::optional<PostUrl> facebook_permalink(std::string_view href);
+
 std::optional<PostUrl> attribute_permalink(const GumboNode* n) {
   const GumboVector& attrs = n->v.element.attributes;
   for (unsigned i = 0; i < attrs.length; ++i) {
     const auto* a = static_cast<const GumboAttribute*>(attrs.data[i]);
     if (std::strncmp(a->name, "data-", 5) != 0) continue;
+    // A lazy loader's copy of the Facebook plugin iframe (data-iframe="<iframe src=…post.php?href=…>").
+    if (std::strstr(a->value, "facebook.com/plugins/")) {
+      if (auto u = facebook_permalink(facebook_plugin_href(a->value))) return u;
+    }
     if (auto u = find_post_url(a->value)) return u;
   }
   return std::nullopt;
