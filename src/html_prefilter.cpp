@@ -56,8 +56,15 @@ struct Tag {
 };
 
 /// Text that the bare-URL rule could act on: a line holding nothing but a URL with "/status".
+/// `needle` in `hay` from `from` (glibc's memmem: fast where a needle's first byte is common).
+std::size_t find_fast(std::string_view hay, std::string_view needle, std::size_t from = 0) {
+  if (from >= hay.size()) return std::string_view::npos;
+  const void* p = memmem(hay.data() + from, hay.size() - from, needle.data(), needle.size());
+  return p ? static_cast<std::size_t>(static_cast<const char*>(p) - hay.data()) : std::string_view::npos;
+}
+
 bool has_bare_url(std::string_view text, std::string_view needle) {
-  for (std::size_t p = text.find(needle); p != std::string_view::npos; p = text.find(needle, p + needle.size())) {
+  for (std::size_t p = find_fast(text, needle); p != std::string_view::npos; p = find_fast(text, needle, p + needle.size())) {
     const std::size_t nl = text.rfind('\n', p);
     const std::size_t b = nl == std::string_view::npos ? 0 : nl + 1;
     const std::size_t e = std::min(text.find('\n', p), text.size());
@@ -77,6 +84,8 @@ std::size_t digits(std::string_view v) {
 }
 
 bool has_bare_status_url(std::string_view text) {
+  // Every URL the rule accepts has a scheme or starts with "//".
+  if (text.find("//") == std::string_view::npos) return false;
   return has_bare_url(text, "/status") || has_bare_url(text, "facebook.com/") || has_bare_url(text, "instagram.com/");
 }
 
@@ -106,10 +115,78 @@ std::string text_of(std::string_view html, std::size_t limit) {
   return out;
 }
 
+/// Whether a tag's attributes link twitter.com or x.com.
+bool twitter_href(std::string_view attrs) {
+  const std::size_t h = attrs.find("href");
+  if (h == std::string_view::npos) return false;
+  const std::string_view href = attrs.substr(h, 200);
+  for (std::string_view hh : {"//twitter.com/", "//www.twitter.com/", "//mobile.twitter.com/", "//m.twitter.com/", "//x.com/",
+                              "//www.x.com/", "//mobile.x.com/"}) {
+    if (href.find(hh) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+/// A twitter.com/x.com link to a status or a profile (not a share intent, hashtag or search).
+bool twitter_post_or_profile_href(std::string_view attrs) {
+  if (!twitter_href(attrs)) return false;
+  const std::size_t h = attrs.find("href");
+  std::string_view href = attrs.substr(h, 200);
+  if (href.find("/status") != std::string_view::npos) return true;
+  const std::size_t com = href.find(".com/");
+  if (com == std::string_view::npos) return false;
+  std::string_view rest = href.substr(com + 5);
+  std::size_t e = 0;
+  while (e < rest.size() && (std::isalnum(static_cast<unsigned char>(rest[e])) || rest[e] == '_')) ++e;
+  if (e == 0 || e > 15) return false;
+  std::string seg(rest.substr(0, e));
+  for (char& c : seg) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  for (std::string_view r : {"share", "intent", "hashtag", "search", "home", "i", "explore", "settings", "login", "signup",
+                             "privacy", "tos", "about", "download", "messages", "notifications", "compose", "widgets"}) {
+    if (seg == r) return false;
+  }
+  // A profile: nothing but a slash, a query or the end of the value may follow the handle.
+  const char next = e < rest.size() ? rest[e] : '"';
+  return next == '"' || next == '\'' || next == '?' || next == '#' || (next == '/' && (e + 1 >= rest.size() || rest[e + 1] == '"' || rest[e + 1] == '\''));
+}
+
+/// Up to `limit` bytes of the text before `pos`, read backwards over the markup: a block element's
+/// tag becomes '\x01', the end of a <q> or <blockquote> '\x02'.
+std::string text_before(std::string_view html, std::size_t pos, std::size_t limit) {
+  std::string rev;
+  std::size_t i = pos;
+  std::string name;
+  while (i > 0 && rev.size() < limit) {
+    const char c = html[i - 1];
+    if (c == '>') {
+      const std::size_t lt = html.rfind('<', i - 1);
+      if (lt == std::string_view::npos) break;
+      std::size_t b = lt + 1;
+      const bool end = b < i && html[b] == '/';
+      if (end) ++b;
+      std::size_t e = b;
+      while (e < i && (std::isalnum(static_cast<unsigned char>(html[e])) || html[e] == '-')) ++e;
+      name.assign(html.substr(b, e - b));
+      for (char& ch : name) {
+        if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+      }
+      if (end && (name == "q" || name == "blockquote")) rev.push_back('\x02');
+      else if (is_block(name)) rev.push_back('\x01');
+      i = lt;
+      continue;
+    }
+    rev.push_back(c);
+    --i;
+  }
+  return std::string(rev.rbegin(), rev.rend());
+}
+
 /// The quote rule in cheap form: a link to twitter.com/x.com right after a closing quotation
 /// mark (at most 100 bytes of text between them) or with one in its own text, and a word saying
 /// "post" in the text around it.
-bool quote_link(std::string_view attrs, std::string_view before, std::string_view after, bool in_quote) {
+bool quote_link(std::string_view attrs, std::string_view html, std::size_t tag_at, std::string_view after, bool in_quote) {
   const std::size_t h = attrs.find("href");
   if (h == std::string_view::npos) return false;
   const std::string_view href = attrs.substr(h, 200);
@@ -120,6 +197,16 @@ bool quote_link(std::string_view attrs, std::string_view before, std::string_vie
   }
   if (!host) return false;
   const std::string inside = text_of(after.substr(0, std::min(after.find("</a"), after.size())), 200);
+  // Cheap first: a quotation mark's first byte in the text near the link or in its text.
+  auto any_mark_byte = [](std::string_view t) { return t.find_first_of("\"\xE2\xC2&") != std::string_view::npos; };
+  const bool status_link = href.find("/status") != std::string_view::npos;
+  if (!status_link && !any_mark_byte(inside) && !any_mark_byte(text_before(html, tag_at, 160))) return false;
+  const std::string before_text = text_before(html, tag_at, 400);
+  const std::string_view before = before_text;
+  if (!any_mark_byte(before.substr(before.size() > 160 ? before.size() - 160 : 0)) && !any_mark_byte(inside) &&
+      !(status_link && (in_quote || before.find('\x02') != std::string_view::npos))) {
+    return false;
+  }
   // A closing mark with an opening one before it and at least two words between them.
   static constexpr std::string_view k_close[] = {"\"", "\xE2\x80\x9D", "\xC2\xBB", "&rdquo;", "&#8221;", "&quot;",
                                                  "&raquo;", "\xE2\x80\x9C", "&ldquo;", "&#8220;"};
@@ -240,16 +327,26 @@ Tag inspect_tag(std::string_view name, std::string_view attrs, std::string* why)
     }
     if (link) continue;
     // A permalink in a data-* attribute: an ID-only placeholder (data-oembed-url, data-href).
-    if (an.rfind("data-", 0) == 0 && !av.empty() &&
-        ((has_status_url(av) && !status_id_in(av).empty()) || av.find("instagram.com/p/") != std::string_view::npos ||
-         av.find("facebook.com/plugins/") != std::string_view::npos ||
-         av.find("instagram.com/reel/") != std::string_view::npos)) {
+    const bool data = an.size() > 5 && an.compare(0, 5, "data-") == 0;
+    if (data && !av.empty() &&
+        ((has_status_url(av) && !status_id_in(av).empty()) || find_fast(av, "instagram.com/p/") != std::string_view::npos ||
+         find_fast(av, "facebook.com/plugins/") != std::string_view::npos ||
+         find_fast(av, "instagram.com/reel/") != std::string_view::npos)) {
       return because("permalink in a data attribute");
     }
-    av = lowered(av, av_buf);
-    if (blockquote && an.rfind("data-", 0) == 0 && (av == "twitter-tweet" || av == "twitter-video")) {
+    if (blockquote && data && (iequals(av, "twitter-tweet") || iequals(av, "twitter-video"))) {
       return because("embed class in a data attribute");
     }
+    // Only the values compared below are lower-cased (style, srcset and JSON blobs are not copied).
+    if (data && av.size() > 24) {
+      if (an == "data-tweetid" || an == "data-tweet-id" || an == "data-tweet" || an == "data-bluesky-uri" ||
+          an == "data-instgrm-permalink" || an == "data-text-post-permalink") {
+        return because("post ID attribute");
+      }
+      continue;
+    }
+    if (!data && an != "class" && an != "id" && an != "aria-label" && !(iframe && an == "src")) continue;
+    av = lowered(av, av_buf);
     if (an == "class") {
       if (((blockquote || name == "div") && (has(av, "twitter-tweet") || has(av, "twitter-video"))) ||
           has(av, "twitter-tweet-rendered") || has(av, "bluesky-embed") ||
@@ -387,7 +484,6 @@ bool html_may_hold_embed(std::string_view html, std::string* why, ParseSpan* spa
     return found;
   };
   std::string name_buf;
-  std::string recent_text;
   std::size_t quote_open = 0; // open <q> and <blockquote> elements
   std::size_t named_open = 0;
   std::size_t i = 0;
@@ -401,29 +497,24 @@ bool html_may_hold_embed(std::string_view html, std::string* why, ParseSpan* spa
     }
     if (next > i && !open.empty()) {
       const std::string_view run = html.substr(i, next - i);
-      std::size_t solid = 0;
-      for (std::size_t x = 0; x < run.size(); ++x) {
-        const char c = run[x];
-        if (c == ' ' || c == '\n' || c == '\t' || c == '\r') continue;
-        ++solid;
-        if (c == '&') {
-          const std::size_t semi = run.find(';', x);
-          if (semi != std::string_view::npos && semi - x <= 10) x = semi;
-        }
-      }
-      if (solid > 0) {
+      if (run.find_first_not_of(" \n\t\r") != std::string_view::npos) {
         ++open.back().prose_kids;
         if (named_open > 0) {
+          std::size_t solid = 0;
+          for (std::size_t x = 0; x < run.size(); ++x) {
+            const char c = run[x];
+            if (c == ' ' || c == '\n' || c == '\t' || c == '\r') continue;
+            ++solid;
+            if (c == '&') {
+              const std::size_t semi = run.find(';', x);
+              if (semi != std::string_view::npos && semi - x <= 10) x = semi;
+            }
+          }
           for (Open& o : open) {
             if (o.named) o.text += solid;
           }
         }
       }
-    }
-    if (next > i) {
-      // The last few hundred bytes of text, for the quote rule.
-      recent_text.append(html.substr(i, std::min<std::size_t>(next - i, 400)));
-      if (recent_text.size() > 800) recent_text.erase(0, recent_text.size() - 400);
     }
     if (next > i && has_credit_text(html.substr(i, next - i))) {
       if (why) *why = "credit line in text";
@@ -449,12 +540,7 @@ bool html_may_hold_embed(std::string_view html, std::string* why, ParseSpan* spa
           for (std::size_t x = open.size(); x > d - 1; --x) {
             if (close_named(x - 1)) return finish();
             named_open -= open[x - 1].named ? 1 : 0;
-            if (open[x - 1].name == "q" || open[x - 1].name == "blockquote") {
-              quote_open -= quote_open > 0 ? 1 : 0;
-              recent_text.push_back('\x02');
-            } else if (is_block(open[x - 1].name)) {
-              recent_text.push_back('\x01');
-            }
+            if (open[x - 1].name == "q" || open[x - 1].name == "blockquote") quote_open -= quote_open > 0 ? 1 : 0;
           }
           open.resize(d - 1);
           if (found && d - 1 <= context_depth && context_depth != SIZE_MAX) {
@@ -503,7 +589,8 @@ bool html_may_hold_embed(std::string_view html, std::string* why, ParseSpan* spa
       return finish();
     }
     const Tag tag = inspect_tag(name, html.substr(j, k - j), why);
-    if (name == "a" && quote_link(html.substr(j, k - j), recent_text, html.substr(k + 1, 300), quote_open > 0)) {
+    if (name == "a" && twitter_post_or_profile_href(html.substr(j, k - j)) &&
+        quote_link(html.substr(j, k - j), html, i, html.substr(k + 1, 300), quote_open > 0)) {
       if (why) *why = "a link to a post or profile right after a quotation";
       if (candidate(open.size())) return finish();
     }
@@ -533,7 +620,6 @@ bool html_may_hold_embed(std::string_view html, std::string* why, ParseSpan* spa
       }
       if (tag.named && (is_void(name) || html[k - 1] == '/') && candidate(open.size())) return finish();
     }
-    if (is_block(name)) recent_text.push_back('\x01');
     if (!is_void(name) && html[k - 1] != '/') {
       if (name == "q" || name == "blockquote") ++quote_open;
       open.push_back({name, tag.named, i, tag.named ? std::string(tag.id) : std::string()});

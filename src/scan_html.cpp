@@ -24,6 +24,75 @@ struct GumboDeleter {
 };
 using GumboPtr = std::unique_ptr<GumboOutput, GumboDeleter>;
 
+/// Offsets of the parsed copy (scripts, styles and comments emptied) back to the markup.
+struct OffsetMap {
+  std::vector<std::pair<std::size_t, std::size_t>> cuts; ///< (offset in the copy, bytes removed before it)
+  std::size_t base = 0;                                 ///< where the markup starts in the document
+  std::size_t operator()(std::size_t copy) const {
+    auto it = std::upper_bound(cuts.begin(), cuts.end(), copy,
+                               [](std::size_t off, const std::pair<std::size_t, std::size_t>& c) { return off < c.first; });
+    return base + copy + (it == cuts.begin() ? 0 : std::prev(it)->second);
+  }
+};
+
+/// A copy of `html` without the content of scripts, styles and comments, which the scanner never
+/// reads (Gumbo still sees the elements, empty): modern pages carry megabytes of inline script.
+std::string strip_raw_text(std::string_view html, OffsetMap& map) {
+  std::string out;
+  out.reserve(html.size());
+  std::size_t removed = 0, i = 0;
+  auto cut = [&](std::size_t from, std::size_t to) { // drop html[from, to)
+    out.append(html.substr(i, from - i));
+    removed += to - from;
+    map.cuts.emplace_back(out.size(), removed);
+    i = to;
+  };
+  for (std::size_t p = html.find('<'); p != std::string_view::npos && p < html.size(); p = html.find('<', p + 1)) {
+    if (p < i) continue;
+    if (html.compare(p, 4, "<!--") == 0) {
+      const std::size_t e = html.find("-->", p + 4);
+      if (e == std::string_view::npos) break;
+      if (e > p + 4) cut(p + 4, e);
+      p = e + 2;
+      continue;
+    }
+    const std::size_t q = p + 1;
+    if (q >= html.size() || !std::isalpha(static_cast<unsigned char>(html[q]))) continue;
+    // The end of the start tag, outside quoted values (as the tokenizer reads it).
+    std::size_t e = q;
+    char quote = 0;
+    for (; e < html.size(); ++e) {
+      const char c = html[e];
+      if (quote) {
+        if (c == quote) quote = 0;
+      } else if ((c == '"' || c == '\'') && e > q && html[e - 1] == '=') {
+        quote = c;
+      } else if (c == '>') {
+        break;
+      }
+    }
+    if (e >= html.size()) break;
+    const bool script = starts_with_icase(html.substr(q), "script") && (q + 6 >= html.size() || !std::isalnum(static_cast<unsigned char>(html[q + 6])));
+    const bool style = starts_with_icase(html.substr(q), "style") && (q + 5 >= html.size() || !std::isalnum(static_cast<unsigned char>(html[q + 5])));
+    if ((script || style) && html[e - 1] != '/') {
+      const std::string_view close = script ? "</script" : "</style";
+      std::size_t c = e + 1;
+      for (;;) {
+        c = html.find("</", c);
+        if (c == std::string_view::npos || starts_with_icase(html.substr(c), close)) break;
+        c += 2;
+      }
+      if (c == std::string_view::npos) break;
+      if (c > e + 1) cut(e + 1, c);
+      p = c;
+      continue;
+    }
+    p = e;
+  }
+  out.append(html.substr(std::min(i, html.size())));
+  return out;
+}
+
 std::string_view attr(const GumboNode* n, const char* name) {
   if (n->type != GUMBO_NODE_ELEMENT) return {};
   const GumboAttribute* a = gumbo_get_attribute(&n->v.element.attributes, name);
@@ -704,6 +773,9 @@ public:
   HtmlScanner(const ScanContext& ctx, std::size_t base, bool bare_urls, std::vector<Post>& posts,
               std::vector<Range>& claimed)
       : m_ctx(ctx), m_base(base), m_bare_urls(bare_urls), m_posts(posts), m_claimed(claimed) {}
+  HtmlScanner(const ScanContext& ctx, const OffsetMap& map, bool bare_urls, std::vector<Post>& posts,
+              std::vector<Range>& claimed)
+      : m_ctx(ctx), m_base(map.base), m_bare_urls(bare_urls), m_posts(posts), m_claimed(claimed), m_map(&map) {}
 
   void run(const GumboNode* root) {
     // Explicit stack: (node, inside a Twitter wrapper that holds an embed).
@@ -734,18 +806,20 @@ public:
 private:
   enum class Visit { descend, consumed, wrapper };
 
-  std::size_t start_of(const GumboNode* n) const { return m_base + n->v.element.start_pos.offset; }
+  /// Where an offset of the parsed copy stands in the document.
+  std::size_t src(std::size_t parsed) const { return m_map ? (*m_map)(parsed) : m_base + parsed; }
+  std::size_t start_of(const GumboNode* n) const { return src(n->v.element.start_pos.offset); }
 
   /// Marks `n` as part of a post already reported (a widget's own fallback).
   void take(const GumboNode* n) {
     m_skip.insert(n);
     const std::size_t start = start_of(n);
-    m_claimed.emplace_back(start, std::max(start + 1, m_base + n->v.element.end_pos.offset));
+    m_claimed.emplace_back(start, std::max(start + 1, src(n->v.element.end_pos.offset)));
   }
 
   void add(const GumboNode* n, Post post) {
     const std::size_t start = start_of(n);
-    std::size_t end = m_base + n->v.element.end_pos.offset;
+    std::size_t end = src(n->v.element.end_pos.offset);
     if (end < start) end = start + 1;
     m_claimed.emplace_back(start, end);
     finish_post(m_ctx, start, post);
@@ -1291,7 +1365,7 @@ private:
           std::string_view needle = trim(line);
           needle = needle.substr(0, std::min(needle.find('&'), needle.size())); // entities differ in the source
           const auto at = src.find(needle);
-          const std::size_t offset = m_base + n->v.text.start_pos.offset + (at == std::string_view::npos ? 0 : at);
+          const std::size_t offset = this->src(n->v.text.start_pos.offset) + (at == std::string_view::npos ? 0 : at);
           m_claimed.emplace_back(offset, offset + line.size());
           finish_post(m_ctx, offset, post);
           m_posts.push_back(std::move(post));
@@ -1308,6 +1382,7 @@ private:
   bool m_bare_urls;
   std::vector<Post>& m_posts;
   std::vector<Range>& m_claimed;
+  const OffsetMap* m_map = nullptr;
 };
 
 // ---- posts quoted in prose -------------------------------------------------------------
@@ -1532,12 +1607,12 @@ void quoted_posts(const Flat& flat, std::vector<Post>& found) {
 /// Runs the plain-text rules over the page's text as a reader sees it (blocks as paragraphs, <br>
 /// as line breaks), leaving out the embeds already found, and maps what they find back to the
 /// markup.
-void flattened_posts(const ScanContext& ctx, const GumboNode* root, std::size_t base, std::vector<Post>& posts,
+void flattened_posts(const ScanContext& ctx, const GumboNode* root, const OffsetMap& map, std::vector<Post>& posts,
                      std::vector<Range>& claimed) {
   std::vector<Segment> segments;
   const std::vector<Range> taken = claimed;
   Flattener flattener(&segments, [&](const GumboNode* e) {
-    const std::size_t at = base + e->v.element.start_pos.offset;
+    const std::size_t at = map(e->v.element.start_pos.offset);
     return std::any_of(taken.begin(), taken.end(), [&](const Range& r) { return at >= r.first && at < r.second; });
   });
   const Flat flat = flattener.run(root);
@@ -1552,7 +1627,7 @@ void flattened_posts(const ScanContext& ctx, const GumboNode* root, std::size_t 
     auto seg = std::upper_bound(segments.begin(), segments.end(), p.offset,
                                 [](std::size_t off, const Segment& sg) { return off < sg.flat; });
     if (seg != segments.begin()) --seg;
-    const std::size_t source = base + seg->source + (seg->exact && p.offset >= seg->flat ? p.offset - seg->flat : 0);
+    const std::size_t source = map(seg->source) + (seg->exact && p.offset >= seg->flat ? p.offset - seg->flat : 0);
     set_position(ctx, source, p);
     claimed.emplace_back(source, source + 1);
     posts.push_back(std::move(p));
@@ -1631,14 +1706,17 @@ void scan_html(const ScanContext& ctx, std::string_view html, std::size_t base, 
                std::vector<Post>& posts, std::vector<Range>& claimed) {
   GumboOptions options = kGumboDefaultOptions;
   options.max_errors = 0; // errors are not reported; recording them only costs time
-  GumboPtr output(gumbo_parse_with_options(&options, html.data(), html.size()));
+  OffsetMap map;
+  map.base = base;
+  const std::string parsed = strip_raw_text(html, map);
+  GumboPtr output(gumbo_parse_with_options(&options, parsed.data(), parsed.size()));
   if (!output) return;
   // A rendered widget and its own fallback (in the same wrapper, or right after it) are one post;
   // the same post embedded elsewhere on the page is another.
-  HtmlScanner(ctx, base, bare_urls, posts, claimed).run(output->document);
+  HtmlScanner(ctx, map, bare_urls, posts, claimed).run(output->document);
   // Flattened posts in the page's text (text extractors, CMS imports): "<p>TEXT</p><p>— Name
   // (@handle) Date</p>", "<p>TEXT<br>— Name (@handle) Date</p>", with the rules of plain text.
-  if (bare_urls) flattened_posts(ctx, output->document, base, posts, claimed);
+  if (bare_urls) flattened_posts(ctx, output->document, map, posts, claimed);
 }
 
 } // namespace tweetcheck::detail
