@@ -573,7 +573,14 @@ bool html_may_hold_embed(std::string_view html, std::string* why, ParseSpan* spa
     while (k < n) {
       const char c = html[k];
       if (quote) {
-        if (c == quote) quote = 0;
+        // Jump to the closing quote: attribute values are most of a tag's bytes.
+        const void* q = std::memchr(html.data() + k, quote, n - k);
+        if (!q) {
+          k = n;
+          break;
+        }
+        k = static_cast<std::size_t>(static_cast<const char*>(q) - html.data());
+        quote = 0;
       } else if (c == '"' || c == '\'') {
         std::size_t b = k;
         while (b > j && (html[b - 1] == ' ' || html[b - 1] == '\t' || html[b - 1] == '\n')) --b;
