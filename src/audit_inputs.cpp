@@ -1,4 +1,4 @@
-// Reading archives for audits: folders, WARC (libarchive), JSONL and RSS/Atom feeds.
+// Reading archives for audits: folders, WARC (libarchive), JSONL and feeds (RSS, Atom, JSON Feed).
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <re2/re2.h>
 
+#include "feed.hpp"
 #include "text_util.hpp"
 #include "tweetcheck/audit.hpp"
 #include "tweetcheck/collect.hpp"
@@ -241,41 +242,20 @@ struct Reader {
     return {};
   }
 
+  /// One article per item, read by the same feed reader as `scan` (libxml2, JSON Feed).
   Result<void> feed(const std::string& path, const std::string& content) {
-    static const RE2 item(R"re((?is)<(item|entry)\b[^>]*>(.*?)</(?:item|entry)>)re");
-    std::string kind, inner;
-    re2::StringPiece in(content);
+    auto items = detail::read_feed(path, content);
+    if (!items) return tl::unexpected(items.error());
     std::uint64_t n = 0;
-    while (RE2::FindAndConsume(&in, item, &kind, &inner)) {
+    for (detail::FeedItem& item : *items) {
       ++n;
-      auto field = [&](std::initializer_list<const char*> names) -> std::string {
-        for (const char* name : names) {
-          const RE2 re(std::string("(?is)<") + name + R"re(\b[^>]*>(.*?)</)re" + name + ">");
-          std::string v;
-          if (RE2::PartialMatch(inner, re, &v)) {
-            v = detail::trim_copy(v);
-            if (v.rfind("<![CDATA[", 0) == 0 && v.size() >= 12) return v.substr(9, v.size() - 12);
-            // Escaped markup: &lt;p&gt; → <p>
-            for (auto [from, to] : {std::pair<std::string_view, std::string_view>{"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&amp;", "&"}}) {
-              for (std::size_t p = v.find(from); p != std::string::npos; p = v.find(from, p + to.size())) v.replace(p, from.size(), to);
-            }
-            return v;
-          }
-        }
-        return {};
-      };
       ArchiveDoc d;
-      d.url = field({"link"});
-      if (d.url.empty()) {
-        static const RE2 href(R"re((?is)<link\b[^>]*href=["']([^"']+)["'])re");
-        RE2::PartialMatch(inner, href, &d.url);
-      }
-      const std::string guid = field({"guid", "id"});
-      d.key = path + "#" + (guid.empty() ? std::to_string(n) : guid);
-      d.date = field({"pubDate", "published", "updated", "dc:date"});
+      d.url = item.link;
+      d.key = path + "#" + (item.id.empty() ? std::to_string(n) : item.id);
+      d.date = item.date;
       d.doc.name = d.url.empty() ? d.key : d.url;
-      d.doc.content = field({"content:encoded", "content", "description", "summary"});
-      d.doc.format = detect_format("", d.doc.content);
+      d.doc.format = item.format;
+      d.doc.content = std::move(item.content);
       if (!emit(std::move(d))) return {};
     }
     return {};
@@ -286,9 +266,7 @@ struct Reader {
     if (ends_with(path, ".jsonl") || ends_with(path, ".ndjson")) return jsonl(path);
     auto doc = read_document({path, InputFormat::auto_detect});
     if (!doc) return tl::unexpected(doc.error());
-    const std::string head = detail::ascii_lower(std::string_view(doc->content).substr(0, 2048));
-    if (ends_with(path, ".rss") || ends_with(path, ".atom") || head.find("<rss") != std::string::npos ||
-        (head.find("<feed") != std::string::npos && head.find("xmlns=\"http://www.w3.org/2005/atom\"") != std::string::npos)) {
+    if (detail::looks_like_feed(path, doc->content) && detect_format(path, doc->content) == InputFormat::feed) {
       return feed(path, doc->content);
     }
     ArchiveDoc d;
@@ -323,7 +301,7 @@ struct Reader {
       const bool known = ends_with(p, ".html") || ends_with(p, ".htm") || ends_with(p, ".xhtml") || ends_with(p, ".txt") ||
                          ends_with(p, ".md") || ends_with(p, ".markdown") || ends_with(p, ".warc") ||
                          ends_with(p, ".warc.gz") || ends_with(p, ".jsonl") || ends_with(p, ".rss") || ends_with(p, ".atom") ||
-                         ends_with(p, ".xml");
+                         ends_with(p, ".xml") || ends_with(p, ".json");
       if (!options.include.empty() ? !glob_match(options.include, rel) : !known) continue;
       if (glob_match(options.exclude, rel)) continue;
       files.push_back(p);

@@ -19,7 +19,7 @@ namespace {
 
 bool is_article_extension(const fs::path& p) {
   static const char* const k_exts[] = {".html", ".htm", ".xhtml", ".shtml", ".txt", ".text",
-                                       ".md", ".markdown", ".mdx"};
+                                       ".md", ".markdown", ".mdx", ".rss", ".atom", ".xml", ".json"};
   const std::string ext = detail::ascii_lower(p.extension().string());
   return std::any_of(std::begin(k_exts), std::end(k_exts), [&](const char* e) { return ext == e; });
 }

@@ -31,7 +31,7 @@ const RE2& instagram_re() {
   return re;
 }
 const RE2& facebook_re() {
-  static const RE2 re(R"((?i)(https?://(?:[a-z0-9-]+\.)?facebook\.com/([a-z0-9.]+)/(?:posts|videos|photos)/[a-z0-9_./-]+))");
+  static const RE2 re(R"((?i)(https?://(?:[a-z0-9-]+\.)?facebook\.com/([a-z0-9.]+)/(?:posts|videos|photos)/[a-z0-9_./:-]+))");
   return re;
 }
 // Mastodon statuses: https://host/@user/ID (also /users/user/statuses/ID), optional /embed.
@@ -127,10 +127,17 @@ std::optional<PostUrl> find_post_url(std::string_view s) {
   return tw ? tw : other;
 }
 
-std::optional<PostUrl> whole_status_url(std::string_view s) {
+std::optional<PostUrl> whole_status_url(std::string_view s) { return whole_url(s, false); }
+std::optional<PostUrl> whole_embed_url(std::string_view s) { return whole_url(s, true); }
+
+std::optional<PostUrl> whole_url(std::string_view s, bool facebook_instagram) {
   s = trim(s);
   if (s.size() >= 2 && s.front() == '<' && s.back() == '>') s = s.substr(1, s.size() - 2);
   auto u = find_status_url(s);
+  if (!u && facebook_instagram) {
+    u = try_other(s);
+    if (u && u->platform != Platform::facebook && u->platform != Platform::instagram) u.reset();
+  }
   if (!u || u->begin != 0) return std::nullopt;
   const std::string_view rest = s.substr(u->end);
   if (!rest.empty()) {

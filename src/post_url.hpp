@@ -23,5 +23,8 @@ std::optional<PostUrl> find_post_url(std::string_view s);
 std::optional<PostUrl> find_status_url(std::string_view s);
 /// True when `s`, trimmed, is exactly one post permalink (query and fragment allowed).
 std::optional<PostUrl> whole_status_url(std::string_view s);
+/// The same for the URLs WordPress auto-embeds: Twitter/X statuses, Facebook and Instagram posts.
+std::optional<PostUrl> whole_embed_url(std::string_view s);
+std::optional<PostUrl> whole_url(std::string_view s, bool facebook_instagram);
 
 } // namespace tweetcheck::detail

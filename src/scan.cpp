@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <exception>
 
 #include "charset.hpp"
+#include "feed.hpp"
 #include "post_url.hpp"
 #include "scan_internal.hpp"
 #include "tweetcheck/dates.hpp"
@@ -32,6 +34,7 @@ std::string_view to_string(EmbedForm f) {
   case EmbedForm::text: return "text";
   case EmbedForm::shortcode: return "shortcode";
   case EmbedForm::url: return "url";
+  case EmbedForm::quote: return "quote";
   }
   return "blockquote";
 }
@@ -42,17 +45,22 @@ std::string_view to_string(InputFormat f) {
   case InputFormat::html: return "html";
   case InputFormat::text: return "text";
   case InputFormat::markdown: return "markdown";
+  case InputFormat::feed: return "feed";
   }
   return "auto";
 }
 
 namespace detail {
 
-void finish_post(const ScanContext& ctx, std::size_t offset, Post& post) {
+void set_position(const ScanContext& ctx, std::size_t offset, Post& post) {
   post.offset = offset;
   post.where.file = std::string(ctx.name);
   post.where.line = ctx.lines().line_of(offset);
   post.where.column = ctx.lines().column_of(offset);
+}
+
+void finish_post(const ScanContext& ctx, std::size_t offset, Post& post) {
+  set_position(ctx, offset, post);
   if (post.date_text) {
     post.date = parse_date_text(*post.date_text);
   }
@@ -112,6 +120,39 @@ std::optional<Credit> parse_credit_tail(std::string_view body) {
   return c;
 }
 
+std::optional<Credit> parse_dated_credit(std::string_view body) {
+  const std::string_view b = trim(body);
+  const std::size_t nl = b.rfind('\n');
+  const std::string_view line = nl == std::string_view::npos ? b : b.substr(nl + 1);
+  const std::size_t at = line.rfind("(@");
+  if (at == std::string_view::npos) return std::nullopt;
+  const std::size_t close = line.find(')', at);
+  if (close == std::string_view::npos) return std::nullopt;
+  const std::string_view date = trim(line.substr(close + 1));
+  if (date.empty() || date.size() > 60 || !parse_date_text(date)) return std::nullopt;
+  const std::size_t head = static_cast<std::size_t>(line.data() - body.data()) + close + 1;
+  auto c = parse_credit_tail(body.substr(0, head));
+  // Only a credit that opens with a dash: "Name (@handle) Date" alone may be prose.
+  if (!c) return std::nullopt;
+  const std::string_view opener = body.substr(c->start, 3);
+  if (!(opener.rfind("\xE2\x80", 0) == 0 || opener.rfind("-", 0) == 0)) return std::nullopt;
+  c->date_text = std::string(date);
+  return c;
+}
+
+bool is_post_id(std::string_view v) {
+  if (v.empty() || v.size() > 19 || !std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return false;
+  }
+  const std::uint64_t id = std::stoull(std::string(v));
+  constexpr std::uint64_t k_last_sequential = 29700859247ULL; // the last pre-Snowflake ID
+  constexpr std::uint64_t k_epoch_ms = 1288834974657ULL;
+  constexpr std::uint64_t k_year_2032_ms = 1956528000000ULL;
+  if (id < 20) return false;
+  if (id < k_last_sequential) return true;
+  return (id >> 22) <= k_year_2032_ms - k_epoch_ms;
+}
+
 } // namespace detail
 
 namespace {
@@ -132,10 +173,54 @@ bool may_hold_html_embed(std::string_view text) {
                              "platform.x.com/embed"});
 }
 
+ScanResult scan_impl(const Document& doc);
+
+/// A feed: each item's content is scanned on its own, and positions are mapped back into the file.
+ScanResult scan_feed(const Document& doc) {
+  ScanResult result;
+  std::string warning;
+  auto items = detail::read_feed(doc.name, doc.content, &warning);
+  if (!warning.empty()) {
+    Diagnostic d;
+    d.where.file = doc.name;
+    d.message = warning + " (read as far as a recovering parser could)";
+    result.diagnostics.push_back(std::move(d));
+  }
+  if (!items) {
+    Diagnostic d;
+    d.where.file = doc.name;
+    d.message = items.error().message;
+    result.diagnostics.push_back(std::move(d));
+    return result;
+  }
+  const detail::LineIndex lines(doc.content);
+  for (const detail::FeedItem& item : *items) {
+    if (item.content.empty()) continue;
+    Document sub;
+    sub.name = doc.name;
+    sub.format = item.format;
+    sub.content = item.content;
+    ScanResult r = scan_impl(sub);
+    for (Post& p : r.posts) {
+      const std::size_t raw = item.raw_offset(p.offset);
+      p.offset = raw;
+      p.where.file = doc.name;
+      p.where.line = lines.line_of(raw);
+      p.where.column = lines.column_of(raw);
+      result.posts.push_back(std::move(p));
+    }
+    for (Diagnostic& d : r.diagnostics) result.diagnostics.push_back(std::move(d));
+  }
+  std::stable_sort(result.posts.begin(), result.posts.end(),
+                   [](const Post& a, const Post& b) { return a.offset < b.offset; });
+  return result;
+}
+
 ScanResult scan_impl(const Document& doc) {
   ScanResult result;
   const InputFormat format =
       doc.format == InputFormat::auto_detect ? detect_format(doc.name, doc.content) : doc.format;
+  if (format == InputFormat::feed) return scan_feed(doc);
   // Most pages of an archive hold no embed: decide that on the raw bytes, before decoding.
   // The markers are ASCII, so this holds for every ASCII-compatible encoding; UTF-16 (told by
   // its byte order mark) is decoded first.
@@ -158,6 +243,8 @@ ScanResult scan_impl(const Document& doc) {
   std::vector<detail::Range> claimed;
   std::vector<Post>& posts = result.posts;
   switch (format) {
+  case InputFormat::feed:
+    break;
   case InputFormat::html:
   case InputFormat::auto_detect:
     if (utf16 && !detail::html_may_hold_embed(text, nullptr, &span)) break;
@@ -173,6 +260,7 @@ ScanResult scan_impl(const Document& doc) {
     }
     detail::scan_shortcodes(ctx, masked, posts);
     detail::scan_text(ctx, masked, true, posts, claimed);
+    detail::scan_markdown_quotes(ctx, masked, posts);
     break;
   }
   case InputFormat::text:
@@ -197,6 +285,7 @@ InputFormat detect_format(std::string_view name, std::string_view content) {
     if (ext == "txt" || ext == "text") return InputFormat::text;
     if (ext == "html" || ext == "htm" || ext == "xhtml" || ext == "shtml") return InputFormat::html;
   }
+  if (detail::looks_like_feed(name, content)) return InputFormat::feed;
   const std::string head = detail::ascii_lower(content.substr(0, 2048));
   for (std::string_view marker : {"<!doctype html", "<html", "<head", "<body", "<div", "<p>", "<p ", "<article"}) {
     if (head.find(marker) != std::string::npos) return InputFormat::html;

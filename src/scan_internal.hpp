@@ -43,9 +43,17 @@ struct Credit {
   std::size_t start = 0;
   std::string name;
   std::string handle; ///< empty when the credit is cut short ("(@sp" at the end of a file)
+  std::string date_text; ///< parse_dated_credit only
 };
 /// Parses a credit line ending `body` (trailing white space ignored).
 std::optional<Credit> parse_credit_tail(std::string_view body);
+/// Parses a credit line with its date, "— Name (@handle) Date", as the last line of `body`
+/// (the date must read as one).
+std::optional<Credit> parse_dated_credit(std::string_view body);
+
+/// True when `v` is a Twitter status ID: digits only, in the pre-Snowflake range (from 20) or a
+/// Snowflake ID whose timestamp lies between the Snowflake epoch (2010-11-04) and 2032.
+bool is_post_id(std::string_view v);
 
 /// Attributes whose value "twitter" (or "x", "tweet") marks a CMS embed wrapper.
 inline constexpr std::string_view k_provider_attributes[] = {"data-provider", "data-type", "data-embed-type",
@@ -69,8 +77,17 @@ void scan_html(const ScanContext& ctx, std::string_view html, std::size_t base, 
 
 /// Scans plain text lines for flattened posts ("…text… — Name (@handle) Date") and bare status
 /// URLs on their own line. `markdown`: strip "> " quote markers and read [date](url) links.
+/// `bare_urls`: also report status URLs alone on a line (off for the text of an HTML page, whose
+/// bare URLs the HTML scanner reports).
 void scan_text(const ScanContext& ctx, std::string_view text, bool markdown, std::vector<Post>& posts,
-               const std::vector<Range>& claimed);
+               const std::vector<Range>& claimed, bool bare_urls = true);
+
+/// Sets `where` and `offset` of a post from a byte offset of the document.
+void set_position(const ScanContext& ctx, std::size_t offset, Post& post);
+
+/// Posts quoted in Markdown prose (form quote), by the same rules as in HTML; `text` is the
+/// masked Markdown.
+void scan_markdown_quotes(const ScanContext& ctx, std::string_view text, std::vector<Post>& posts);
 
 /// Hugo, Jekyll/Liquid and WordPress shortcodes.
 void scan_shortcodes(const ScanContext& ctx, std::string_view text, std::vector<Post>& posts);

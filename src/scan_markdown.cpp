@@ -256,6 +256,22 @@ void scan_shortcodes(const ScanContext& ctx, std::string_view text, std::vector<
     finish_post(ctx, sc.offset, post);
     posts.push_back(std::move(post));
   }
+  // Hexo/Octopress {% blockquote AUTHOR STATUS-URL %}…{% endblockquote %}: a quotation tied to one
+  // post by the status URL it cites (form quote).
+  static const RE2 quote_tag(R"(\{%-?\s*blockquote\s+([^%]*?)\s*-?%\}((?s:.*?))\{%-?\s*endblockquote\s*-?%\})");
+  re2::StringPiece input(text.data(), text.size()), args, body;
+  while (RE2::FindAndConsume(&input, quote_tag, &args, &body)) {
+    auto u = find_status_url(std::string_view(args.data(), args.size()));
+    if (!u) continue;
+    const std::string words = collapse_space(trim(std::string_view(body.data(), body.size())));
+    if (words.empty()) continue;
+    Post post = post_from_url(*u, EmbedForm::quote);
+    post.text = words;
+    std::size_t off = static_cast<std::size_t>(args.data() - text.data());
+    while (off > 0 && text[off] != '{') --off;
+    finish_post(ctx, off, post);
+    posts.push_back(std::move(post));
+  }
 }
 
 } // namespace tweetcheck::detail

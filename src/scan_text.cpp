@@ -171,7 +171,7 @@ constexpr std::size_t k_max_post_length = 280;
 } // namespace
 
 void scan_text(const ScanContext& ctx, std::string_view text, bool markdown, std::vector<Post>& posts,
-               const std::vector<Range>& claimed) {
+               const std::vector<Range>& claimed, bool bare_urls) {
   const std::vector<Line> lines = split_lines(text, markdown);
   std::vector<bool> used(lines.size(), false);
   std::vector<bool> credit_line(lines.size(), false);
@@ -193,7 +193,7 @@ void scan_text(const ScanContext& ctx, std::string_view text, bool markdown, std
     const Line& l = lines[i];
     if (!credits[i]) {
       // A status URL alone on its line.
-      if (l.text.find("status") != std::string_view::npos && !inside(claimed, l.content)) {
+      if (bare_urls && l.text.find("status") != std::string_view::npos && !inside(claimed, l.content)) {
         if (auto u = whole_status_url(l.text)) {
           Post post = post_from_url(*u, EmbedForm::url);
           const std::size_t lead = static_cast<std::size_t>(trim(l.text).data() - l.text.data());

@@ -9,7 +9,7 @@ packages=(
   # libraries
   libgumbo-dev libcurl4-openssl-dev libssl-dev openssl libspdlog-dev libfmt-dev
   catch2 nlohmann-json3-dev libsqlite3-dev libexpected-dev libcli11-dev
-  libutf8proc-dev libtomlplusplus-dev libarchive-dev libre2-dev
+  libutf8proc-dev libtomlplusplus-dev libarchive-dev libre2-dev libxml2-dev
   # tests and benchmarks
   python3 python3-jsonschema python3-bs4 time publicsuffix openssl chromium fonts-dejavu-core
 )

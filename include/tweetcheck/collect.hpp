@@ -17,7 +17,8 @@ struct InputRef {
 };
 
 /// Expands files, directories (recursed, sorted, only files with a known article extension:
-/// .html .htm .xhtml .shtml .txt .text .md .markdown .mdx) and "-" into a list of inputs.
+/// .html .htm .xhtml .shtml .txt .text .md .markdown .mdx, and feeds: .rss .atom .xml .json) and
+/// "-" into a list of inputs.
 /// Fails with Errc::io naming the path when an input does not exist or cannot be listed.
 Result<std::vector<InputRef>> collect_inputs(const std::vector<std::string>& inputs,
                                              InputFormat format);

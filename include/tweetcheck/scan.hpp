@@ -13,7 +13,11 @@ namespace tweetcheck {
 /// Never throws; a malformed document yields the posts it still holds.
 ScanResult scan(const Document& doc);
 
-/// Decides how to read a document when its format is `auto_detect`: by the name's extension,
+/// Feeds (InputFormat::feed: RSS, RDF, Atom, JSON Feed) yield the posts in every item's content,
+/// with positions in the feed file; a malformed feed yields a diagnostic naming line and column.
+///
+/// Decides how to read a document when its format is `auto_detect`: by the name's extension
+/// (.rss and .atom are feeds; .xml and .json when their first bytes say so),
 /// then by sniffing the first bytes for HTML markup.
 InputFormat detect_format(std::string_view name, std::string_view content);
 

@@ -18,7 +18,8 @@ struct SourceSpan {
 };
 
 /// How a document is to be read.
-enum class InputFormat { auto_detect, html, text, markdown };
+/// `feed`: RSS, Atom or JSON Feed; each item's content is scanned as HTML, positions point into the feed.
+enum class InputFormat { auto_detect, html, text, markdown, feed };
 
 /// One input document: its name (path, URL or "-") and its raw bytes (any encoding).
 struct Document {
@@ -37,6 +38,7 @@ enum class EmbedForm {
   text,       ///< flattened text ending in a "— Name (@handle) Date" credit line
   shortcode,  ///< Hugo, Jekyll/Liquid or WordPress shortcodes
   url,        ///< a bare status URL on its own line (WordPress auto-embed)
+  quote,      ///< the post's words quoted in prose, tied to it by a status or profile link
 };
 
 /// A link as the article shows it.
