@@ -572,6 +572,16 @@ TextComparison compare_tokens(std::vector<Token> a, std::vector<Token> o, bool p
     return c;
   }
   c.diff = token_diff(a, o);
+  if (policy == ExcerptPolicy::excerpt_allowed) {
+    // A quote shows a part of the post: the original's words before and after that part are not
+    // differences.
+    auto removed = [](const DiffWord& d) { return d.op == DiffWord::Op::removed; };
+    while (!c.diff.empty() && removed(c.diff.back())) c.diff.pop_back();
+    c.diff.erase(c.diff.begin(), std::find_if_not(c.diff.begin(), c.diff.end(), removed));
+    c.reasons = reasons_of(c.diff);
+    if (c.reasons.empty()) c.reasons.push_back("text_changed");
+    return c;
+  }
   if (is_prefix(aw, ow)) {
     c.reasons.push_back("truncated");
     return c;

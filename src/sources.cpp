@@ -320,6 +320,11 @@ std::string wayback_cdx_url(const std::string& handle, const std::string& id) {
          "&output=json&fl=timestamp,original,statuscode&filter=statuscode:200&limit=5";
 }
 std::string wayback_cdx_user_url(const std::string& handle, const std::string& from, const std::string& to) {
+  if (from.empty()) {
+    // No date: the account's newest 500 archived statuses.
+    return "https://web.archive.org/cdx/search/cdx?url=" + url_encode("twitter.com/" + handle + "/status/") +
+           "&matchType=prefix&output=json&fl=timestamp,original,statuscode&filter=statuscode:200&collapse=urlkey&limit=-500";
+  }
   return "https://web.archive.org/cdx/search/cdx?url=" + url_encode("twitter.com/" + handle + "/status/") +
          "&matchType=prefix&output=json&fl=timestamp,original,statuscode&filter=statuscode:200&collapse=urlkey"
          "&from=" + from + "&to=" + to + "&limit=500";

@@ -360,8 +360,10 @@ long day_number(const std::string& iso) {
 /// A post with neither permalink nor short links: search the archive of the account's statuses
 /// around the shown date (Snowflake IDs bound the day) and take the capture whose text matches.
 std::optional<std::string> find_by_archive_search(const Post& p, Fetcher& fetcher, std::vector<Evidence>& evidence) {
-  if (!p.handle || !p.date || !p.text) return std::nullopt;
-  const std::string day = p.date->substr(0, 4) + p.date->substr(5, 2) + p.date->substr(8, 2);
+  // A quote in prose shows no date: the account's newest archived statuses are searched instead.
+  const bool quote = p.form == EmbedForm::quote;
+  if (!p.handle || !p.text || (!p.date && !quote)) return std::nullopt;
+  const std::string day = p.date ? p.date->substr(0, 4) + p.date->substr(5, 2) + p.date->substr(8, 2) : std::string();
   const std::string url = sources::wayback_cdx_user_url(*p.handle, day, day);
   auto answers = fetcher.fetch({{url, {}}});
   const auto& item = answers[url];
@@ -369,13 +371,15 @@ std::optional<std::string> find_by_archive_search(const Post& p, Fetcher& fetche
   if (!item.refused.empty() || sources::transport_answer(item.response)) return std::nullopt;
   std::vector<HttpRequest> captures;
   std::map<std::string, std::pair<std::string, std::string>> id_of; // raw URL -> (id, archived URL)
-  for (const auto& [ts, original] : sources::parse_cdx(item.response.body)) {
+  auto rows = sources::parse_cdx(item.response.body);
+  if (!p.date) std::reverse(rows.begin(), rows.end()); // newest first
+  for (const auto& [ts, original] : rows) {
     auto u = detail::find_status_url(original);
     if (!u) continue;
     // Snowflake IDs carry their day: keep the candidates posted within a day of the shown date
     // (the shown date may be the embedder's local day).
     const auto d = snowflake_date(u->status_id);
-    if (!d || std::abs(day_number(*d) - day_number(*p.date)) > 1) continue;
+    if (p.date && (!d || std::abs(day_number(*d) - day_number(*p.date)) > 1)) continue;
     const std::string raw = sources::wayback_raw_url(ts, original);
     if (id_of.count(raw) || captures.size() >= 20) continue;
     captures.push_back({raw, {}});
@@ -387,7 +391,7 @@ std::optional<std::string> find_by_archive_search(const Post& p, Fetcher& fetche
     const std::string shown = cap.hops.empty() ? target.second : archived_capture_url(cap.response.url);
     const Answer a = read_answer(cap, [&](const HttpResponse& r) { return sources::parse_wayback_capture(r, target.first, shown); });
     if (a.kind != Answer::Kind::found) continue;
-    if (compare_post_text(*p.text, p.links, *a.original).equal) {
+    if (compare_post_text(*p.text, p.links, *a.original, quote ? ExcerptPolicy::excerpt_allowed : ExcerptPolicy::whole_post).equal) {
       add_evidence(evidence, cap, "wayback");
       return target.first;
     }
@@ -403,7 +407,8 @@ std::optional<std::string> utc_date(const std::string& created_at) {
 
 void decide(CheckedPost& c, Lookup* l, const VerifyOptions& options) {
   const Post& p = c.post;
-  const ExcerptPolicy policy = ExcerptPolicy::whole_post;
+  // A quote in prose may give only a part of the post (note `excerpt`).
+  const ExcerptPolicy policy = p.form == EmbedForm::quote ? ExcerptPolicy::excerpt_allowed : ExcerptPolicy::whole_post;
   auto add = [&](const std::string& r) {
     if (std::find(c.reasons.begin(), c.reasons.end(), r) == c.reasons.end()) c.reasons.push_back(r);
   };

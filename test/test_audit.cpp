@@ -122,7 +122,7 @@ TEST_CASE("audit: WARC, WARC.gz, JSONL and feeds built from the corpus", "[audit
 TEST_CASE("audit: a full audit checks each distinct post once and writes summaries", "[audit][e2e]") {
   TempDir dir;
   TestServer server({"--routes", fixture_path("http/verify.json")});
-  // The same article three times: 3 x 28 posts, each distinct post fetched once.
+  // The same article three times: 3 x 29 posts, each distinct post fetched once.
   for (int i = 0; i < 3; ++i) {
     std::filesystem::copy_file(fixture_path("articles/check_verdicts.html"), dir.path + "/copy" + std::to_string(i) + ".html");
   }
@@ -130,7 +130,7 @@ TEST_CASE("audit: a full audit checks each distinct post once and writes summari
                    "/s.csv --summary-html " + dir.path + "/s.html" + endpoints(server) + " " + dir.path + " 2>&1");
   REQUIRE(r.status == 0);
   const auto lines = lines_of(dir.path + "/out.jsonl");
-  REQUIRE(lines.size() == 84);
+  REQUIRE(lines.size() == 87);
   const int requests_after_one_copy = [&] {
     TestServer fresh({"--routes", fixture_path("http/verify.json")});
     TempDir one;
@@ -140,10 +140,10 @@ TEST_CASE("audit: a full audit checks each distinct post once and writes summari
   }();
   CHECK(server.stats()["total"].get<int>() == requests_after_one_copy); // copies 2 and 3 asked nothing
   CHECK(lines[1]["verdict"] == "altered");
-  CHECK(lines[1 + 28]["verdict"] == "altered");
+  CHECK(lines[1 + 29]["verdict"] == "altered");
   const std::string csv = read_file(dir.path + "/s.csv");
   CHECK(csv.rfind("site,year,posts,verified,altered,misattributed,missing,unverifiable,missing_share\r\n", 0) == 0);
-  // Files carry no publication date: rows fall back to the posts' years. All 84 posts, site = the folder.
+  // Files carry no publication date: rows fall back to the posts' years. All 87 posts, site = the folder.
   std::size_t posts = 0, missing = 0;
   const std::string site = std::filesystem::path(dir.path).filename().string();
   std::istringstream rows(csv);
@@ -158,7 +158,7 @@ TEST_CASE("audit: a full audit checks each distinct post once and writes summari
     posts += std::stoul(f[2]);
     missing += std::stoul(f[6]);
   }
-  CHECK(posts == 84);
+  CHECK(posts == 87);
   CHECK(missing == 21);
   const std::string html = read_file(dir.path + "/s.html");
   CHECK(html.find("<svg") != std::string::npos);

@@ -49,7 +49,7 @@ TEST_CASE("check: every verdict and reason on one article", "[check][e2e]") {
   const json report = json::parse(r.out);
   CHECK(report["schema"] == "tweetcheck/check/1");
   auto p = by_line(report);
-  REQUIRE(p.size() == 28);
+  REQUIRE(p.size() == 29);
   using V = std::vector<std::string>;
   CHECK(p[4]["verdict"] == "verified");
   CHECK(p[4]["original"]["source"] == "syndication");
@@ -114,6 +114,10 @@ TEST_CASE("check: every verdict and reason on one article", "[check][e2e]") {
   CHECK(reasons(p[85]) == V{"text_changed"});
   CHECK(p[85]["diff"][0]["word"] == "\xE2\x80\x9CWe");
   CHECK(p[85]["diff"][0]["original"] == "\"We");
+  // A site's wrapper without a permalink: the credit line is not part of the text.
+  CHECK(p[88]["verdict"] == "verified");
+  CHECK(p[88]["handle"] == "AutonomousUnion");
+  CHECK(p[88]["date"] == "2020-04-27");
   // Evidence: every fetched URL with its status, time and SHA-256.
   const auto& ev = p[7]["evidence"];
   REQUIRE(!ev.empty());
@@ -123,8 +127,8 @@ TEST_CASE("check: every verdict and reason on one article", "[check][e2e]") {
   CHECK(ev[0]["fetched_at"].get<std::string>().size() == 20);
   // Summary and every post kept.
   const auto& s = report["summary"];
-  CHECK(s["posts"] == 28);
-  CHECK(s["verified"] == 8);
+  CHECK(s["posts"] == 29);
+  CHECK(s["verified"] == 9);
   CHECK(s["altered"] == 8);
   CHECK(s["misattributed"] == 2);
   CHECK(s["missing"] == 7);
@@ -296,4 +300,28 @@ TEST_CASE("check: every recorded real response gives the verdict it implies", "[
     CHECK(std::any_of(expected.begin(), expected.end(),
                       [&](const json& c) { return c["case"].get<std::string>().find(name) != std::string::npos; }));
   }
+}
+
+TEST_CASE("check: posts quoted in prose are checked as excerpts", "[check][e2e][quote]") {
+  TestServer server({"--routes", fixture_path("http/verify.json")});
+  const Run r = run("check --format json --no-cache" + endpoints(server) + " '" + fixture_path("articles/check_quotes.html") + "'");
+  CHECK(r.status == 1);
+  auto p = by_line(json::parse(r.out));
+  REQUIRE(p.size() == 4);
+  for (const auto& [line, post] : p) CHECK(post["form"] == "quote");
+  using V = std::vector<std::string>;
+  // The quoted words are a contiguous part of the post: verified, noted as an excerpt.
+  CHECK(p[4]["verdict"] == "verified");
+  CHECK(p[4]["notes"] == json::array({"excerpt"}));
+  // Changed words inside the quote are a change; the post's other words are not.
+  CHECK(p[5]["verdict"] == "altered");
+  CHECK(reasons(p[5]) == V{"text_changed"});
+  CHECK(p[5]["diff"].back()["word"] == "authorities");
+  // A quote tied only to an account: its archived statuses are searched by the words.
+  CHECK(p[6]["verdict"] == "verified");
+  CHECK(p[6]["status_id"] == "1397600000000000000");
+  CHECK(p[6]["notes"] == json::array({"status_id_from_archive_search", "excerpt"}));
+  // Nothing found: no status ID.
+  CHECK(p[7]["verdict"] == "unverifiable");
+  CHECK(reasons(p[7]) == V{"no_status_id"});
 }

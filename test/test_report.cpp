@@ -148,11 +148,11 @@ TEST_CASE("reports: an ignore file accepts known findings; expired rules warn", 
   CHECK(r.status == 0); // everything failing is accepted
   const auto j = nlohmann::json::parse(r.out);
   CHECK(j["summary"]["failed"] == 0);
-  CHECK(j["summary"]["ignored"] == 29);
+  CHECK(j["summary"]["ignored"] == 30);
   CHECK(j["posts"][1]["ignored"] == true);
   CHECK(j["posts"][1]["ignore_note"] == "the whole test article");
-  CHECK(j["posts"][29]["verdict"] == "missing");
-  CHECK(j["posts"][29]["ignored"] == true);
+  CHECK(j["posts"][30]["verdict"] == "missing");
+  CHECK(j["posts"][30]["ignored"] == true);
   CHECK(read_file(ignore + ".err").find(ignore + "' line 4: expired on 2000-01-01") != std::string::npos);
   {
     std::ofstream f(ignore);
@@ -174,7 +174,7 @@ TEST_CASE("reports: --output and --output-format write complete files atomically
                    " 2>/dev/null");
   CHECK(r.status == 1);
   CHECK(r.out.empty()); // the report went to the file, not stdout
-  CHECK(nlohmann::json::parse(read_file(dir + "/r.json"))["summary"]["posts"] == 31);
+  CHECK(nlohmann::json::parse(read_file(dir + "/r.json"))["summary"]["posts"] == 32);
   CHECK(nlohmann::json::parse(read_file(dir + "/r.sarif"))["version"] == "2.1.0");
   CHECK(read_file(dir + "/r.xml").find("<testsuites") != std::string::npos);
   CHECK(read_file(dir + "/r.html").find("</html>") != std::string::npos);

@@ -254,6 +254,12 @@ synd(QUOTES, ok(tweet(QUOTES, "sports_desk", "Sports Desk", "\"We won't stop,\" 
 case("altered: text_changed, the article's curly quotes kept apart from the original's straight ones",
      blockquote("sports_desk", "Sports Desk", QUOTES, "“We won’t stop,” the coach said after the loss.", "March 19, 2022"))
 
+WRAPPED = "1254834028248735744"
+synd(WRAPPED, ok(tweet(WRAPPED, "AutonomousUnion", "Autonomous Tenants Union", "Rent strike now!", "2020-04-27T18:00:00.000Z")))
+case("verified: a site wrapper without a permalink, the credit line inside the blockquote",
+     '<div data-provider="Twitter"><blockquote data-tweetid="%s"><p>Rent strike now!</p>'
+     '\u2014 Autonomous Tenants Union (@AutonomousUnion) April 27, 2020</blockquote></div>\n' % WRAPPED)
+
 html = ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>check: one embed per verdict</title></head><body>\n"
         + "\n".join(CASES) + "\n</body></html>\n")
 with open(os.path.join(ROOT, "fixtures/articles/check_verdicts.html"), "w", encoding="utf-8") as f:
@@ -279,6 +285,39 @@ route("/2/tweets?ids=%s&*" % API_GONE, ok({"errors": [{"value": API_GONE, "detai
 with open(os.path.join(ROOT, "fixtures/articles/check_x_api.html"), "w", encoding="utf-8") as f:
     f.write("<html><body>\n" + blockquote("verbose", "Verbose", LONG, LONG_TEXT, "June 1, 2023")
             + blockquote("someone", "Someone", API_GONE, "Gone from the API.", "April 2, 2022") + "</body></html>\n")
+
+# --- posts quoted in prose (form quote): excerpts, changed words, a handle only ---------------
+Q_FULL, Q_ALTERED, Q_FOUND = "1397575220521623553", "1397575220521623554", "1397600000000000000"
+Q_TEXT = ("We are in close contact with local law enforcement and will share updates as we learn more. "
+          "Our hearts are with the families tonight.")
+synd(Q_FULL, ok(tweet(Q_FULL, "GavinNewsom", "Gavin Newsom", Q_TEXT, "2021-05-26T15:00:00.000Z")))
+synd(Q_ALTERED, ok(tweet(Q_ALTERED, "GavinNewsom", "Gavin Newsom", Q_TEXT, "2021-05-26T15:00:00.000Z")))
+# A quote linked only to the account: the archive of its statuses is searched by the words.
+synd(Q_FOUND, ok(tweet(Q_FOUND, "sliccardo", "Sam Liccardo", "Today we mourn nine members of our VTA family. "
+                       "San Jose will stand with every one of their families.", "2021-05-26T16:40:00.000Z")))
+route("/cdx/search/cdx?url=" + urllib.parse.quote("twitter.com/sliccardo/status/", safe="") + "&*",
+      ok([["timestamp", "original", "statuscode"],
+          ["20210526180000", "https://twitter.com/sliccardo/status/1397599999999999999", "200"],
+          ["20210527090000", "https://twitter.com/sliccardo/status/%s" % Q_FOUND, "200"]]))
+capture("20210526180000", "https://twitter.com/sliccardo/status/1397599999999999999", page("Sam Liccardo", "Another post."))
+capture("20210527090000", "https://twitter.com/sliccardo/status/%s" % Q_FOUND,
+        page("Sam Liccardo", "Today we mourn nine members of our VTA family. San Jose will stand with every one of their families."))
+route("/cdx/search/cdx?url=" + urllib.parse.quote("twitter.com/nobody_quoted/status/", safe="") + "&*",
+      ok([["timestamp", "original", "statuscode"]]))
+QUOTES_HTML = (
+    "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>check: posts quoted in prose</title></head><body>\n"
+    "<p>The governor reacted within the hour.</p>\n"
+    "<p>\u201cWe are in close contact with local law enforcement and will share updates as we learn more,\u201d the "
+    "<a href=\"https://twitter.com/GavinNewsom/status/%s\">tweet</a> reads.</p>\n"
+    "<p>\u201cWe are in close contact with the federal authorities,\u201d the governor "
+    "<a href=\"https://twitter.com/GavinNewsom/status/%s\">tweeted</a>.</p>\n"
+    "<p>\u201cToday we mourn nine members of our VTA family,\u201d the mayor "
+    "<a href=\"https://twitter.com/sliccardo\">wrote on Twitter</a>.</p>\n"
+    "<p>\u201cNobody archived these words of mine,\u201d another account "
+    "<a href=\"https://twitter.com/nobody_quoted\">posted</a>.</p>\n"
+    "</body></html>\n") % (Q_FULL, Q_ALTERED)
+with open(os.path.join(ROOT, "fixtures/articles/check_quotes.html"), "w", encoding="utf-8") as f:
+    f.write(QUOTES_HTML)
 
 # An article fetched by URL (check INPUT may be an article URL).
 route("/2022/04/article.html", {"status": 200, "headers": {"Content-Type": "text/html"},
