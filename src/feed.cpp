@@ -11,6 +11,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/uri.h>
 #include <nlohmann/json.hpp>
 
 #include "text_util.hpp"
@@ -44,6 +45,22 @@ std::string attribute(const xmlNode* n, const char* name) {
   std::unique_ptr<xmlChar, XmlCharDeleter> c(xmlGetProp(n, reinterpret_cast<const xmlChar*>(name)));
   return c ? std::string(reinterpret_cast<const char*>(c.get())) : std::string();
 }
+/// `href` resolved against the element's xml:base (Atom feeds give relative links).
+std::string resolved(xmlNode* n, const std::string& href) {
+  if (href.empty() || href.rfind("http://", 0) == 0 || href.rfind("https://", 0) == 0) return href;
+  // Only an explicit xml:base: the document's own name is a file path, no base for a link.
+  bool declared = false;
+  for (xmlNode* a = n; a && a->type == XML_ELEMENT_NODE && !declared; a = a->parent) {
+    std::unique_ptr<xmlChar, XmlCharDeleter> b(xmlGetNsProp(a, reinterpret_cast<const xmlChar*>("base"), XML_XML_NAMESPACE));
+    declared = b != nullptr;
+  }
+  if (!declared) return href;
+  std::unique_ptr<xmlChar, XmlCharDeleter> base(xmlNodeGetBase(n->doc, n));
+  if (!base) return href;
+  std::unique_ptr<xmlChar, XmlCharDeleter> uri(xmlBuildURI(reinterpret_cast<const xmlChar*>(href.c_str()), base.get()));
+  return uri ? std::string(reinterpret_cast<const char*>(uri.get())) : href;
+}
+
 bool has_element_children(const xmlNode* n) {
   for (const xmlNode* c = n->children; c; c = c->next) {
     if (c->type == XML_ELEMENT_NODE) return true;
@@ -263,7 +280,7 @@ private:
       } else if (name == "summary") {
         summary = c;
       } else if (name == "link") {
-        const std::string href = attribute(c, "href");
+        const std::string href = resolved(c, attribute(c, "href"));
         const std::string rel = attribute(c, "rel");
         if (!href.empty() && (rel.empty() || rel == "alternate") && it.link.empty()) it.link = href;
         if (href.empty() && it.link.empty()) it.link = trim_copy(node_text(c));

@@ -7,6 +7,8 @@
 #include "support/fixtures.hpp"
 #include "scan_internal.hpp"
 #include "text_util.hpp"
+#include "tweetcheck/audit.hpp"
+#include "tweetcheck/collect.hpp"
 #include "tweetcheck/scan.hpp"
 
 using namespace tweetcheck;
@@ -32,8 +34,6 @@ std::string at_position(const std::string& file, std::uint32_t line, std::uint32
   for (std::uint32_t c = 1; c < column && i < file.size(); ++c) tweetcheck::detail::next_code_point(file, i);
   return file.substr(i, n);
 }
-
-std::string opt(const std::optional<std::string>& v) { return v ? *v : "null"; }
 
 } // namespace
 
@@ -285,4 +285,26 @@ TEST_CASE("quotes in prose: tied to one post by a link and a word saying it is a
   CHECK(scan_string("<p>\xE2\x80\x9CThis is not over yet,\xE2\x80\x9D he wrote, linking "
                     "<a href=\"https://twitter.com/a/status/1397575220521623553\">one</a> and "
                     "<a href=\"https://twitter.com/b/status/1397575220521623554\">another</a>.</p>").posts.empty());
+}
+
+TEST_CASE("feeds are inputs of scan, check and audit alike", "[scan][shapes][feed]") {
+  // Directories: feeds are collected beside articles.
+  const auto inputs = collect_inputs({fixture_path("corpus/node-feedparser")}, InputFormat::auto_detect);
+  REQUIRE(inputs);
+  REQUIRE(inputs->size() == 2);
+  CHECK(inputs->at(1).path.substr(inputs->at(1).path.size() - 8) == "tpm.atom");
+  // audit reads the same items with the same reader: one article per item, its link and guid.
+  std::vector<ArchiveDoc> docs;
+  const auto r = for_each_article({fixture_path("corpus/node-feedparser/tpm.atom")}, ArchiveOptions{},
+                                  [&](ArchiveDoc&& d) {
+                                    docs.push_back(std::move(d));
+                                    return true;
+                                  });
+  REQUIRE(r);
+  REQUIRE(!docs.empty());
+  std::size_t posts = 0;
+  for (const ArchiveDoc& d : docs) posts += scan(d.doc).posts.size();
+  CHECK(posts == scan_fixture("corpus/node-feedparser/tpm.atom").posts.size());
+  CHECK(docs[0].url == "/livewire/hannity-announces-fox-hired-sebastian-gorka-national-security-strategist");
+  CHECK(docs[0].key.find("#tag:talkingpointsmemo.com,2005:ArticleDecorator/270060") != std::string::npos);
 }
