@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <re2/re2.h>
 
+#include "json_util.hpp"
 #include "text_util.hpp"
 #include "tweetcheck/audit.hpp"
 #include "tweetcheck/collect.hpp"
@@ -221,7 +222,12 @@ struct Reader {
     while (std::getline(in, line)) {
       ++n;
       if (detail::trim(line).empty()) continue;
-      const auto j = nlohmann::json::parse(line, nullptr, false);
+      detail::JsonRead why = detail::JsonRead::ok;
+      const auto j = detail::parse_json(line, &why);
+      if (why == detail::JsonRead::too_deep) {
+        return fail(Errc::parse, "'" + path + "' line " + std::to_string(n) + ": JSON nested deeper than " +
+                                     std::to_string(detail::k_max_json_depth) + " levels");
+      }
       if (j.is_discarded() || !j.is_object()) return fail(Errc::parse, "'" + path + "' line " + std::to_string(n) + ": not a JSON object");
       auto str = [&](const std::string& field) {
         auto it = j.find(field);
