@@ -4,11 +4,13 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
 
+#include "escape.hpp"
 #include "support/run.hpp"
 
 using nlohmann::json;
@@ -195,4 +197,197 @@ TEST_CASE("hostile: an archive or audit JSONL line nested 100,000 deep is a clea
       CHECK(r2.out.find(std::string("in-") + field + ".jsonl' line 2: JSON nested deeper than 64 levels") != std::string::npos);
     }
   }
+}
+
+namespace {
+
+/// An article named with a backtick, markup and an escape, whose embed holds terminal escapes,
+/// a formula and characters XML forbids; oEmbed answers with a `javascript:` URL that mentions
+/// web.archive.org. Returns the folder holding every report format.
+struct HostileReports {
+  TempDir d;
+  std::string article;
+  Run text;
+};
+
+const std::string k_evil_text = "=SUM(1+1) \x1b]52;c;SGVsbG8=\x07 \x1b[2J\x08\x7f \xc2\x9b" "31m \xef\xbf\xbf end";
+
+void make_hostile_reports(HostileReports& h) {
+  const std::string body = "<blockquote class=\"twitter-tweet\"><p lang=\"en\" dir=\"ltr\">" + k_evil_text +
+                           "</p>&mdash; Example News (@example_news) <a href=\"https://twitter.com/example_news/status/" + k_id +
+                           "\">March 14, 2022</a></blockquote>";
+  h.article = h.d.file("evil`<img src=x onerror=alert(1)>`\x1b[31m.html", "<html><body>\n" + body + "\n</body></html>\n");
+  const json answer = {{"html", body}, {"url", "javascript:alert(1)//web.archive.org/"}, {"author_name", "Example News"},
+                       {"author_url", "https://twitter.com/example_news"}};
+  TestServer server({"--routes", routes(h.d, "/oembed*", answer.dump())});
+  std::string outputs;
+  for (const char* f : {"html", "junit", "csv", "markdown", "sarif", "json"}) outputs += std::string(" --output-format ") + f + "=" + q(h.d / f);
+  h.text = tc("check --format text --no-cache --sources oembed" + tweetcheck::test::service_endpoints(server) + outputs + " " +
+              q(h.article) + " 2>/dev/null");
+}
+
+bool has_control(const std::string& s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) return true;
+    if (c == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 && static_cast<unsigned char>(s[i + 1]) <= 0x9f) return true;
+  }
+  return false;
+}
+
+} // namespace
+
+TEST_CASE("hostile: reports in every format hold hostile text safely", "[hostile][e2e][report]") {
+  HostileReports h;
+  make_hostile_reports(h);
+  REQUIRE(h.text.status >= 0);
+  REQUIRE(h.text.out.find("verified") != std::string::npos);
+  SECTION("text: control characters as visible escapes") {
+    CHECK_FALSE(has_control(h.text.out));
+    CHECK(h.text.out.find("evil`<img src=x onerror=alert(1)>`\\x1b[31m.html:2:") != std::string::npos);
+  }
+  SECTION("HTML: a CSP, and no link but to the expected hosts") {
+    const std::string html = tweetcheck::test::read_file(h.d / "html");
+    CHECK(html.find("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">") !=
+          std::string::npos);
+    CHECK(html.find("javascript:") == std::string::npos); // not even as text: it is not the post's URL…
+    CHECK(html.find("href=\"https://twitter.com/example_news/status/" + std::string(k_id) + "\">Live post</a>") != std::string::npos);
+    CHECK(html.find("Archived copy<") == std::string::npos);
+    CHECK(html.find("<img") == std::string::npos);
+  }
+  SECTION("JUnit XML: well formed for an XML parser") {
+    const Run r = tweetcheck::test::shell("python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1]); print(\"ok\")' " +
+                                          q(h.d / "junit") + " 2>&1");
+    CHECK(r.out == "ok\n");
+    CHECK(tweetcheck::test::read_file(h.d / "junit").find("\xef\xbf\xbf") == std::string::npos);
+  }
+  SECTION("CSV: a cell starting with = is prefixed with '") {
+    const Run r = tweetcheck::test::shell(
+        "python3 -c 'import sys, csv; rows = list(csv.DictReader(open(sys.argv[1], newline=\"\"))); print(rows[0][\"article_text\"][:10])' " +
+        q(h.d / "csv") + " 2>&1");
+    CHECK(r.out == "'=SUM(1+1)\n");
+  }
+  SECTION("Markdown: a backtick in a file name cannot close the code span") {
+    const std::string md = tweetcheck::test::read_file(h.d / "markdown");
+    CHECK(md.find("| ``" + h.article + ":2`` |") != std::string::npos);
+  }
+}
+
+TEST_CASE("hostile: a source's text with terminal escapes is shown with visible escapes", "[hostile][e2e][report]") {
+  json answer = good_syndication();
+  answer["text"] = k_evil_text;
+  TempDir d;
+  TestServer server({"--routes", routes(d, "/tweet-result*", answer.dump())});
+  const std::string a = d.file("article.html", article());
+  const Run r = tc("check --format text --no-cache --sources syndication" + tweetcheck::test::service_endpoints(server) + " " + q(a) +
+                   " 2>/dev/null");
+  REQUIRE(r.out.find("  original: ") != std::string::npos);
+  CHECK_FALSE(has_control(r.out));
+  CHECK(r.out.find("  original: =SUM(1+1) \\x1b]52;c;SGVsbG8=\\x07 \\x1b[2J\\x08\\x7f \\u009b31m") != std::string::npos);
+}
+
+TEST_CASE("hostile: CSV cells that a spreadsheet reads as formulas are prefixed (OWASP)", "[hostile][report]") {
+  using tweetcheck::detail::csv_field;
+  CHECK(csv_field("=1+1") == "'=1+1");
+  CHECK(csv_field("+1") == "'+1");
+  CHECK(csv_field("-1") == "'-1");
+  CHECK(csv_field("@SUM(A1)") == "'@SUM(A1)");
+  CHECK(csv_field("\tx") == "'\tx");
+  CHECK(csv_field("\rx") == "\"'\rx\"");
+  CHECK(csv_field("=a,b") == "\"'=a,b\"");
+  CHECK(csv_field("a=b") == "a=b");
+  using tweetcheck::detail::md_code;
+  CHECK(md_code("a`b") == "``a`b``");
+  CHECK(md_code("`a") == "`` `a ``");
+  CHECK(md_code("a|b") == "`a\\|b`");
+  using tweetcheck::detail::terminal_text;
+  CHECK(terminal_text("a\x1b[2Jb\xe2\x80\xae") == "a\\x1b[2Jb\\u202e");
+  CHECK(terminal_text("\xff ok \xc3\xa9") == "\\xff ok \xc3\xa9");
+}
+
+TEST_CASE("hostile: non-finite and out-of-range numbers are refused with the option or config line named", "[hostile][e2e][cli]") {
+  TempDir d;
+  const std::string a = d.file("article.html", article());
+  for (const auto& [args, message] : std::vector<std::pair<std::string, std::string>>{
+           {"--timeout inf", "--timeout must be a number from 0 to 86400, got inf"},
+           {"--timeout 1e308", "--timeout must be a number from 0 to 86400, got 1e+308"},
+           {"--timeout nan", "--timeout must be a number from 0 to 86400, got nan"},
+           {"--timeout -1", "--timeout must be a number from 0 to 86400, got -1"},
+           {"--connect-timeout 1e20", "--connect-timeout must be a number from 0 to 86400"},
+           {"--rate inf", "--rate must be a number from 0 to 1e+06, got inf"},
+           {"--retries 1000", "--retries must be a whole number from 0 to 100, got 1000"}}) {
+    INFO(args);
+    const Run r = tc("check --offline --no-cache " + args + " " + q(a) + " 2>&1 >/dev/null");
+    CHECK(r.status == 2);
+    CHECK(r.out.find(message) != std::string::npos);
+  }
+  for (const auto& [toml, message] : std::vector<std::pair<std::string, std::string>>{
+           {"[http]\ntimeout = inf\n", "line 2: http.timeout must be a number from 0 to 86400, got inf"},
+           {"[http]\n\ntimeout = 1e308\n", "line 3: http.timeout must be a number from 0 to 86400, got 1e+308"},
+           {"[http]\nconnect_timeout = nan\n", "line 2: http.connect_timeout must be a number from 0 to 86400, got nan"},
+           {"[http]\nretries = 1.1e48\n", "line 2: http.retries must be a whole number from 0 to 100"},
+           {"[http]\nretries = 101\n", "line 2: http.retries must be a whole number from 0 to 100"},
+           {"[http]\nconcurrency = 2.5\n", "line 2: http.concurrency must be a whole number from 0 to 100000"},
+           {"[http]\nhost_rate = -inf\n", "line 2: http.host_rate must be a number from 0 to 1e+06, got -inf"}}) {
+    INFO(toml);
+    const std::string config = d.file("config.toml", toml);
+    const Run r = tc("check --offline --no-cache --config " + q(config) + " " + q(a) + " 2>&1 >/dev/null");
+    CHECK(r.status == 2);
+    CHECK(r.out.find("config '" + config + "' " + message) != std::string::npos);
+  }
+  // In range: accepted.
+  const std::string config = d.file("config.toml", "[http]\ntimeout = 86400\nretries = 100\nhost_rate = 0.5\n");
+  CHECK(tc("check --offline --no-cache --format json --fail-on '' --timeout 0.5 --retries 0 --config " + q(config) + " " + q(a) +
+           " 2>/dev/null >/dev/null")
+            .status == 0);
+}
+
+TEST_CASE("hostile: a slow server with a short timeout ends with a verdict, bounded in time", "[hostile][e2e]") {
+  TempDir d;
+  const json r = {{"/tweet-result*", json::array({{{"status", 200}, {"delay_ms", 5000}, {"body", good_syndication().dump()}}})}};
+  TestServer server({"--routes", d.file("routes.json", r.dump())});
+  const std::string a = d.file("article.html", article());
+  const auto start = std::chrono::steady_clock::now();
+  std::string args = "check --format json --no-cache --sources syndication" + tweetcheck::test::service_endpoints(server);
+  args.replace(args.find("--timeout 1"), 11, "--timeout 0.3");
+  const Run run = tc(args + " " + q(a) + " 2>/dev/null");
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(4));
+  CHECK(json::parse(run.out)["posts"][0]["reasons"] == json::array({"network_error"}));
+}
+
+TEST_CASE("hostile: every command reports a write error on its output (exit 2)", "[hostile][e2e][cli]") {
+  REQUIRE(fs::exists("/dev/full"));
+  TempDir d;
+  const std::string a = d.file("article.html", article());
+  for (const std::string& cmd : {std::string("scan ") + q(a), std::string("scan --format text ") + q(a),
+                                 std::string("check --offline --no-cache --format json ") + q(a),
+                                 std::string("check --offline --no-cache --format text ") + q(a),
+                                 std::string("resolve --offline --no-cache https://t.co/abc")}) {
+    INFO(cmd);
+    const Run r = tc(cmd + " 2>&1 >/dev/full");
+    CHECK(r.status == 2);
+    CHECK(r.out.find("cannot write standard output: No space left on device") != std::string::npos);
+  }
+}
+
+TEST_CASE("hostile: reports are written through unpredictable temporary files that never follow a planted link", "[hostile][e2e]") {
+  TempDir d;
+  const std::string a = d.file("article.html", article());
+  const std::string victim = d.file("victim.txt", "keep me\n");
+  const std::string out = d / "report.json";
+  // The names the old writer used, planted as links to a file of the victim's.
+  fs::create_symlink(victim, out + ".tmp");
+  for (int pid = 1; pid < 200; ++pid) fs::create_symlink(victim, out + ".tmp-" + std::to_string(pid));
+  const Run r = tc("check --offline --no-cache --format json --fail-on '' --output " + q(out) + " " + q(a) + " 2>&1");
+  CHECK(r.status == 0);
+  CHECK(tweetcheck::test::read_file(victim) == "keep me\n");
+  CHECK(json::parse(tweetcheck::test::read_file(out))["schema"] == "tweetcheck/check/1");
+  std::size_t files = 0;
+  for (const auto& e : fs::directory_iterator(d.path)) files += e.is_symlink() ? 0 : 1;
+  CHECK(files == 3); // article, victim, report: no temporary file left behind
+  CHECK((fs::status(out).permissions() & fs::perms::others_write) == fs::perms::none);
+  // A folder that cannot be written is a clear error.
+  const Run bad = tc("check --offline --no-cache --format json --output " + q(d / "no/such/dir/r.json") + " " + q(a) + " 2>&1 >/dev/null");
+  CHECK(bad.status == 2);
+  CHECK(bad.out.find("cannot write '" + (d / "no/such/dir/r.json") + "': No such file or directory") != std::string::npos);
 }
