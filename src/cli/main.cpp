@@ -2,6 +2,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -125,9 +126,18 @@ struct NetworkArgs {
     if (allow_private) s.http.allow_private_network = true;
     if (concurrency) s.http.concurrency = concurrency;
     if (host_concurrency) s.http.host_concurrency = host_concurrency;
+    // Non-finite and out-of-range numbers are refused (never an undefined conversion).
+    if (auto r = bounded_number(rate, k_max_rate, "--rate"); !r) return tl::unexpected(r.error());
     if (rate > 0) s.http.host_rate = rate;
-    if (timeout > 0) s.http.timeout_ms = static_cast<long>(timeout * 1000);
-    if (connect_timeout > 0) s.http.connect_timeout_ms = static_cast<long>(connect_timeout * 1000);
+    for (auto [value, name, ms] : {std::tuple{timeout, "--timeout", &s.http.timeout_ms},
+                                   std::tuple{connect_timeout, "--connect-timeout", &s.http.connect_timeout_ms}}) {
+      auto v = seconds_to_ms(value, name);
+      if (!v) return tl::unexpected(v.error());
+      if (value > 0) *ms = *v;
+    }
+    if (retries > k_max_retries || retries < -1) {
+      return fail(Errc::usage, "--retries must be a whole number from 0 to " + std::to_string(k_max_retries) + ", got " + std::to_string(retries));
+    }
     if (retries >= 0) s.http.retries = retries;
     if (!ca_file.empty()) s.http.ca_file = ca_file;
     if (!user_agent.empty()) s.http.user_agent = user_agent;
