@@ -153,6 +153,9 @@ struct Reader {
     return tmpl;
   }
 
+  /// The largest WARC record read (its HTTP headers and body, after decompression).
+  static constexpr std::size_t k_max_warc_record = std::size_t{64} << 20;
+
   Result<void> warc_plain(const std::string& name, const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return fail(Errc::io, "cannot read WARC '" + name + "': " + std::strerror(errno));
@@ -190,7 +193,12 @@ struct Reader {
       char buf[1 << 16];
       la_ssize_t n;
       while ((n = archive_read_data(a.get(), buf, sizeof buf)) > 0) {
-        if (data.size() < (64u << 20)) data.append(buf, static_cast<std::size_t>(n));
+        // A record larger than the bound is refused, never cut: a post at its end would be lost.
+        if (data.size() + static_cast<std::size_t>(n) > k_max_warc_record) {
+          return fail(Errc::parse, "WARC '" + name + "' record " + std::to_string(record) + ": larger than " +
+                                       std::to_string(k_max_warc_record >> 20) + " MiB, not read (the limit of one article)");
+        }
+        data.append(buf, static_cast<std::size_t>(n));
       }
       if (n < 0) return fail(Errc::parse, "WARC '" + name + "' record " + std::to_string(record) + ": " + archive_error_string(a.get()));
       if (data.size() >= 4 && data.compare(data.size() - 4, 4, "\r\n\r\n") == 0) data.resize(data.size() - 4);

@@ -391,3 +391,18 @@ TEST_CASE("hostile: reports are written through unpredictable temporary files th
   CHECK(bad.status == 2);
   CHECK(bad.out.find("cannot write '" + (d / "no/such/dir/r.json") + "': No such file or directory") != std::string::npos);
 }
+
+TEST_CASE("hostile: a WARC record over 64 MiB is refused with the file and record named, never cut", "[hostile][e2e][audit]") {
+  TempDir d;
+  const std::string small = d.file("small.html", article());
+  // 64 MiB of padding, then the embed: cut at 64 MiB, the post would silently be lost.
+  const std::string big = d.file("big.html", "<html><body><p>" + std::string(std::size_t{64} << 20, 'x') + "</p>" + article());
+  REQUIRE(tweetcheck::test::shell("python3 " + q(tweetcheck::test::source_path("tools/make_warc.py")) + " " + q(d / "a.warc") + " " +
+                                  q(small) + " " + q(big))
+              .status == 0);
+  fs::remove(big);
+  const Run r = tc("audit --scan-only --output " + q(d / "out.jsonl") + " " + q(d / "a.warc") + " 2>&1 >/dev/null");
+  CHECK(r.status == 2);
+  CHECK(r.out.find("WARC '" + (d / "a.warc") + "' record ") != std::string::npos);
+  CHECK(r.out.find(": larger than 64 MiB, not read") != std::string::npos);
+}
