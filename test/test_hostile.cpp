@@ -406,3 +406,19 @@ TEST_CASE("hostile: a WARC record over 64 MiB is refused with the file and recor
   CHECK(r.out.find("WARC '" + (d / "a.warc") + "' record ") != std::string::npos);
   CHECK(r.out.find(": larger than 64 MiB, not read") != std::string::npos);
 }
+
+TEST_CASE("hostile: a config nested 100,000 deep is a clear error naming the file and place", "[hostile][e2e][cli]") {
+  TempDir d;
+  const std::string a = d.file("article.html", article());
+  for (const std::string& value : {std::string(100000, '[') + std::string(100000, ']'), [] {
+         std::string s;
+         for (int i = 0; i < 100000; ++i) s += "{b=";
+         return s + "1" + std::string(100000, '}');
+       }()}) {
+    const std::string config = d.file("config.toml", "[http]\n\nx = " + value + "\n");
+    const Run r = tc("check --offline --no-cache --config " + q(config) + " " + q(a) + " 2>&1 >/dev/null");
+    CHECK(r.status == 2);
+    CHECK(r.out.find("config '" + config + "' line 3, column ") != std::string::npos);
+    CHECK(r.out.find("exceeded maximum nested value depth of 256") != std::string::npos);
+  }
+}
