@@ -351,7 +351,8 @@ void wayback_round(std::vector<Lookup*> lookups, Fetcher& fetcher, bool for_arch
     add_evidence(l->evidence, item, "wayback");
     // Wayback redirects to the nearest capture: show the one that answered.
     const std::string shown = item.hops.empty() ? archived_url : archived_capture_url(item.response.url);
-    Answer a = read_answer(item, [&](const HttpResponse& r) { return sources::parse_wayback_capture(r, l->id, shown); });
+    const std::string& id = l->id; // (clang 14 cannot capture a structured binding)
+    Answer a = read_answer(item, [&](const HttpResponse& r) { return sources::parse_wayback_capture(r, id, shown); });
     if (a.kind != Answer::Kind::found) {
       if (a.kind == Answer::Kind::error && a.reason != "not_archived") l->errors.insert(a.reason);
       continue;
@@ -417,7 +418,8 @@ std::optional<std::string> find_by_archive_search(const Post& p, Fetcher& fetche
   for (auto& [raw, target] : id_of) {
     const auto& cap = got[raw];
     const std::string shown = cap.hops.empty() ? target.second : archived_capture_url(cap.response.url);
-    const Answer a = read_answer(cap, [&](const HttpResponse& r) { return sources::parse_wayback_capture(r, target.first, shown); });
+    const std::string& id = target.first; // (clang 14 cannot capture a structured binding)
+    const Answer a = read_answer(cap, [&](const HttpResponse& r) { return sources::parse_wayback_capture(r, id, shown); });
     if (a.kind != Answer::Kind::found) continue;
     if (compare_post_text(*p.text, p.links, *a.original).equal) {
       add_evidence(evidence, cap, "wayback");
