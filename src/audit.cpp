@@ -19,7 +19,9 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include "atomic_file.hpp"
 #include "escape.hpp"
+#include "json_util.hpp"
 #include "report_internal.hpp"
 #include "report_json.hpp"
 #include "text_util.hpp"
@@ -314,8 +316,11 @@ Result<std::uint64_t> merge_audits(const std::vector<std::string>& inputs, const
     std::string line;
     while (std::getline(files[i], line)) {
       if (detail::trim(line).empty()) continue;
-      const auto j = nlohmann::json::parse(line, nullptr, false);
-      if (j.is_discarded() || !j.contains("document")) return fail(Errc::parse, "'" + inputs[i] + "': not an audit result line");
+      const auto j = detail::parse_json(line);
+      if (j.is_discarded() || !j.is_object() || !j.contains("document") || !j["document"].is_object() ||
+          (j["document"].contains("seq") && !j["document"]["seq"].is_number_unsigned())) {
+        return fail(Errc::parse, "'" + inputs[i] + "': not an audit result line");
+      }
       heads[i] = Head{j["document"].value("seq", std::uint64_t{0}), std::move(line)};
       return {};
     }
@@ -329,9 +334,8 @@ Result<std::uint64_t> merge_audits(const std::vector<std::string>& inputs, const
   for (std::size_t i = 0; i < files.size(); ++i) {
     if (auto r = advance(i); !r) return tl::unexpected(r.error());
   }
-  const std::string tmp = output + ".tmp-" + std::to_string(::getpid());
-  std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-  if (!out) return fail(Errc::io, "cannot write '" + output + "'");
+  auto out = detail::AtomicFile::create(output);
+  if (!out) return tl::unexpected(out.error());
   std::uint64_t n = 0;
   for (;;) {
     std::size_t best = heads.size();
@@ -342,16 +346,13 @@ Result<std::uint64_t> merge_audits(const std::vector<std::string>& inputs, const
     const std::uint64_t seq = heads[best]->seq;
     // Every line of that document from this input (a document's posts are contiguous).
     while (heads[best] && heads[best]->seq == seq) {
-      out << heads[best]->line << '\n';
+      out->write(heads[best]->line);
+      out->write("\n");
       ++n;
       if (auto r = advance(best); !r) return tl::unexpected(r.error());
     }
   }
-  out.close();
-  if (!out || std::rename(tmp.c_str(), output.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return fail(Errc::io, "cannot write '" + output + "'");
-  }
+  if (auto c = out->commit(); !c) return tl::unexpected(c.error());
   return n;
 }
 
@@ -370,14 +371,18 @@ Result<void> write_audit_summary(const std::string& results, const std::string& 
   while (std::getline(in, line)) {
     ++n;
     if (detail::trim(line).empty()) continue;
-    const auto j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded()) return fail(Errc::parse, "'" + results + "' line " + std::to_string(n) + ": not JSON");
-    const auto doc = j.value("document", nlohmann::json::object());
-    const std::string site = doc.value("site", "unknown");
-    std::string date = doc.value("date", "");
+    const auto j = detail::parse_json(line);
+    if (j.is_discarded() || !j.is_object()) return fail(Errc::parse, "'" + results + "' line " + std::to_string(n) + ": not JSON");
+    auto text_of = [](const nlohmann::json& o, const char* key, const char* otherwise) {
+      auto it = o.is_object() ? o.find(key) : o.end();
+      return it != o.end() && it->is_string() ? it->get<std::string>() : std::string(otherwise);
+    };
+    const auto doc = j.contains("document") ? j["document"] : nlohmann::json::object();
+    const std::string site = text_of(doc, "site", "unknown");
+    std::string date = text_of(doc, "date", "");
     if (date.size() < 4 && j.contains("date") && j["date"].is_string()) date = j["date"].get<std::string>();
     const std::string year = date.size() >= 4 && std::isdigit(static_cast<unsigned char>(date[0])) ? date.substr(0, 4) : "unknown";
-    const std::string verdict = j.value("verdict", "unverifiable");
+    const std::string verdict = text_of(j, "verdict", "unverifiable");
     for (Row* r : {&rows[{site, year}], &by_year[year], &by_site[site]}) {
       ++r->posts;
       ++r->v[verdict];
@@ -395,10 +400,7 @@ Result<void> write_audit_summary(const std::string& results, const std::string& 
       std::snprintf(share, sizeof share, "%.4f", missing_share(r));
       csv << ',' << share << "\r\n";
     }
-    std::ofstream f(csv_path + ".tmp", std::ios::binary | std::ios::trunc);
-    f << csv.str();
-    f.close();
-    if (!f || std::rename((csv_path + ".tmp").c_str(), csv_path.c_str()) != 0) return fail(Errc::io, "cannot write '" + csv_path + "'");
+    if (auto w = detail::write_file_atomically(csv_path, csv.str()); !w) return w;
   }
   if (!html_path.empty()) {
     std::ostringstream h;
@@ -442,10 +444,7 @@ Result<void> write_audit_summary(const std::string& results, const std::string& 
       h << "<td>" << share << "</td></tr>\n";
     }
     h << "</table>\n</body></html>\n";
-    std::ofstream f(html_path + ".tmp", std::ios::binary | std::ios::trunc);
-    f << h.str();
-    f.close();
-    if (!f || std::rename((html_path + ".tmp").c_str(), html_path.c_str()) != 0) return fail(Errc::io, "cannot write '" + html_path + "'");
+    if (auto w = detail::write_file_atomically(html_path, h.str()); !w) return w;
   }
   return {};
 }

@@ -18,6 +18,7 @@
 #include <re2/re2.h>
 
 #include "feed.hpp"
+#include "json_util.hpp"
 #include "text_util.hpp"
 #include "tweetcheck/audit.hpp"
 #include "tweetcheck/collect.hpp"
@@ -153,6 +154,9 @@ struct Reader {
     return tmpl;
   }
 
+  /// The largest WARC record read (its HTTP headers and body, after decompression).
+  static constexpr std::size_t k_max_warc_record = std::size_t{64} << 20;
+
   Result<void> warc_plain(const std::string& name, const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return fail(Errc::io, "cannot read WARC '" + name + "': " + std::strerror(errno));
@@ -190,7 +194,12 @@ struct Reader {
       char buf[1 << 16];
       la_ssize_t n;
       while ((n = archive_read_data(a.get(), buf, sizeof buf)) > 0) {
-        if (data.size() < (64u << 20)) data.append(buf, static_cast<std::size_t>(n));
+        // A record larger than the bound is refused, never cut: a post at its end would be lost.
+        if (data.size() + static_cast<std::size_t>(n) > k_max_warc_record) {
+          return fail(Errc::parse, "WARC '" + name + "' record " + std::to_string(record) + ": larger than " +
+                                       std::to_string(k_max_warc_record >> 20) + " MiB, not read (the limit of one article)");
+        }
+        data.append(buf, static_cast<std::size_t>(n));
       }
       if (n < 0) return fail(Errc::parse, "WARC '" + name + "' record " + std::to_string(record) + ": " + archive_error_string(a.get()));
       if (data.size() >= 4 && data.compare(data.size() - 4, 4, "\r\n\r\n") == 0) data.resize(data.size() - 4);
@@ -222,7 +231,12 @@ struct Reader {
     while (std::getline(in, line)) {
       ++n;
       if (detail::trim(line).empty()) continue;
-      const auto j = nlohmann::json::parse(line, nullptr, false);
+      detail::JsonRead why = detail::JsonRead::ok;
+      const auto j = detail::parse_json(line, &why);
+      if (why == detail::JsonRead::too_deep) {
+        return fail(Errc::parse, "'" + path + "' line " + std::to_string(n) + ": JSON nested deeper than " +
+                                     std::to_string(detail::k_max_json_depth) + " levels");
+      }
       if (j.is_discarded() || !j.is_object()) return fail(Errc::parse, "'" + path + "' line " + std::to_string(n) + ": not a JSON object");
       auto str = [&](const std::string& field) {
         auto it = j.find(field);

@@ -1,5 +1,6 @@
 #include "tweetcheck/config.hpp"
 
+#include <cmath>
 #include <cstdlib>
 #include <sstream>
 
@@ -25,6 +26,21 @@ Result<std::pair<std::string, std::string>> parse_endpoint(std::string_view spec
     return fail(Errc::usage, "--endpoint base must be an http(s) URL, got '" + base + "'");
   }
   return std::make_pair(detail::ascii_lower(detail::trim(spec.substr(0, eq))), base);
+}
+
+Result<double> bounded_number(double value, double max, const std::string& what) {
+  if (!std::isfinite(value) || value < 0 || value > max) {
+    std::ostringstream msg;
+    msg << what << " must be a number from 0 to " << max << ", got " << value;
+    return fail(Errc::usage, msg.str());
+  }
+  return value;
+}
+
+Result<long> seconds_to_ms(double seconds, const std::string& what) {
+  auto v = bounded_number(seconds, k_max_seconds, what);
+  if (!v) return tl::unexpected(v.error());
+  return static_cast<long>(std::llround(*v * 1000)); // at most 86,400,000: fits a long
 }
 
 Result<void> load_config(const std::string& path, Settings& settings) {
@@ -64,14 +80,25 @@ Result<void> load_config(const std::string& path, Settings& settings) {
         if (!b) return wrong(value, "http." + k, "true or false");
         settings.http.allow_private_network = b->get();
       } else if (k == "host_rate" || k == "timeout" || k == "connect_timeout") {
-        const auto v = value.value<double>();
-        if (!v || *v < 0) return wrong(value, "http." + k, "a non-negative number");
-        if (k == "host_rate") settings.http.host_rate = *v;
-        if (k == "timeout") settings.http.timeout_ms = static_cast<long>(*v * 1000);
-        if (k == "connect_timeout") settings.http.connect_timeout_ms = static_cast<long>(*v * 1000);
+        if (!value.is_number()) return wrong(value, "http." + k, "a non-negative number");
+        const double v = value.is_integer() ? static_cast<double>(value.as_integer()->get()) : value.as_floating_point()->get();
+        std::ostringstream where;
+        where << "config '" << path << "' line " << value.source().begin.line << ": http." << k;
+        if (k == "host_rate") {
+          auto r = bounded_number(v, k_max_rate, where.str());
+          if (!r) return fail(Errc::config, r.error().message);
+          settings.http.host_rate = *r;
+        } else {
+          auto ms = seconds_to_ms(v, where.str());
+          if (!ms) return fail(Errc::config, ms.error().message);
+          (k == "timeout" ? settings.http.timeout_ms : settings.http.connect_timeout_ms) = *ms;
+        }
       } else if (k == "concurrency" || k == "host_concurrency" || k == "retries") {
-        const auto v = value.value<std::int64_t>();
-        if (!v || *v < 0 || *v > 100000) return wrong(value, "http." + k, "a whole number");
+        // Whole numbers only: a float (1.1e48) is refused, never converted.
+        const auto* i = value.as_integer();
+        const long long max = k == "retries" ? k_max_retries : k_max_concurrency;
+        const std::optional<std::int64_t> v = i ? std::optional<std::int64_t>(i->get()) : std::nullopt;
+        if (!v || *v < 0 || *v > max) return wrong(value, "http." + k, ("a whole number from 0 to " + std::to_string(max)).c_str());
         if (k == "concurrency") settings.http.concurrency = static_cast<unsigned>(*v);
         if (k == "host_concurrency") settings.http.host_concurrency = static_cast<unsigned>(*v);
         if (k == "retries") settings.http.retries = static_cast<int>(*v);

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "escape.hpp"
 #include "report_internal.hpp"
 #include "report_json.hpp"
 #include "tweetcheck/report.hpp"
@@ -197,6 +198,9 @@ void write_json(std::ostream& out, const std::vector<CheckedPost>& posts, const 
 }
 
 void write_text(std::ostream& out, const std::vector<CheckedPost>& posts, const ReportOptions& o) {
+  // Everything an article, a source or a file name wrote goes through T: no control character
+  // reaches the terminal but the colours written here.
+  const auto T = [](std::string_view s) { return detail::terminal_text(s); };
   const char* reset = o.color ? "\033[0m" : "";
   auto verdict_color = [&](Verdict v) -> const char* {
     if (!o.color) return "";
@@ -208,34 +212,34 @@ void write_text(std::ostream& out, const std::vector<CheckedPost>& posts, const 
   };
   for (const auto& c : posts) {
     const Post& p = c.post;
-    out << p.where.file << ':' << p.where.line << ':' << p.where.column << ": " << verdict_color(c.verdict)
+    out << T(p.where.file) << ':' << p.where.line << ':' << p.where.column << ": " << verdict_color(c.verdict)
         << to_string(c.verdict) << reset;
     if (!c.reasons.empty()) {
       out << " (";
-      for (std::size_t i = 0; i < c.reasons.size(); ++i) out << (i ? ", " : "") << c.reasons[i];
+      for (std::size_t i = 0; i < c.reasons.size(); ++i) out << (i ? ", " : "") << T(c.reasons[i]);
       out << ')';
     }
-    if (c.ignored) out << " [ignored" << (c.ignore_note.empty() ? "" : ": " + c.ignore_note) << ']';
+    if (c.ignored) out << " [ignored" << (c.ignore_note.empty() ? "" : ": " + T(c.ignore_note)) << ']';
     out << '\n';
-    out << "  post:     " << (p.handle ? "@" + *p.handle + " " : std::string()) << p.status_id.value_or("(no status ID)")
-        << (p.date_text ? "  " + *p.date_text : std::string()) << '\n';
-    if (p.text) out << "  article:  " << one_line(*p.text) << '\n';
-    if (c.original) out << "  original: " << one_line(detail::shown_text(*c.original)) << '\n';
+    out << "  post:     " << (p.handle ? "@" + T(*p.handle) + " " : std::string()) << T(p.status_id.value_or("(no status ID)"))
+        << (p.date_text ? "  " + T(*p.date_text) : std::string()) << '\n';
+    if (p.text) out << "  article:  " << T(one_line(*p.text)) << '\n';
+    if (c.original) out << "  original: " << T(one_line(detail::shown_text(*c.original))) << '\n';
     if (!c.diff.empty()) {
       // Words only in the original are marked '-', words only in the article '+'.
       out << "  diff:    ";
       for (const DiffWord& d : c.diff) {
         if (!d.joined || d.op != DiffWord::Op::same) out << ' ';
-        if (d.op == DiffWord::Op::same) out << d.word;
-        else if (d.op == DiffWord::Op::removed) out << (o.color ? "\033[31m" : "") << '-' << d.word << reset;
-        else out << (o.color ? "\033[32m" : "") << '+' << d.word << reset;
+        if (d.op == DiffWord::Op::same) out << T(d.word);
+        else if (d.op == DiffWord::Op::removed) out << (o.color ? "\033[31m" : "") << '-' << T(d.word) << reset;
+        else out << (o.color ? "\033[32m" : "") << '+' << T(d.word) << reset;
       }
       out << '\n';
     }
-    if (c.original) out << "  source:   " << c.original->source << "  " << c.original->url << '\n';
-    else if (const std::string live = detail::live_url(c); !live.empty()) out << "  link:     " << live << '\n';
-    for (const auto& n : c.notes) out << "  note:     " << n << '\n';
-    if (c.latest) out << "  latest:   " << c.latest->id << "  " << one_line(detail::shown_text(*c.latest)) << '\n';
+    if (c.original) out << "  source:   " << T(c.original->source) << "  " << T(c.original->url) << '\n';
+    else if (const std::string live = detail::live_url(c); !live.empty()) out << "  link:     " << T(live) << '\n';
+    for (const auto& n : c.notes) out << "  note:     " << T(n) << '\n';
+    if (c.latest) out << "  latest:   " << T(c.latest->id) << "  " << T(one_line(detail::shown_text(*c.latest))) << '\n';
     out << '\n';
   }
   out << detail::summary_line(detail::summarize(posts, o.fail_on)) << '\n';

@@ -1,6 +1,10 @@
 // The HTML report: one self-contained page for a fact-checker (inline CSS, no script, no fetch).
+#include <algorithm>
+#include <iterator>
+
 #include "escape.hpp"
 #include "report_internal.hpp"
+#include "text_util.hpp"
 
 namespace tweetcheck::detail {
 
@@ -38,6 +42,30 @@ std::string label(Verdict v) {
   return "";
 }
 
+std::string host_of(const std::string& url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) return {};
+  const std::size_t h = scheme + 3;
+  std::size_t e = url.find_first_of("/?#\\", h);
+  if (e == std::string::npos) e = url.size();
+  std::string host = url.substr(h, e - h);
+  if (host.find('@') != std::string::npos) return {}; // user info: not a link
+  host = ascii_lower(host.substr(0, host.find(':')));
+  if (!host.empty() && host.back() == '.') host.pop_back();
+  return host;
+}
+
+/// An http(s) URL whose host is the Wayback Machine's (`archive`) or Twitter's / X's.
+bool link_ok(const std::string& url, bool archive) {
+  if (!is_http_url(url)) return false;
+  const std::string host = host_of(url);
+  static const char* const k_archive[] = {"web.archive.org", "archive.org"};
+  static const char* const k_live[] = {"twitter.com", "www.twitter.com", "mobile.twitter.com", "x.com", "www.x.com", "mobile.x.com"};
+  if (archive) return std::any_of(std::begin(k_archive), std::end(k_archive), [&](const char* h) { return host == h; });
+  if (std::any_of(std::begin(k_live), std::end(k_live), [&](const char* h) { return host == h; })) return true;
+  return false;
+}
+
 /// The words of one side, with those only on this side marked.
 std::string side_html(const std::vector<DiffWord>& diff, bool article, const std::string& fallback) {
   if (diff.empty()) return html_escape(fallback);
@@ -62,7 +90,9 @@ std::string side_html(const std::vector<DiffWord>& diff, bool article, const std
 
 void write_html(std::ostream& out, const std::vector<CheckedPost>& posts, const ReportOptions& o) {
   const Summary s = summarize(posts, o.fail_on);
+  // No script, no fetch, no frame: whatever a post or a source wrote cannot run or load anything.
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
       << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
       << "<title>tweetcheck report</title><style>" << k_style << "</style></head><body>\n";
   out << "<header><h1>tweetcheck report</h1><p class=\"meta\">" << html_escape(summary_line(s));
@@ -111,8 +141,15 @@ void write_html(std::ostream& out, const std::vector<CheckedPost>& posts, const 
           << "</div></div></div>\n";
     }
     out << "<p class=\"links\">";
-    if (const std::string live = live_url(c); !live.empty()) out << "<a href=\"" << html_escape(live) << "\">Live post</a> ";
-    if (c.original && c.original->url.find("web.archive.org") != std::string::npos) {
+    // Links only to http(s) URLs of the hosts they name: a post on its platform, a copy on the
+    // Wayback Machine. Any other URL (javascript:, a look-alike host) is shown as text.
+    // (Other platforms' permalinks, on any Mastodon instance, were recognised by the scanner.)
+    if (const std::string live = live_url(c); p.platform == Platform::twitter ? link_ok(live, false) : is_http_url(live)) {
+      out << "<a href=\"" << html_escape(live) << "\">Live post</a> ";
+    } else if (!live.empty()) {
+      out << "Live post: <code>" << html_escape(live) << "</code> ";
+    }
+    if (c.original && link_ok(c.original->url, true)) {
       out << "&middot; <a href=\"" << html_escape(c.original->url) << "\">Archived copy</a> ";
     } else if (p.status_id && p.handle) {
       out << "&middot; <a href=\"https://web.archive.org/web/*/twitter.com/" << html_escape(*p.handle) << "/status/"

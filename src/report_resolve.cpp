@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include "escape.hpp"
 #include "tweetcheck/report.hpp"
 
 namespace tweetcheck {
@@ -24,14 +25,15 @@ void write_resolutions(std::ostream& out, const std::vector<Resolution>& results
         << '\n';
     return;
   }
+  const auto T = [](std::string_view s) { return detail::terminal_text(s); }; // no control characters
   for (const Resolution& r : results) {
-    out << r.url << "\n  " << to_string(r.status);
-    if (!r.reason.empty()) out << " (" << r.reason << ")";
+    out << T(r.url) << "\n  " << to_string(r.status);
+    if (!r.reason.empty()) out << " (" << T(r.reason) << ")";
     if (r.from_cache) out << " [cache]";
     out << '\n';
-    for (const Hop& h : r.chain) out << "  " << (h.status ? std::to_string(h.status) : std::string("---")) << "  " << h.url << '\n';
-    if (!r.final_url.empty()) out << "  ->   " << r.final_url << '\n';
-    if (r.status_id) out << "  post: " << *r.status_id << (r.handle ? " by @" + *r.handle : std::string()) << '\n';
+    for (const Hop& h : r.chain) out << "  " << (h.status ? std::to_string(h.status) : std::string("---")) << "  " << T(h.url) << '\n';
+    if (!r.final_url.empty()) out << "  ->   " << T(r.final_url) << '\n';
+    if (r.status_id) out << "  post: " << T(*r.status_id) << (r.handle ? " by @" + T(*r.handle) : std::string()) << '\n';
   }
 }
 

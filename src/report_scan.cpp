@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include "escape.hpp"
 #include "report_json.hpp"
 #include "tweetcheck/report.hpp"
 
@@ -73,18 +74,19 @@ void ScanWriter::post(const Post& p) {
     m_out << post_to_json(p) << '\n';
     break;
   case ScanFormat::text: {
-    m_out << p.where.file << ':' << p.where.line << ':' << p.where.column << ": " << to_string(p.platform) << ' '
+    const auto T = [](std::string_view s) { return detail::terminal_text(s); }; // no control characters
+    m_out << T(p.where.file) << ':' << p.where.line << ':' << p.where.column << ": " << to_string(p.platform) << ' '
           << to_string(p.form) << '\n';
     if (p.handle || p.display_name) {
-      m_out << "  author: " << (p.display_name ? *p.display_name + " " : std::string())
-            << (p.handle ? "(@" + *p.handle + ")" : std::string()) << '\n';
+      m_out << "  author: " << (p.display_name ? T(*p.display_name) + " " : std::string())
+            << (p.handle ? "(@" + T(*p.handle) + ")" : std::string()) << '\n';
     }
-    if (p.date_text) m_out << "  date:   " << *p.date_text << (p.date ? " (" + *p.date + ")" : std::string()) << '\n';
+    if (p.date_text) m_out << "  date:   " << T(*p.date_text) << (p.date ? " (" + T(*p.date) + ")" : std::string()) << '\n';
     if (p.status_id || p.status_url) {
-      m_out << "  post:   " << (p.status_url ? *p.status_url : *p.status_id) << '\n';
+      m_out << "  post:   " << T(p.status_url ? *p.status_url : *p.status_id) << '\n';
     }
-    if (p.text) m_out << "  text:   " << one_line(*p.text, 160) << '\n';
-    for (const Link& l : p.links) m_out << "  link:   " << l.text << " -> " << l.url << '\n';
+    if (p.text) m_out << "  text:   " << T(one_line(*p.text, 160)) << '\n';
+    for (const Link& l : p.links) m_out << "  link:   " << T(l.text) << " -> " << T(l.url) << '\n';
     m_out << '\n';
     break;
   }

@@ -104,14 +104,14 @@ void write_markdown(std::ostream& out, const std::vector<CheckedPost>& posts, co
   for (const auto& c : posts) {
     const char* mark = c.ignored ? "➖" : fails(c, o.fail_on) ? "❌" : c.verdict == Verdict::verified ? "✅" : "⚠️";
     std::string post = c.post.handle ? "@" + *c.post.handle : std::string();
-    if (const std::string live = live_url(c); !live.empty() && c.post.status_id) {
+    if (const std::string live = live_url(c); is_http_url(live) && live.find_first_of("()<>[]") == std::string::npos && c.post.status_id) {
       post += (post.empty() ? "" : " ") + std::string("[") + *c.post.status_id + "](" + live + ")";
     }
     std::string why;
     for (std::size_t k = 0; k < c.reasons.size(); ++k) why += (k ? " " : "") + std::string(reason_text(c.reasons[k]));
     if (c.ignored) why += " (ignored" + (c.ignore_note.empty() ? std::string() : ": " + c.ignore_note) + ")";
-    out << "| " << mark << " | " << to_string(c.verdict) << " | `" << md_cell(c.post.where.file) << ':' << c.post.where.line
-        << "` | " << md_cell(post) << " | " << md_cell(why) << " |\n";
+    out << "| " << mark << " | " << to_string(c.verdict) << " | " << md_code(c.post.where.file + ":" + std::to_string(c.post.where.line))
+        << " | " << md_cell(post) << " | " << md_cell(why) << " |\n";
   }
 }
 

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <re2/re2.h>
 
+#include "json_util.hpp"
 #include "log.hpp"
 #include "post_url.hpp"
 #include "text_util.hpp"
@@ -188,9 +189,19 @@ nlohmann::json to_json(const Resolution& r) {
           {"status", std::string(to_string(r.status))}, {"reason", r.reason}};
 }
 
+std::optional<Resolution> resolution_of(const std::string& url, const nlohmann::json& j);
+
 std::optional<Resolution> from_json(const std::string& url, const std::string& text) {
-  const auto j = nlohmann::json::parse(text, nullptr, false);
+  const auto j = detail::parse_json(text);
   if (j.is_discarded() || !j.is_object()) return std::nullopt;
+  try { // value() throws on a wrong-typed member: such an entry is not used
+    return resolution_of(url, j);
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::optional<Resolution> resolution_of(const std::string& url, const nlohmann::json& j) {
   Resolution r;
   r.url = url;
   r.final_url = j.value("final_url", "");

@@ -10,6 +10,7 @@
 #include <re2/re2.h>
 
 #include "compare.hpp"
+#include "json_util.hpp"
 #include "post_url.hpp"
 #include "text_util.hpp"
 #include "tweetcheck/dates.hpp"
@@ -92,8 +93,141 @@ std::string reply_prefix(const std::string& text, const json& range) {
   return detail::trim(rest).empty() ? prefix : std::string();
 }
 
+/// Type checks of an answer's fields: a field that is present (and not null) must have the type
+/// the sources document; an answer with any other is malformed (`"text": [...]`, `"user": "bob"`).
+enum class Want { string, object, array, boolean, number, string_or_number };
+
+bool has_type(const json& v, Want w) {
+  switch (w) {
+  case Want::string: return v.is_string();
+  case Want::object: return v.is_object();
+  case Want::array: return v.is_array() || (v.is_object() && v.empty()); // `{}` for an empty list, as list() reads it
+  case Want::boolean: return v.is_boolean();
+  case Want::number: return v.is_number();
+  case Want::string_or_number: return v.is_string() || v.is_number();
+  }
+  return false;
+}
+
+/// True when `j` is not an object, or its `key` is absent, null or of the wanted type.
+bool field_ok(const json& j, const char* key, Want w) {
+  if (!j.is_object()) return true;
+  auto it = j.find(key);
+  return it == j.end() || it->is_null() || has_type(*it, w);
+}
+
+/// Every element of the array `j[key]` (when there is one) has type `w`.
+bool elements_ok(const json& j, const char* key, Want w) {
+  if (!j.is_object()) return true;
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_array()) return true;
+  return std::all_of(it->begin(), it->end(), [&](const json& e) { return has_type(e, w); });
+}
+
+/// An entity list: an array of objects whose url fields are strings.
+bool entity_list_ok(const json& parent, const char* key) {
+  if (!field_ok(parent, key, Want::array) || !elements_ok(parent, key, Want::object)) return false;
+  if (!parent.is_object() || !parent.contains(key) || !parent[key].is_array()) return true;
+  for (const auto& u : parent[key]) {
+    for (const char* f : {"url", "display_url", "expanded_url", "media_key"}) {
+      if (!field_ok(u, f, Want::string)) return false;
+    }
+  }
+  return true;
+}
+
+bool syndication_shape_ok(const json& t) {
+  if (!t.is_object()) return false;
+  for (const char* f : {"id_str", "full_text", "text", "created_at", "__typename"}) {
+    if (!field_ok(t, f, Want::string)) return false;
+  }
+  if (!field_ok(t, "id", Want::string_or_number)) return false;
+  if (!field_ok(t, "user", Want::object) || !field_ok(t, "entities", Want::object) ||
+      !field_ok(t, "extended_entities", Want::object) || !field_ok(t, "edit_control", Want::object) ||
+      !field_ok(t, "note_tweet", Want::object) || !field_ok(t, "quoted_tweet", Want::object) ||
+      !field_ok(t, "isStaleEdit", Want::boolean) || !field_ok(t, "display_text_range", Want::array) ||
+      !elements_ok(t, "display_text_range", Want::string_or_number)) {
+    return false;
+  }
+  if (t.contains("user") && t["user"].is_object()) {
+    for (const char* f : {"screen_name", "name"}) {
+      if (!field_ok(t["user"], f, Want::string)) return false;
+    }
+  }
+  if (t.contains("entities") && !(entity_list_ok(t["entities"], "urls") && entity_list_ok(t["entities"], "media"))) return false;
+  if (t.contains("extended_entities") && !entity_list_ok(t["extended_entities"], "media")) return false;
+  if (!entity_list_ok(t, "mediaDetails")) return false;
+  if (t.contains("edit_control") && t["edit_control"].is_object()) {
+    const json& ec = t["edit_control"];
+    if (!field_ok(ec, "edit_control_initial", Want::object) || !field_ok(ec, "edit_tweet_ids", Want::array) ||
+        !elements_ok(ec, "edit_tweet_ids", Want::string)) {
+      return false;
+    }
+    if (ec.contains("edit_control_initial") && ec["edit_control_initial"].is_object()) {
+      const json& ini = ec["edit_control_initial"];
+      if (!field_ok(ini, "edit_tweet_ids", Want::array) || !elements_ok(ini, "edit_tweet_ids", Want::string)) return false;
+    }
+  }
+  if (t.contains("note_tweet") && t["note_tweet"].is_object()) {
+    const json& nt = t["note_tweet"];
+    if (!field_ok(nt, "note_tweet_results", Want::object)) return false;
+    if (nt.contains("note_tweet_results") && nt["note_tweet_results"].is_object()) {
+      const json& ntr = nt["note_tweet_results"];
+      if (!field_ok(ntr, "result", Want::object)) return false;
+      if (ntr.contains("result") && ntr["result"].is_object()) {
+        const json& res = ntr["result"];
+        if (!field_ok(res, "text", Want::string) || !field_ok(res, "entity_set", Want::object)) return false;
+        if (res.contains("entity_set") && !entity_list_ok(res["entity_set"], "urls")) return false;
+      }
+    }
+  }
+  if (t.contains("quoted_tweet") && !field_ok(t["quoted_tweet"], "id_str", Want::string)) return false;
+  return true;
+}
+
+bool v2_shape_ok(const json& t, const json& includes) {
+  if (!t.is_object() || !includes.is_object()) return false;
+  for (const char* f : {"id", "text", "created_at", "author_id"}) {
+    if (!field_ok(t, f, Want::string)) return false;
+  }
+  if (!field_ok(t, "entities", Want::object) || !field_ok(t, "note_tweet", Want::object) ||
+      !field_ok(t, "edit_history_tweet_ids", Want::array) || !elements_ok(t, "edit_history_tweet_ids", Want::string) ||
+      !field_ok(t, "referenced_tweets", Want::array) || !elements_ok(t, "referenced_tweets", Want::object)) {
+    return false;
+  }
+  if (t.contains("entities") && !entity_list_ok(t["entities"], "urls")) return false;
+  if (t.contains("note_tweet") && t["note_tweet"].is_object()) {
+    const json& nt = t["note_tweet"];
+    if (!field_ok(nt, "text", Want::string) || !field_ok(nt, "entities", Want::object)) return false;
+    if (nt.contains("entities") && !entity_list_ok(nt["entities"], "urls")) return false;
+  }
+  if (t.contains("referenced_tweets") && t["referenced_tweets"].is_array()) {
+    for (const auto& r : t["referenced_tweets"]) {
+      if (!field_ok(r, "type", Want::string) || !field_ok(r, "id", Want::string)) return false;
+    }
+  }
+  if (!field_ok(includes, "users", Want::array) || !elements_ok(includes, "users", Want::object)) return false;
+  if (includes.contains("users") && includes["users"].is_array()) {
+    for (const auto& u : includes["users"]) {
+      for (const char* f : {"id", "username", "name"}) {
+        if (!field_ok(u, f, Want::string)) return false;
+      }
+    }
+  }
+  return true;
+}
+
+/// The `includes` of an API v2 answer (an empty object when absent; a wrong-typed one is kept
+/// so that the shape check refuses it).
+json includes_of(const json& j) {
+  if (!j.is_object()) return json::object();
+  auto it = j.find("includes");
+  return it == j.end() || it->is_null() ? json::object() : *it;
+}
+
 /// A syndication / v1.1-shaped tweet object.
 std::optional<OriginalPost> from_syndication_object(const json& t, const std::string& source) {
+  if (!syndication_shape_ok(t)) return std::nullopt;
   OriginalPost o;
   o.id = str(t, "id_str");
   if (o.id.empty() && t.contains("id") && t["id"].is_string()) o.id = t["id"].get<std::string>();
@@ -159,6 +293,7 @@ std::optional<OriginalPost> from_syndication_object(const json& t, const std::st
 
 /// An API v2 tweet object (with `includes.users` for the author).
 std::optional<OriginalPost> from_v2_object(const json& t, const json& includes, const std::string& source) {
+  if (!v2_shape_ok(t, includes)) return std::nullopt;
   OriginalPost o;
   o.id = str(t, "id");
   if (o.id.empty()) return std::nullopt;
@@ -355,7 +490,7 @@ Answer parse_syndication(const HttpResponse& r, const std::string& id) {
   if (r.status == 404) return missing("deleted");
   if (r.status == 400 || r.status == 403) return missing_from_text(r.body);
   if (r.status != 200) return error("network_error");
-  const json j = json::parse(r.body, nullptr, false);
+  const json j = detail::parse_json(r.body);
   if (j.is_discarded() || !j.is_object()) return error("malformed_response");
   // `200 {}` is what tweet-result answers for some IDs that do not exist: not found, as its 404.
   if (j.empty()) return missing("deleted");
@@ -384,8 +519,11 @@ Answer parse_oembed(const HttpResponse& r, const std::string& id) {
   if (r.status == 404) return missing("deleted");
   if (r.status == 403) return missing_from_text(r.body);
   if (r.status != 200) return error("network_error");
-  const json j = json::parse(r.body, nullptr, false);
+  const json j = detail::parse_json(r.body);
   if (j.is_discarded() || !j.is_object() || str(j, "html").empty()) return error("malformed_response");
+  for (const char* f : {"author_url", "author_name", "url", "provider_name", "type", "version"}) {
+    if (!field_ok(j, f, Want::string)) return error("malformed_response");
+  }
   // The html is the embed blockquote: read it with the scanner.
   Document doc;
   doc.name = "oembed";
@@ -435,14 +573,29 @@ Answer parse_xapi(const HttpResponse& r, const std::string& id) {
   if (auto t = transport_answer(r)) return *t;
   if (r.status == 401 || r.status == 403) return error("auth_error");
   if (r.status != 200) return error("network_error");
-  const json j = json::parse(r.body, nullptr, false);
+  const json j = detail::parse_json(r.body);
   if (j.is_discarded() || !j.is_object()) return error("malformed_response");
-  for (const auto& t : j.value("data", json::array())) {
+  // data and errors are arrays of objects, includes an object; anything else is malformed.
+  if (!field_ok(j, "data", Want::array) || !elements_ok(j, "data", Want::object) || !field_ok(j, "includes", Want::object) ||
+      !field_ok(j, "errors", Want::array) || !elements_ok(j, "errors", Want::object)) {
+    return error("malformed_response");
+  }
+  const json no_list = json::array();
+  const json& data = j.contains("data") && j["data"].is_array() ? j["data"] : no_list;
+  const json& errors = j.contains("errors") && j["errors"].is_array() ? j["errors"] : no_list;
+  const json no_includes = json::object();
+  const json& includes = j.contains("includes") && j["includes"].is_object() ? j["includes"] : no_includes;
+  for (const auto& t : data) {
+    if (!field_ok(t, "id", Want::string)) return error("malformed_response");
     if (str(t, "id") == id) {
-      if (auto o = from_v2_object(t, j.value("includes", json::object()), "x-api")) return found(std::move(*o));
+      if (auto o = from_v2_object(t, includes, "x-api")) return found(std::move(*o));
+      return error("malformed_response");
     }
   }
-  for (const auto& e : j.value("errors", json::array())) {
+  for (const auto& e : errors) {
+    for (const char* f : {"type", "detail", "title"}) {
+      if (!field_ok(e, f, Want::string)) return error("malformed_response");
+    }
     const std::string type = str(e, "type"), detail_text = str(e, "detail");
     if (type.find("resource-not-found") != std::string::npos) return missing("deleted");
     if (type.find("not-authorized") != std::string::npos) return missing_from_text(detail_text);
@@ -453,7 +606,7 @@ Answer parse_xapi(const HttpResponse& r, const std::string& id) {
 
 std::vector<std::pair<std::string, std::string>> parse_cdx(const std::string& body) {
   std::vector<std::pair<std::string, std::string>> out;
-  const json j = json::parse(body, nullptr, false);
+  const json j = detail::parse_json(body);
   if (j.is_discarded() || !j.is_array()) return out;
   for (std::size_t i = 1; i < j.size(); ++i) { // row 0 is the header
     const auto& row = j[i];
@@ -468,13 +621,13 @@ Answer parse_wayback_capture(const HttpResponse& r, const std::string& id, const
   if (auto t = transport_answer(r)) return *t;
   if (r.status != 200) return error("not_archived");
   // An archived syndication / API response.
-  const json j = json::parse(r.body, nullptr, false);
+  const json j = detail::parse_json(r.body);
   if (!j.is_discarded() && j.is_object()) {
     std::optional<OriginalPost> o = j.contains("data") ? std::optional<OriginalPost>()
                                                        : from_syndication_object(j, "wayback");
     if (!o && j.contains("data")) {
       const json& d = j["data"].is_array() && !j["data"].empty() ? j["data"][0] : j["data"];
-      o = from_v2_object(d, j.value("includes", json::object()), "wayback");
+      o = from_v2_object(d, includes_of(j), "wayback");
     }
     if (o && o->id == id) {
       o->url = archived_url;
@@ -518,7 +671,11 @@ Result<std::map<std::string, OriginalPost>> load_archive(const std::string& path
   if (first != std::string::npos && content[first] != '{' && content[first] != '[') {
     const auto bracket = content.find('[');
     if (bracket == std::string::npos) return fail(Errc::parse, "archive '" + path + "': not JSONL nor tweets.js");
-    const json j = json::parse(content.substr(bracket), nullptr, false);
+    detail::JsonRead why = detail::JsonRead::ok;
+    const json j = detail::parse_json(std::string_view(content).substr(bracket), &why);
+    if (why == detail::JsonRead::too_deep) {
+      return fail(Errc::parse, "archive '" + path + "': JSON nested deeper than " + std::to_string(detail::k_max_json_depth) + " levels");
+    }
     if (j.is_discarded() || !j.is_array()) return fail(Errc::parse, "archive '" + path + "': tweets.js is not a JSON array");
     for (const auto& item : j) {
       const json& t = item.contains("tweet") ? item["tweet"] : item;
@@ -532,20 +689,25 @@ Result<std::map<std::string, OriginalPost>> load_archive(const std::string& path
   while (std::getline(lines, line)) {
     ++n;
     if (detail::trim(line).empty()) continue;
-    const json j = json::parse(line, nullptr, false);
+    detail::JsonRead why = detail::JsonRead::ok;
+    const json j = detail::parse_json(line, &why);
+    if (why == detail::JsonRead::too_deep) {
+      return fail(Errc::parse, "archive '" + path + "' line " + std::to_string(n) + ": JSON nested deeper than " +
+                                   std::to_string(detail::k_max_json_depth) + " levels");
+    }
     if (j.is_discarded() || !j.is_object()) {
       return fail(Errc::parse, "archive '" + path + "' line " + std::to_string(n) + ": not a JSON object");
     }
     std::optional<OriginalPost> o;
     if (j.contains("data")) {
       const json& d = j["data"].is_array() && !j["data"].empty() ? j["data"][0] : j["data"];
-      o = from_v2_object(d, j.value("includes", json::object()), "archive");
+      o = from_v2_object(d, includes_of(j), "archive");
     } else if (j.contains("id_str")) {
       o = from_syndication_object(j, "archive");
     } else if (j.contains("id") && j.contains("text")) {
       o = from_v2_object(j, json::object(), "archive");
     }
-    if (!o) return fail(Errc::parse, "archive '" + path + "' line " + std::to_string(n) + ": no post ID");
+    if (!o) return fail(Errc::parse, "archive '" + path + "' line " + std::to_string(n) + ": no post ID, or a field of the wrong type");
     out[o->id] = std::move(*o);
   }
   return out;

@@ -4,11 +4,13 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <functional>
 #include <set>
 
 #include <nlohmann/json.hpp>
 
 #include "compare.hpp"
+#include "json_util.hpp"
 #include "log.hpp"
 #include "post_url.hpp"
 #include "sources.hpp"
@@ -76,7 +78,12 @@ public:
     std::string refused;    ///< why the last response's redirect was not followed; "" when none
   };
 
-  std::map<std::string, Item> fetch(const std::vector<HttpRequest>& requests) {
+  /// Says whether a 200 answer to the URL first asked for is well formed (its source's parser
+  /// reads it as something other than malformed_response); only those are cached.
+  using Accept = std::function<bool(const std::string& first, const HttpResponse&)>;
+
+  std::map<std::string, Item> fetch(const std::vector<HttpRequest>& requests, Accept accept = {}) {
+    m_accept = std::move(accept);
     std::map<std::string, Item> out;
     std::vector<HttpRequest> todo;
     std::set<std::string> seen;
@@ -159,8 +166,16 @@ private:
     if (!m_cache) return std::nullopt;
     auto hit = m_cache->get(key(url));
     if (!hit || !*hit) return std::nullopt;
-    const json j = json::parse(**hit, nullptr, false);
+    const json j = detail::parse_json(**hit);
     if (j.is_discarded() || !j.is_object()) return std::nullopt;
+    try { // value() throws on a wrong-typed member: such an entry is not used
+      return cached_item(j, url);
+    } catch (const json::exception&) {
+      return std::nullopt;
+    }
+  }
+
+  static Item cached_item(const json& j, const std::string& url) {
     Item item;
     item.from_cache = true;
     HttpResponse& r = item.response;
@@ -190,9 +205,10 @@ private:
     const bool definitive = r.status == 200 || r.status == 403 || r.status == 404 || r.status == 410;
     if (!definitive) return false; // 5xx, 429 and the like are asked again next time
     // A 200 may still be malformed; keep it only when it parses as the sources expect JSON to.
-    if (r.status == 200 && json::parse(r.body, nullptr, false).is_discarded() && r.url.find("/web/") == std::string::npos) {
+    if (r.status == 200 && detail::parse_json(r.body).is_discarded() && r.url.find("/web/") == std::string::npos) {
       return false;
     }
+    if (r.status == 200 && m_accept && !m_accept(first, r)) return false;
     if (!m_cache) return true;
     json hops = json::array();
     for (const HttpResponse& h : item.hops) {
@@ -213,7 +229,19 @@ private:
   HttpClient* m_client;
   Cache* m_cache;
   const VerifyOptions& m_options;
+  Accept m_accept;
 };
+
+/// An Accept for answers read by `parse` (URL first asked for → the ID it asks about).
+template <class Parse>
+Fetcher::Accept well_formed(std::map<std::string, std::string> id_of, Parse parse) {
+  return [id_of = std::move(id_of), parse](const std::string& first, const HttpResponse& r) {
+    auto it = id_of.find(first);
+    if (it == id_of.end()) return true;
+    const Answer a = parse(r, it->second);
+    return !(a.kind == Answer::Kind::error && a.reason == "malformed_response");
+  };
+}
 
 struct Lookup {
   std::string id;
@@ -313,7 +341,9 @@ void wayback_round(std::vector<Lookup*> lookups, Fetcher& fetcher, bool for_arch
     captures.push_back({raw, {}});
     capture_of[raw] = {l, "https://web.archive.org/web/" + ts + "/" + original};
   }
-  auto capture_answers = fetcher.fetch(captures);
+  std::map<std::string, std::string> capture_ids;
+  for (const auto& [raw, target] : capture_of) capture_ids[raw] = target.first->id;
+  auto capture_answers = fetcher.fetch(captures, well_formed(std::move(capture_ids), [](const HttpResponse& r, const std::string& id) { return sources::parse_wayback_capture(r, id, r.url); }));
   for (auto& [raw, target] : capture_of) {
     auto& [l, archived_url] = target;
     const auto& item = capture_answers[raw];
@@ -321,7 +351,8 @@ void wayback_round(std::vector<Lookup*> lookups, Fetcher& fetcher, bool for_arch
     add_evidence(l->evidence, item, "wayback");
     // Wayback redirects to the nearest capture: show the one that answered.
     const std::string shown = item.hops.empty() ? archived_url : archived_capture_url(item.response.url);
-    Answer a = read_answer(item, [&](const HttpResponse& r) { return sources::parse_wayback_capture(r, l->id, shown); });
+    const std::string& id = l->id; // (clang 14 cannot capture a structured binding)
+    Answer a = read_answer(item, [&](const HttpResponse& r) { return sources::parse_wayback_capture(r, id, shown); });
     if (a.kind != Answer::Kind::found) {
       if (a.kind == Answer::Kind::error && a.reason != "not_archived") l->errors.insert(a.reason);
       continue;
@@ -385,11 +416,14 @@ std::optional<std::string> find_by_archive_search(const Post& p, Fetcher& fetche
     captures.push_back({raw, {}});
     id_of[raw] = {u->status_id, "https://web.archive.org/web/" + ts + "/" + original};
   }
-  auto got = fetcher.fetch(captures);
+  std::map<std::string, std::string> capture_ids;
+  for (const auto& [raw, target] : id_of) capture_ids[raw] = target.first;
+  auto got = fetcher.fetch(captures, well_formed(std::move(capture_ids), [](const HttpResponse& r, const std::string& id) { return sources::parse_wayback_capture(r, id, r.url); }));
   for (auto& [raw, target] : id_of) {
     const auto& cap = got[raw];
     const std::string shown = cap.hops.empty() ? target.second : archived_capture_url(cap.response.url);
-    const Answer a = read_answer(cap, [&](const HttpResponse& r) { return sources::parse_wayback_capture(r, target.first, shown); });
+    const std::string& id = target.first; // (clang 14 cannot capture a structured binding)
+    const Answer a = read_answer(cap, [&](const HttpResponse& r) { return sources::parse_wayback_capture(r, id, shown); });
     if (a.kind != Answer::Kind::found) continue;
     if (compare_post_text(*p.text, p.links, *a.original, quote ? ExcerptPolicy::excerpt_allowed : ExcerptPolicy::whole_post).equal) {
       add_evidence(evidence, cap, "wayback");
@@ -609,7 +643,17 @@ std::vector<CheckedPost> verify(const std::vector<Post>& posts, HttpClient* clie
       }
       requests.push_back(std::move(req));
     }
-    auto answers = fetcher.fetch(requests);
+    std::map<std::string, std::string> asked;
+    for (Lookup* l : todo) {
+      asked[source == "syndication" ? sources::syndication_url(l->id)
+            : source == "oembed"    ? sources::oembed_url(l->id)
+                                    : sources::xapi_url(l->id)] = l->id;
+    }
+    auto answers = fetcher.fetch(requests, well_formed(std::move(asked), [&source](const HttpResponse& r, const std::string& id) {
+      return source == "syndication" ? sources::parse_syndication(r, id)
+             : source == "oembed"    ? sources::parse_oembed(r, id)
+                                     : sources::parse_xapi(r, id);
+    }));
     for (Lookup* l : todo) {
       const std::string url = source == "syndication" ? sources::syndication_url(l->id)
                               : source == "oembed"    ? sources::oembed_url(l->id)
@@ -652,7 +696,11 @@ std::vector<CheckedPost> verify(const std::vector<Post>& posts, HttpClient* clie
       }
     }
     if (!requests.empty()) {
-      auto answers = fetcher.fetch(requests);
+      std::map<std::string, std::string> asked;
+      for (const auto& [l, e] : wanted) asked[sources::syndication_url(e)] = e;
+      auto answers = fetcher.fetch(requests, well_formed(std::move(asked), [](const HttpResponse& r, const std::string& id) {
+        return sources::parse_syndication(r, id);
+      }));
       for (auto& [l, e] : wanted) {
         const auto& item = answers[sources::syndication_url(e)];
         const Answer a = sources::parse_syndication(item.response, e);

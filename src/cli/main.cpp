@@ -2,6 +2,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -18,6 +19,7 @@
 #include <sstream>
 #include <fstream>
 
+#include "atomic_file.hpp"
 #include "tweetcheck/audit.hpp"
 #include "tweetcheck/cache.hpp"
 #include "tweetcheck/collect.hpp"
@@ -125,9 +127,18 @@ struct NetworkArgs {
     if (allow_private) s.http.allow_private_network = true;
     if (concurrency) s.http.concurrency = concurrency;
     if (host_concurrency) s.http.host_concurrency = host_concurrency;
+    // Non-finite and out-of-range numbers are refused (never an undefined conversion).
+    if (auto r = bounded_number(rate, k_max_rate, "--rate"); !r) return tl::unexpected(r.error());
     if (rate > 0) s.http.host_rate = rate;
-    if (timeout > 0) s.http.timeout_ms = static_cast<long>(timeout * 1000);
-    if (connect_timeout > 0) s.http.connect_timeout_ms = static_cast<long>(connect_timeout * 1000);
+    for (auto [value, name, ms] : {std::tuple{timeout, "--timeout", &s.http.timeout_ms},
+                                   std::tuple{connect_timeout, "--connect-timeout", &s.http.connect_timeout_ms}}) {
+      auto v = seconds_to_ms(value, name);
+      if (!v) return tl::unexpected(v.error());
+      if (value > 0) *ms = *v;
+    }
+    if (retries > k_max_retries || retries < -1) {
+      return fail(Errc::usage, "--retries must be a whole number from 0 to " + std::to_string(k_max_retries) + ", got " + std::to_string(retries));
+    }
     if (retries >= 0) s.http.retries = retries;
     if (!ca_file.empty()) s.http.ca_file = ca_file;
     if (!user_agent.empty()) s.http.user_agent = user_agent;
@@ -224,25 +235,12 @@ struct CheckArgs {
   NetworkArgs net;
 };
 
-/// Writes a file atomically: a temporary file beside it, renamed over it once complete, so a
-/// killed run never leaves half a report.
+/// Writes a file atomically (detail::write_file_atomically: an unpredictable temporary name,
+/// renamed over it once complete), so a killed run never leaves half a report.
 tweetcheck::Result<void> write_atomic(const std::string& path, const std::function<void(std::ostream&)>& write) {
-  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) return tweetcheck::fail(tweetcheck::Errc::io, "cannot write '" + path + "': " + std::strerror(errno));
-    write(f);
-    f.flush();
-    if (!f) {
-      std::remove(tmp.c_str());
-      return tweetcheck::fail(tweetcheck::Errc::io, "cannot write '" + path + "': " + std::strerror(errno));
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return tweetcheck::fail(tweetcheck::Errc::io, "cannot write '" + path + "': " + std::strerror(errno));
-  }
-  return {};
+  std::ostringstream content;
+  write(content);
+  return tweetcheck::detail::write_file_atomically(path, content.view());
 }
 
 std::string today_utc() {
@@ -642,11 +640,19 @@ int main(int argc, char** argv) {
     }
     if (verbose) log->set_level(spdlog::level::debug);
     if (quiet) log->set_level(spdlog::level::err);
-    if (scan->parsed()) return run_scan(inputs, format, input_format, jobs, *log);
-    if (resolve_cmd->parsed()) return run_resolve(urls, resolve_format, max_hops, resolve_net, *log);
+    // Every command's standard output is checked once it is flushed: a full disk or a closed
+    // pipe is an error (exit 2), never a silent success.
+    auto stdout_written = [&](int rc) {
+      std::cout.flush();
+      if (std::cout.good()) return rc;
+      log->error("cannot write standard output: {}", errno ? std::strerror(errno) : "write error");
+      return k_exit_failed;
+    };
+    if (scan->parsed()) return stdout_written(run_scan(inputs, format, input_format, jobs, *log));
+    if (resolve_cmd->parsed()) return stdout_written(run_resolve(urls, resolve_format, max_hops, resolve_net, *log));
     if (audit_cmd->parsed()) {
       audit.quiet = quiet;
-      return run_audit_cmd(audit, *log);
+      return stdout_written(run_audit_cmd(audit, *log));
     }
     if (merge_cmd->parsed()) {
       auto merged = tweetcheck::merge_audits(merge_inputs, merge_output);
@@ -664,7 +670,7 @@ int main(int argc, char** argv) {
     }
     if (check_cmd->parsed()) {
       check.quiet = quiet;
-      return run_check(check, *log);
+      return stdout_written(run_check(check, *log));
     }
     return k_exit_failed;
   } catch (const std::exception& e) {
