@@ -259,6 +259,8 @@ private:
     }
   }
   void enter(const GumboNode* n, std::size_t& anchor) {
+    // The walk may start at a document node, whose union holds no element.
+    if (n->type != GUMBO_NODE_ELEMENT && n->type != GUMBO_NODE_TEMPLATE) return;
     const GumboTag t = n->v.element.tag;
     if (t == GUMBO_TAG_BR) {
       m_nl = std::min(m_nl + 1, 2);
@@ -279,7 +281,7 @@ private:
     }
   }
   void leave(const GumboNode* n, std::size_t anchor) {
-    if (n->type != GUMBO_NODE_ELEMENT) return;
+    if (n->type != GUMBO_NODE_ELEMENT && n->type != GUMBO_NODE_TEMPLATE) return;
     if (is_block_tag(n->v.element.tag)) m_nl = 2;
     if ((n->v.element.tag == GUMBO_TAG_Q || n->v.element.tag == GUMBO_TAG_BLOCKQUOTE) && !m_open_quotes.empty()) {
       m_flat.quotes[m_open_quotes.back()].second = m_flat.text.size();
@@ -1473,7 +1475,8 @@ std::vector<Quotation> quotations(const Flat& flat, std::size_t b, std::size_t e
     out.push_back({i + open_len, c, i, c + close_len});
     i = c + close_len;
   }
-  for (const auto& [qb, qe] : flat.quotes) {
+  for (const auto& span : flat.quotes) {
+    const std::size_t qb = span.first, qe = span.second; // (clang 14 cannot capture bindings)
     if (qe == SIZE_MAX || qb < b || qb >= e) continue;
     const bool marked = std::any_of(out.begin(), out.end(), [&](const Quotation& q) { return q.begin >= qb && q.end <= qe; });
     if (!marked) out.push_back({qb, std::min(qe, e), qb, std::min(qe, e)});

@@ -22,7 +22,7 @@ fi
 
 mkdir -p "$out/obj" "$out/gen" "$out/crashes"
 [ -f "$out/gen/tlds.inc" ] || python3 tools/gen_tlds.py /usr/share/publicsuffix/public_suffix_list.dat "$out/gen/tlds.inc"
-pkgs="gumbo re2 libutf8proc nlohmann_json spdlog libcurl libcrypto sqlite3 tomlplusplus libarchive"
+pkgs="gumbo re2 libutf8proc nlohmann_json spdlog libcurl libcrypto sqlite3 tomlplusplus libarchive libxml-2.0"
 # shellcheck disable=SC2086
 cflags="-std=c++20 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined \
   -Iinclude -Isrc -I$out/gen -DTWEETCHECK_VERSION=\"fuzz\" $(pkg-config --cflags $pkgs)"

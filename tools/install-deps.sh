@@ -10,6 +10,8 @@ packages=(
   libgumbo-dev libcurl4-openssl-dev libssl-dev openssl libspdlog-dev libfmt-dev
   catch2 nlohmann-json3-dev libsqlite3-dev libexpected-dev libcli11-dev
   libutf8proc-dev libtomlplusplus-dev libarchive-dev libre2-dev libxml2-dev
+  # fuzz targets (tools/fuzz.sh: libFuzzer, ASan, UBSan)
+  clang-14
   # tests and benchmarks
   python3 python3-jsonschema python3-bs4 time publicsuffix openssl chromium fonts-dejavu-core
 )
