@@ -5,7 +5,6 @@
 #include "tweetcheck/audit.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -13,7 +12,6 @@
 #include <fstream>
 #include <map>
 #include <sstream>
-#include <thread>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -25,6 +23,8 @@
 #include "report_internal.hpp"
 #include "report_json.hpp"
 #include "text_util.hpp"
+#include "tweetcheck/pipeline.hpp"
+#include "tweetcheck/pool.hpp"
 #include "tweetcheck/scan.hpp"
 
 namespace tweetcheck {
@@ -188,7 +188,7 @@ Result<AuditStats> run_audit(const std::vector<std::string>& inputs, const Audit
   std::vector<ArchiveDoc> batch;
   std::size_t batch_bytes = 0;
   std::optional<Error> failure;
-  const unsigned jobs = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
+  WorkerPool pool(o.jobs); // long-lived: every batch is scanned on the same threads
   // Each distinct post or link once per audit: definitive answers through the cache, transient
   // ones through a memo that lives as long as this run.
   VerifyOptions verify_options = o.verify;
@@ -209,29 +209,23 @@ Result<AuditStats> run_audit(const std::vector<std::string>& inputs, const Audit
           ++stats.failed_fetches;
         }
       } else {
-        for (std::size_t i : to_fetch) {
-          client->submit({batch[i].url, {}}, [&, i](HttpResponse r) {
-            if (r.failure == HttpFailure::none && r.status == 200) {
-              batch[i].doc.content = std::move(r.body);
-            } else {
-              if (o.on_fetch_error) o.on_fetch_error(batch[i].url, r.failure != HttpFailure::none ? r.error : "HTTP " + std::to_string(r.status));
-              ++stats.failed_fetches;
-            }
-          });
+        std::vector<std::string> urls;
+        for (std::size_t i : to_fetch) urls.push_back(batch[i].url);
+        auto pages = fetch_articles(*client, urls);
+        for (std::size_t k = 0; k < to_fetch.size(); ++k) {
+          ArchiveDoc& d = batch[to_fetch[k]];
+          if (pages[k]) {
+            d.doc.content = std::move(*pages[k]);
+          } else {
+            if (o.on_fetch_error) o.on_fetch_error(d.url, pages[k].error().message);
+            ++stats.failed_fetches;
+          }
         }
-        client->run();
       }
     }
     // Scan in parallel.
     std::vector<ScanResult> scans(batch.size());
-    std::atomic<std::size_t> next{0};
-    std::vector<std::thread> threads;
-    for (unsigned t = 0; t < std::min<std::size_t>(jobs, batch.size()); ++t) {
-      threads.emplace_back([&] {
-        for (std::size_t i; (i = next++) < batch.size();) scans[i] = scan(batch[i].doc);
-      });
-    }
-    for (auto& t : threads) t.join();
+    pool.run_ordered(batch.size(), [&](std::size_t i) { scans[i] = scan(batch[i].doc); }, [](std::size_t) {});
     std::vector<Post> posts;
     std::vector<std::size_t> owner;
     for (std::size_t i = 0; i < batch.size(); ++i) {

@@ -1,66 +1,158 @@
+// The pipelines over many inputs (scan_inputs, run_check) and the article fetch audit shares:
+// the steps the CLI's scan and check commands are made of, kept here so every caller gets them.
 #include "tweetcheck/pipeline.hpp"
 
-#include <algorithm>
-#include <condition_variable>
-#include <mutex>
-#include <optional>
-#include <thread>
+#include <map>
+#include <variant>
 
+#include "tweetcheck/pool.hpp"
 #include "tweetcheck/scan.hpp"
 
 namespace tweetcheck {
 
 void scan_inputs(const std::vector<InputRef>& inputs, unsigned jobs,
                  const std::function<void(const InputRef&, Result<ScanResult>)>& on_result) {
-  if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
-  jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(inputs.size(), 1)));
-  auto work = [&](std::size_t i) -> Result<ScanResult> {
-    auto doc = read_document(inputs[i]);
-    if (!doc) return tl::unexpected(doc.error());
-    return scan(*doc);
-  };
-  if (jobs <= 1) {
-    for (std::size_t i = 0; i < inputs.size(); ++i) on_result(inputs[i], work(i));
-    return;
-  }
-  // A window of slots: workers fill slot i % window; the caller drains them in order.
-  const std::size_t window = jobs * 4;
-  std::vector<std::optional<Result<ScanResult>>> slots(window);
-  std::mutex mutex;
-  std::condition_variable filled, drained;
-  std::size_t next = 0, emitted = 0;
-  auto worker = [&] {
-    for (;;) {
-      std::size_t i;
-      {
-        std::unique_lock<std::mutex> lock(mutex);
-        drained.wait(lock, [&] { return next >= inputs.size() || next < emitted + window; });
-        if (next >= inputs.size()) return;
-        i = next++;
+  WorkerPool pool(static_cast<unsigned>(std::min<std::size_t>(jobs ? jobs : std::max(1u, std::thread::hardware_concurrency()),
+                                                              std::max<std::size_t>(inputs.size(), 1))));
+  parallel_map<Result<ScanResult>>(
+      pool, inputs.size(),
+      [&](std::size_t i) -> Result<ScanResult> {
+        auto doc = read_document(inputs[i]);
+        if (!doc) return tl::unexpected(doc.error());
+        return scan(*doc);
+      },
+      [&](std::size_t i, Result<ScanResult>&& r) { on_result(inputs[i], std::move(r)); });
+}
+
+bool is_article_url(std::string_view s) { return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0; }
+
+std::vector<Result<std::string>> fetch_articles(HttpClient& client, const std::vector<std::string>& urls) {
+  std::vector<Result<std::string>> pages(urls.size(), fail(Errc::http, "not fetched"));
+  for (std::size_t i = 0; i < urls.size(); ++i) {
+    client.submit({urls[i], {}}, [&pages, i](HttpResponse r) {
+      if (r.failure == HttpFailure::none && r.status == 200) {
+        pages[i] = std::move(r.body);
+      } else {
+        pages[i] = fail(Errc::http, r.failure != HttpFailure::none ? r.error : "HTTP " + std::to_string(r.status));
       }
-      auto r = work(i);
-      {
-        std::lock_guard<std::mutex> lock(mutex);
-        slots[i % window] = std::move(r);
-      }
-      filled.notify_all();
-    }
-  };
-  std::vector<std::thread> threads;
-  for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(worker);
-  for (std::size_t i = 0; i < inputs.size(); ++i) {
-    Result<ScanResult> r;
-    {
-      std::unique_lock<std::mutex> lock(mutex);
-      filled.wait(lock, [&] { return slots[i % window].has_value(); });
-      r = std::move(*slots[i % window]);
-      slots[i % window].reset();
-      emitted = i + 1;
-    }
-    drained.notify_all();
-    on_result(inputs[i], std::move(r));
+    });
   }
-  for (auto& t : threads) t.join();
+  client.run();
+  return pages;
+}
+
+namespace {
+
+/// One document to scan: a file to read, or a fetched article page.
+struct Item {
+  std::variant<InputRef, Document> what;
+};
+
+} // namespace
+
+CheckSummary run_check(const std::vector<std::string>& inputs, const CheckOptions& options, HttpClient* client,
+                       Cache* cache, const std::function<void(CheckedDocument&&)>& on_document,
+                       const std::function<void(const Error&)>& on_error) {
+  CheckSummary summary;
+  // Article URLs are fetched together first (one batch of requests), with the same client.
+  std::vector<std::string> urls;
+  for (const std::string& input : inputs) {
+    if (is_article_url(input)) urls.push_back(input);
+  }
+  std::map<std::string, Result<std::string>> pages;
+  if (!urls.empty()) {
+    if (!client) {
+      for (const auto& u : urls) pages.emplace(u, fail(Errc::http, "--offline"));
+    } else {
+      auto got = fetch_articles(*client, urls);
+      for (std::size_t i = 0; i < urls.size(); ++i) pages.emplace(urls[i], std::move(got[i]));
+    }
+  }
+  // Every input in the order given: folders expanded, failures told as they come.
+  std::vector<Item> items;
+  for (const std::string& input : inputs) {
+    if (is_article_url(input)) {
+      auto& page = pages.at(input);
+      if (!page) {
+        on_error(Error{page.error().code, "cannot fetch article '" + input + "': " + page.error().message});
+        ++summary.failed_inputs;
+        continue;
+      }
+      Document doc;
+      doc.name = input;
+      doc.format = options.input_format;
+      doc.content = std::move(*page);
+      items.push_back({std::move(doc)});
+      continue;
+    }
+    auto refs = collect_inputs({input}, options.input_format);
+    if (!refs) {
+      on_error(refs.error());
+      ++summary.failed_inputs;
+      continue;
+    }
+    for (InputRef& ref : *refs) items.push_back({std::move(ref)});
+  }
+  pages.clear();
+
+  // Scan in parallel, in input order; each document verified at once (stream) or all together.
+  struct Scanned {
+    std::string name;
+    Result<ScanResult> result;
+  };
+  std::vector<CheckedDocument> held;
+  std::vector<Post> held_posts;
+  auto finish = [&](CheckedDocument&& doc) {
+    apply_ignores(doc.posts, options.ignores);
+    ++summary.documents;
+    summary.posts += doc.posts.size();
+    on_document(std::move(doc));
+  };
+  WorkerPool pool(static_cast<unsigned>(std::min<std::size_t>(
+      options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency()), std::max<std::size_t>(items.size(), 1))));
+  parallel_map<Scanned>(
+      pool, items.size(),
+      [&](std::size_t i) -> Scanned {
+        if (auto* doc = std::get_if<Document>(&items[i].what)) {
+          Scanned s{doc->name, scan(*doc)};
+          doc->content = std::string(); // the page is no longer needed
+          return s;
+        }
+        const auto& ref = std::get<InputRef>(items[i].what);
+        auto doc = read_document(ref);
+        if (!doc) return {ref.path, tl::unexpected(doc.error())};
+        return {ref.path, scan(*doc)};
+      },
+      [&](std::size_t, Scanned&& s) {
+        if (!s.result) {
+          on_error(s.result.error());
+          ++summary.failed_inputs;
+          return;
+        }
+        CheckedDocument doc;
+        doc.name = std::move(s.name);
+        doc.diagnostics = std::move(s.result->diagnostics);
+        if (options.stream) {
+          if (!s.result->posts.empty()) doc.posts = verify(s.result->posts, client, cache, options.verify);
+          finish(std::move(doc));
+          return;
+        }
+        // Held until every document is scanned; the posts wait in one list for one verify call.
+        doc.posts.resize(s.result->posts.size()); // placeholders, filled after verify
+        held_posts.insert(held_posts.end(), std::make_move_iterator(s.result->posts.begin()),
+                          std::make_move_iterator(s.result->posts.end()));
+        held.push_back(std::move(doc));
+      });
+  if (options.stream) return summary;
+  if (options.on_scanned) options.on_scanned(held_posts.size());
+  std::vector<CheckedPost> checked;
+  if (!held_posts.empty()) checked = verify(held_posts, client, cache, options.verify);
+  std::size_t at = 0;
+  for (CheckedDocument& doc : held) {
+    for (CheckedPost& p : doc.posts) p = std::move(checked[at++]);
+    finish(std::move(doc));
+  }
+  return summary;
 }
 
 } // namespace tweetcheck

@@ -15,6 +15,7 @@
 #include <thread>
 #include <unistd.h>
 
+#include "support/temp_dir.hpp"
 #include "support/run.hpp"
 
 using tweetcheck::test::fixture_path;
@@ -30,16 +31,8 @@ using tweetcheck::test::Run;
 Run sh(const std::string& cmd) { return tweetcheck::test::shell("cd '" + source_path("") + "' && " + cmd); }
 std::string bin() { return tweetcheck::test::binary(); }
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/tweetcheck-audit-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
+struct TempDir : tweetcheck::test::TempDir {
+  TempDir() : tweetcheck::test::TempDir("tweetcheck-audit") {}
 };
 
 std::string endpoints(const TestServer& s) { return tweetcheck::test::service_endpoints(s); }

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include <thread>
 
+#include "support/temp_dir.hpp"
 #include "support/test_server.hpp"
 #include "tweetcheck/cache.hpp"
 #include "tweetcheck/resolve.hpp"
@@ -17,16 +18,8 @@ using tweetcheck::test::TestServer;
 
 namespace {
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/tweetcheck-cache-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
+struct TempDir : tweetcheck::test::TempDir {
+  TempDir() : tweetcheck::test::TempDir("tweetcheck-cache") {}
 };
 
 std::unique_ptr<HttpClient> client_for(const TestServer& server) {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "escape.hpp"
+#include "support/temp_dir.hpp"
 #include "support/run.hpp"
 
 using nlohmann::json;
@@ -21,24 +22,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// A fresh folder under the system's temporary folder, removed with the object.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "tweetcheck-hostile-XXXXXX").string();
-    REQUIRE(::mkdtemp(t.data()) != nullptr);
-    path = t;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string file(const std::string& name, const std::string& content) const {
-    const fs::path p = path / name;
-    std::ofstream(p, std::ios::binary) << content;
-    return p.string();
-  }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
+struct TempDir : tweetcheck::test::TempDir {
+  TempDir() : tweetcheck::test::TempDir("tweetcheck-hostile") {}
 };
 
 std::string q(const std::string& s) { return "'" + s + "'"; }

@@ -1,12 +1,20 @@
 #pragma once
-/// Glue shared by the CLI and tests: running stages over many inputs.
+/// The pipelines over many inputs: scan_inputs (collect → scan) and run_check (collect → fetch
+/// article URLs → scan → resolve → verify → ignore), both on one ordered worker pool. The CLI's
+/// `scan` and `check` are these functions plus option parsing and report writers; `run_audit`
+/// (audit.hpp) uses the same steps in batches.
 
 #include <functional>
+#include <string>
 #include <vector>
 
+#include "tweetcheck/cache.hpp"
 #include "tweetcheck/collect.hpp"
+#include "tweetcheck/http.hpp"
+#include "tweetcheck/ignore.hpp"
 #include "tweetcheck/result.hpp"
 #include "tweetcheck/types.hpp"
+#include "tweetcheck/verify.hpp"
 
 namespace tweetcheck {
 
@@ -16,5 +24,46 @@ namespace tweetcheck {
 /// passed on as an Error for that input; the others go on.
 void scan_inputs(const std::vector<InputRef>& inputs, unsigned jobs,
                  const std::function<void(const InputRef&, Result<ScanResult>)>& on_result);
+
+/// Whether an input names an article to fetch (http:// or https://) rather than a file.
+bool is_article_url(std::string_view input);
+
+/// Fetches article pages with `client`, all at once: one entry per URL, in order, the body of a
+/// 200 answer or an Error (Errc::http) saying why not ("HTTP 404", the transfer's error).
+std::vector<Result<std::string>> fetch_articles(HttpClient& client, const std::vector<std::string>& urls);
+
+struct CheckOptions {
+  VerifyOptions verify;
+  InputFormat input_format = InputFormat::auto_detect;
+  std::vector<IgnoreRule> ignores; ///< accepted findings, applied before each document is handed on
+  unsigned jobs = 0;               ///< scan threads (0: one per core)
+  /// true: each document is verified and handed on as soon as it is scanned (reports that stream);
+  /// false: every post of the run is verified together (one batch of requests), then each
+  /// document is handed on. Either way distinct posts are asked once (cache and memo).
+  bool stream = false;
+  /// Told how many posts the scan found, before they are verified (non-streaming runs); may be empty.
+  std::function<void(std::size_t posts)> on_scanned;
+};
+
+/// One checked document.
+struct CheckedDocument {
+  std::string name; ///< path, "-" or the article URL
+  std::vector<CheckedPost> posts;
+  std::vector<Diagnostic> diagnostics;
+};
+
+struct CheckSummary {
+  std::size_t documents = 0, posts = 0;
+  /// Inputs that could not be read, listed or fetched; each was told to `on_error`.
+  std::size_t failed_inputs = 0;
+};
+
+/// Checks every post of `inputs` (files, folders, "-", article URLs; in the order given). Each
+/// document goes to `on_document` on the calling thread, in input order; an input that cannot be
+/// read, listed or fetched goes to `on_error` (the others go on). `client` may be null (offline:
+/// article URLs then fail); `cache` may be null. Never throws.
+CheckSummary run_check(const std::vector<std::string>& inputs, const CheckOptions& options, HttpClient* client,
+                       Cache* cache, const std::function<void(CheckedDocument&&)>& on_document,
+                       const std::function<void(const Error&)>& on_error);
 
 } // namespace tweetcheck
