@@ -1,0 +1,40 @@
+#pragma once
+// What every command of the command line shares: exit statuses, the global flags, and how a
+// command registers itself (its options on its own subcommand, a function that runs it).
+
+#include <functional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "tweetcheck/types.hpp"
+
+namespace tweetcheck::cli {
+
+constexpr int k_exit_ok = 0;       ///< nothing to report
+constexpr int k_exit_findings = 1; ///< a post has a verdict named in --fail-on
+constexpr int k_exit_failed = 2;   ///< the run could not do what was asked (usage, input, output)
+
+/// Flags given before or after the command, read when it runs.
+struct Globals {
+  spdlog::logger* log = nullptr;
+  bool verbose = false, quiet = false;
+};
+
+/// A registered command: its subcommand, and what runs when it was the one given.
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;
+};
+
+Command add_scan_command(CLI::App& app, const Globals& g);
+Command add_resolve_command(CLI::App& app, const Globals& g);
+Command add_check_command(CLI::App& app, const Globals& g);
+Command add_audit_command(CLI::App& app, const Globals& g);
+Command add_merge_command(CLI::App& app, const Globals& g);
+
+/// "html" → InputFormat::html, …; anything else: auto-detect (the option's check allows only these).
+tweetcheck::InputFormat parse_input_format(const std::string& name);
+
+} // namespace tweetcheck::cli

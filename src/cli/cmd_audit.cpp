@@ -1,0 +1,125 @@
+// `tweetcheck audit`: the check pipeline over archives (folders, WARC, JSONL, feeds, URL lists),
+// resumable and shardable, with a per-site summary.
+#include <fstream>
+#include <iostream>
+#include <unistd.h>
+
+#include "cli.hpp"
+#include "network_options.hpp"
+#include "progress.hpp"
+#include "tweetcheck/audit.hpp"
+
+namespace tweetcheck::cli {
+namespace {
+
+struct AuditArgs {
+  std::vector<std::string> inputs, lists;
+  std::string output, state, shard = "1/1", summary_csv, summary_html, sources, archive;
+  ArchiveOptions archive_options;
+  unsigned jobs = 0;
+  std::size_t batch = 500;
+  bool scan_only = false;
+  NetworkArgs net;
+};
+
+/// The inputs, plus those listed one per line in --list files ("-": standard input).
+Result<std::vector<std::string>> all_inputs(const AuditArgs& a) {
+  std::vector<std::string> inputs = a.inputs;
+  for (const std::string& list : a.lists) {
+    std::ifstream file;
+    if (list != "-") {
+      file.open(list);
+      if (!file) return fail(Errc::io, "cannot open list '" + list + "'");
+    }
+    std::istream& in = list == "-" ? std::cin : file;
+    for (std::string line; std::getline(in, line);) {
+      const auto b = line.find_first_not_of(" \t\r");
+      if (b == std::string::npos || line[b] == '#') continue;
+      inputs.push_back(line.substr(b, line.find_last_not_of(" \t\r") - b + 1));
+    }
+  }
+  if (inputs.empty()) return fail(Errc::usage, "audit needs inputs (folders, files, URLs or --list)");
+  return inputs;
+}
+
+/// Distinct posts and links are fetched once per audit through the cache; with --no-cache a
+/// private in-memory one still gives that.
+Result<std::unique_ptr<Cache>> audit_cache(const AuditArgs& a, const Settings& s, spdlog::logger& log) {
+  if (!a.net.no_cache) return open_cache(a.net, s, log);
+  auto mem = open_sqlite_cache(":memory:", nullptr);
+  if (mem) return mem;
+  return std::unique_ptr<Cache>();
+}
+
+int run_audit_cmd(const AuditArgs& a, const Globals& g) {
+  spdlog::logger& log = *g.log;
+  auto failed = [&](const Error& e) {
+    log.error("{}", e.message);
+    return k_exit_failed;
+  };
+  auto shard = parse_shard(a.shard);
+  if (!shard) return failed(shard.error());
+  auto inputs = all_inputs(a);
+  if (!inputs) return failed(inputs.error());
+  auto verify_opts = make_verify_options(a.sources, a.archive, a.net.offline);
+  if (!verify_opts) return failed(verify_opts.error());
+  auto settings = a.net.settings();
+  if (!settings) return failed(settings.error());
+  AuditOptions o;
+  o.archive = a.archive_options;
+  o.on_fetch_error = [&log](const std::string& url, const std::string& why) { log.warn("cannot fetch article '{}': {}", url, why); };
+  o.output = a.output;
+  o.state = a.state;
+  o.shard_k = shard->first;
+  o.shard_n = shard->second;
+  o.jobs = a.jobs;
+  o.batch_docs = std::max<std::size_t>(1, a.batch);
+  o.scan_only = a.scan_only;
+  o.verify = std::move(*verify_opts);
+  auto cache = audit_cache(a, *settings, log);
+  if (!cache) return failed(cache.error());
+  auto client = make_curl_client(settings->http);
+  if (!client) return failed(client.error());
+  AuditProgress progress(log, progress_wanted(g.quiet), g.quiet);
+  o.progress = [&](std::uint64_t docs, std::uint64_t posts, const std::map<std::string, std::uint64_t>& v) { progress(docs, posts, v); };
+  auto stats = run_audit(*inputs, o, a.net.offline ? nullptr : client->get(), cache->get());
+  progress.finish();
+  if (!stats) return failed(stats.error());
+  log.info("{} documents audited, {} already done, {} in other shards, {} posts", stats->documents, stats->skipped_done,
+           stats->other_shards, stats->posts);
+  if (!a.summary_csv.empty() || !a.summary_html.empty()) {
+    if (auto s = write_audit_summary(a.output, a.summary_csv, a.summary_html); !s) return failed(s.error());
+  }
+  return k_exit_ok;
+}
+
+} // namespace
+
+Command add_audit_command(CLI::App& app, const Globals& g) {
+  auto* sub = app.add_subcommand("audit", "check every embedded post of an archive: resumable, shardable, summarised");
+  auto a = std::make_shared<AuditArgs>();
+  sub->add_option("--output", a->output, "JSONL results (appended; resumes where a stopped run ended)")->required();
+  sub->add_option("--state", a->state, "resume state (default: OUTPUT.state)");
+  sub->add_option("--shard", a->shard, "process the K-th of N stable shares of the inputs (K/N)")->capture_default_str();
+  sub->add_option("--include", a->archive_options.include, "only files matching this glob (repeatable)")->allow_extra_args(false)->take_all();
+  sub->add_option("--exclude", a->archive_options.exclude, "skip files matching this glob (repeatable)")->allow_extra_args(false)->take_all();
+  sub->add_option("--text-field", a->archive_options.text_field, "JSONL field holding the article")->capture_default_str();
+  sub->add_option("--url-field", a->archive_options.url_field, "JSONL field holding its URL")->capture_default_str();
+  sub->add_option("--id-field", a->archive_options.id_field, "JSONL field identifying it")->capture_default_str();
+  sub->add_option("--date-field", a->archive_options.date_field, "JSONL field holding its date")->capture_default_str();
+  sub->add_option("--summary-csv", a->summary_csv, "per site and year: posts and verdicts (CSV)");
+  sub->add_option("--summary-html", a->summary_html, "the same as a page with charts");
+  sub->add_option("-j,--jobs", a->jobs, "scan threads (0: one per core)");
+  sub->add_option("--batch", a->batch, "documents per committed batch")->capture_default_str();
+  sub->add_flag("--scan-only", a->scan_only, "find and report posts without checking them (no network)");
+  sub->add_option("--sources", a->sources, "sources in the order tried");
+  sub->add_option("--archive", a->archive, "local archive of posts (JSONL or tweets.js)");
+  a->net.add_to(sub);
+  sub->add_option("--list", a->lists, "a file listing inputs (paths or article URLs), one per line; - for stdin")
+      ->allow_extra_args(false)
+      ->take_all();
+  sub->add_option("INPUT", a->inputs, "folders, files, WARC(.gz), JSONL, RSS/Atom feeds, article URLs");
+  return {sub, [a, &g] { return run_audit_cmd(*a, g); }};
+}
+
+} // namespace tweetcheck::cli

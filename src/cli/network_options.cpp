@@ -1,0 +1,101 @@
+// The shared network, cache and source options, and how they become the library's settings:
+// defaults, then the config file, then the command line; numbers checked before conversion.
+#include "network_options.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+#include <tuple>
+
+namespace tweetcheck::cli {
+
+void NetworkArgs::add_to(CLI::App* sub) {
+  sub->add_option("--endpoint", endpoints, "send requests for HOST to BASE_URL (HOST=BASE_URL, repeatable)")
+      ->allow_extra_args(false)
+      ->take_all();
+  sub->add_option("--config", config, "TOML config file (default: $XDG_CONFIG_HOME/tweetcheck/config.toml)");
+  sub->add_option("--cache", cache, "cache file (default: $XDG_CACHE_HOME/tweetcheck/cache.sqlite)");
+  sub->add_flag("--no-cache", no_cache, "neither read nor write the cache");
+  sub->add_flag("--offline", offline, "answer from the cache only; send no request");
+  sub->add_flag("--allow-private-network", allow_private, "allow requests to loopback and private addresses");
+  sub->add_option("--concurrency", concurrency, "requests in flight at once (default 32)");
+  sub->add_option("--host-concurrency", host_concurrency, "requests in flight at once per host (default 8)");
+  sub->add_option("--rate", rate, "requests per second per host (default: unlimited)");
+  sub->add_option("--timeout", timeout, "seconds a request may take in all (default 30)");
+  sub->add_option("--connect-timeout", connect_timeout, "seconds to connect (default 10)");
+  sub->add_option("--retries", retries, "extra attempts on timeouts, connection errors, 5xx and 429 (default 3)");
+  sub->add_option("--ca-file", ca_file, "CA certificates (PEM) to trust instead of the system's");
+  sub->add_option("--user-agent", user_agent, "User-Agent header");
+}
+
+Result<Settings> NetworkArgs::settings() const {
+  Settings s;
+  const std::string path = config.empty() ? default_config_path() : config;
+  std::error_code ec;
+  if (!config.empty() && !std::filesystem::exists(config, ec)) {
+    return fail(Errc::config, "cannot open config '" + config + "': No such file or directory");
+  }
+  if (!path.empty() && std::filesystem::exists(path, ec)) {
+    if (auto r = load_config(path, s); !r) return tl::unexpected(r.error());
+  }
+  for (const auto& spec : endpoints) {
+    auto ep = parse_endpoint(spec);
+    if (!ep) return tl::unexpected(ep.error());
+    s.http.endpoints[ep->first] = ep->second;
+  }
+  if (allow_private) s.http.allow_private_network = true;
+  if (concurrency) s.http.concurrency = concurrency;
+  if (host_concurrency) s.http.host_concurrency = host_concurrency;
+  // Non-finite and out-of-range numbers are refused (never an undefined conversion).
+  if (auto r = bounded_number(rate, k_max_rate, "--rate"); !r) return tl::unexpected(r.error());
+  if (rate > 0) s.http.host_rate = rate;
+  for (auto [value, name, ms] : {std::tuple{timeout, "--timeout", &s.http.timeout_ms},
+                                 std::tuple{connect_timeout, "--connect-timeout", &s.http.connect_timeout_ms}}) {
+    auto v = seconds_to_ms(value, name);
+    if (!v) return tl::unexpected(v.error());
+    if (value > 0) *ms = *v;
+  }
+  if (retries > k_max_retries || retries < -1) {
+    return fail(Errc::usage, "--retries must be a whole number from 0 to " + std::to_string(k_max_retries) + ", got " + std::to_string(retries));
+  }
+  if (retries >= 0) s.http.retries = retries;
+  if (!ca_file.empty()) s.http.ca_file = ca_file;
+  if (!user_agent.empty()) s.http.user_agent = user_agent;
+  if (!cache.empty()) s.cache_path = cache;
+  if (s.cache_path.empty()) s.cache_path = default_cache_path();
+  return s;
+}
+
+Result<std::unique_ptr<Cache>> open_cache(const NetworkArgs& net, const Settings& s, spdlog::logger& log) {
+  if (net.no_cache) return std::unique_ptr<Cache>();
+  std::vector<std::string> warnings;
+  auto cache = open_sqlite_cache(s.cache_path, &warnings);
+  for (const auto& w : warnings) log.warn("{}", w);
+  return cache;
+}
+
+Result<VerifyOptions> make_verify_options(const std::string& sources, const std::string& archive, bool offline) {
+  VerifyOptions options;
+  options.offline = offline;
+  if (!sources.empty()) {
+    options.sources.clear();
+    std::stringstream ss(sources);
+    for (std::string s; std::getline(ss, s, ',');) {
+      if (s != "syndication" && s != "oembed" && s != "wayback" && s != "x-api" && s != "archive") {
+        return fail(Errc::usage, "unknown source '" + s + "' in --sources (syndication, oembed, wayback, x-api, archive)");
+      }
+      options.sources.push_back(s);
+    }
+  }
+  if (!archive.empty()) {
+    auto loaded = load_archive(archive);
+    if (!loaded) return tl::unexpected(loaded.error());
+    options.archive = std::move(*loaded);
+  }
+  for (const char* var : {"TWEETCHECK_X_BEARER_TOKEN", "X_BEARER_TOKEN"}) {
+    if (const char* t = std::getenv(var); t && *t && options.bearer_token.empty()) options.bearer_token = t;
+  }
+  return options;
+}
+
+} // namespace tweetcheck::cli

@@ -1,0 +1,39 @@
+#pragma once
+// The options every command that goes online shares (--endpoint, --cache, --timeout, …, and
+// --sources/--archive for the verifying ones), turned into the library's settings.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "tweetcheck/cache.hpp"
+#include "tweetcheck/config.hpp"
+#include "tweetcheck/result.hpp"
+#include "tweetcheck/verify.hpp"
+
+namespace tweetcheck::cli {
+
+struct NetworkArgs {
+  std::vector<std::string> endpoints;
+  std::string config, cache, ca_file, user_agent;
+  bool no_cache = false, offline = false, allow_private = false;
+  unsigned concurrency = 0, host_concurrency = 0;
+  double timeout = 0, connect_timeout = 0, rate = 0;
+  int retries = -1;
+
+  void add_to(CLI::App* sub);
+  /// Defaults, then the config file, then the command line.
+  Result<Settings> settings() const;
+};
+
+/// Opens the cache unless --no-cache (then null); a cache that cannot be opened is an error.
+Result<std::unique_ptr<Cache>> open_cache(const NetworkArgs& net, const Settings& s, spdlog::logger& log);
+
+/// The verify options check and audit share: --sources (validated), --archive, --offline, and the
+/// X API token from the environment.
+Result<VerifyOptions> make_verify_options(const std::string& sources, const std::string& archive, bool offline);
+
+} // namespace tweetcheck::cli
