@@ -1,3 +1,4 @@
+// Reports and state written whole or not at all: a mkstemp file in the target folder, renamed over it.
 #include "atomic_file.hpp"
 
 #include <cerrno>
@@ -46,20 +47,19 @@ Result<AtomicFile> AtomicFile::create(const std::string& path) {
 }
 
 AtomicFile::AtomicFile(AtomicFile&& o) noexcept
-    : m_path(std::move(o.m_path)), m_tmp(std::move(o.m_tmp)), m_buffer(std::move(o.m_buffer)), m_fd(o.m_fd), m_errno(o.m_errno) {
-  o.m_fd = -1;
+    : m_path(std::move(o.m_path)), m_tmp(std::move(o.m_tmp)), m_buffer(std::move(o.m_buffer)), m_fd(std::move(o.m_fd)), m_errno(o.m_errno) {
   o.m_tmp.clear();
 }
 
 AtomicFile::~AtomicFile() {
-  if (m_fd >= 0) ::close(m_fd);
+  m_fd.close();
   if (!m_tmp.empty()) ::unlink(m_tmp.c_str());
 }
 
 bool AtomicFile::flush() {
   std::size_t done = 0;
   while (m_errno == 0 && done < m_buffer.size()) {
-    const ssize_t n = ::write(m_fd, m_buffer.data() + done, m_buffer.size() - done);
+    const ssize_t n = ::write(m_fd.get(), m_buffer.data() + done, m_buffer.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) m_errno = n == 0 ? EIO : errno;
     else done += static_cast<std::size_t>(n);
@@ -69,25 +69,22 @@ bool AtomicFile::flush() {
 }
 
 void AtomicFile::write(std::string_view data) {
-  if (m_fd < 0 || m_errno) return;
+  if (!m_fd || m_errno) return;
   m_buffer.append(data);
   if (m_buffer.size() >= (1u << 16)) flush();
 }
 
 Result<void> AtomicFile::commit() {
   auto failed = [&](int err) {
-    if (m_fd >= 0) ::close(m_fd);
-    m_fd = -1;
+    m_fd.close();
     ::unlink(m_tmp.c_str());
     m_tmp.clear();
     return fail(Errc::io, "cannot write '" + m_path + "': " + std::strerror(err));
   };
-  if (m_fd < 0) return fail(Errc::io, "cannot write '" + m_path + "'");
+  if (!m_fd) return fail(Errc::io, "cannot write '" + m_path + "'");
   if (!flush()) return failed(m_errno);
-  if (::fsync(m_fd) != 0 && errno != EINVAL && errno != EROFS) return failed(errno);
-  const int fd = m_fd;
-  m_fd = -1;
-  if (::close(fd) != 0) return failed(errno);
+  if (::fsync(m_fd.get()) != 0 && errno != EINVAL && errno != EROFS) return failed(errno);
+  if (!m_fd.close()) return failed(errno);
   if (std::rename(m_tmp.c_str(), m_path.c_str()) != 0) return failed(errno);
   m_tmp.clear();
   return {};

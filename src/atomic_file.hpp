@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "handles.hpp"
 #include "tweetcheck/result.hpp"
 
 namespace tweetcheck::detail {
@@ -32,7 +33,7 @@ private:
   AtomicFile(std::string path, std::string tmp, int fd) : m_path(std::move(path)), m_tmp(std::move(tmp)), m_fd(fd) {}
   bool flush();
   std::string m_path, m_tmp, m_buffer;
-  int m_fd = -1;
+  UniqueFd m_fd;
   int m_errno = 0; ///< the first write error
 };
 

@@ -2,6 +2,7 @@
 // distinct post or link is fetched once per audit), results appended to JSONL and committed with
 // the record of their documents in a SQLite state file, so a crashed audit resumes exactly where
 // its last commit ended.
+#include "handles.hpp"
 #include "tweetcheck/audit.hpp"
 
 #include <algorithm>
@@ -54,13 +55,6 @@ bool in_shard(std::string_view key, unsigned k, unsigned n) {
 
 namespace {
 
-struct DbDeleter {
-  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
-struct StmtDeleter {
-  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
-};
-
 /// The resume state: which documents are done and how long the output was at the last commit.
 class State {
 public:
@@ -89,7 +83,7 @@ public:
   std::string get(const std::string& k) {
     sqlite3_stmt* raw = nullptr;
     sqlite3_prepare_v2(m_db.get(), "SELECT v FROM meta WHERE k = ?1", -1, &raw, nullptr);
-    std::unique_ptr<sqlite3_stmt, StmtDeleter> st(raw);
+    detail::SqliteStmt st(raw);
     sqlite3_bind_text(raw, 1, k.c_str(), -1, SQLITE_TRANSIENT);
     if (sqlite3_step(raw) == SQLITE_ROW) return reinterpret_cast<const char*>(sqlite3_column_text(raw, 0));
     return {};
@@ -97,7 +91,7 @@ public:
   bool set(const std::string& k, const std::string& v) {
     sqlite3_stmt* raw = nullptr;
     sqlite3_prepare_v2(m_db.get(), "INSERT OR REPLACE INTO meta(k, v) VALUES(?1, ?2)", -1, &raw, nullptr);
-    std::unique_ptr<sqlite3_stmt, StmtDeleter> st(raw);
+    detail::SqliteStmt st(raw);
     sqlite3_bind_text(raw, 1, k.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(raw, 2, v.c_str(), -1, SQLITE_TRANSIENT);
     return sqlite3_step(raw) == SQLITE_DONE;
@@ -127,8 +121,8 @@ public:
   std::string error() const { return sqlite3_errmsg(m_db.get()); }
 
 private:
-  std::unique_ptr<sqlite3, DbDeleter> m_db;
-  std::unique_ptr<sqlite3_stmt, StmtDeleter> m_is_done, m_mark;
+  detail::SqliteDb m_db;
+  detail::SqliteStmt m_is_done, m_mark;
 };
 
 std::string site_of(const std::string& url, const std::string& key) {
@@ -179,8 +173,8 @@ Result<AuditStats> run_audit(const std::vector<std::string>& inputs, const Audit
   }
   if (exists && size > committed) fs::resize_file(o.output, committed, ec);
   if (ec) return fail(Errc::io, "cannot truncate '" + o.output + "': " + ec.message());
-  const int fd = ::open(o.output.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) return fail(Errc::io, "cannot write '" + o.output + "': " + std::strerror(errno));
+  detail::UniqueFd fd(::open(o.output.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+  if (!fd) return fail(Errc::io, "cannot write '" + o.output + "': " + std::strerror(errno));
   std::uint64_t written = committed;
 
   AuditStats stats;
@@ -252,14 +246,14 @@ Result<AuditStats> run_audit(const std::vector<std::string>& inputs, const Audit
     }
     // Results first, then the commit that makes them count.
     for (std::size_t off = 0; off < lines.size();) {
-      const ssize_t n = ::write(fd, lines.data() + off, lines.size() - off);
+      const ssize_t n = ::write(fd.get(), lines.data() + off, lines.size() - off);
       if (n <= 0) {
         failure = Error{Errc::io, "cannot write '" + o.output + "': " + std::strerror(errno)};
         return false;
       }
       off += static_cast<std::size_t>(n);
     }
-    ::fsync(fd);
+    ::fsync(fd.get());
     written += lines.size();
     std::vector<std::string> keys;
     for (const auto& d : batch) keys.push_back(d.key);
@@ -290,7 +284,7 @@ Result<AuditStats> run_audit(const std::vector<std::string>& inputs, const Audit
     return true;
   });
   if (read && !failure) process();
-  ::close(fd);
+  fd.close();
   if (!read) return tl::unexpected(read.error());
   if (failure) return tl::unexpected(*failure);
   return stats;

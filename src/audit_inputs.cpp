@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <re2/re2.h>
 
+#include "handles.hpp"
 #include "feed.hpp"
 #include "json_util.hpp"
 #include "text_util.hpp"
@@ -30,9 +31,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct ArchiveDeleter {
-  void operator()(archive* a) const { archive_read_free(a); }
-};
 
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && detail::iequals(s.substr(s.size() - suffix.size()), suffix);
@@ -123,7 +121,7 @@ struct Reader {
   }
 
   static Result<std::string> gunzip_to_temp(const std::string& path) {
-    std::unique_ptr<archive, ArchiveDeleter> a(archive_read_new());
+    detail::ArchiveReader a(archive_read_new());
     archive_read_support_filter_all(a.get());
     archive_read_support_format_raw(a.get());
     if (archive_read_open_filename(a.get(), path.c_str(), 1 << 16) != ARCHIVE_OK) {
@@ -135,18 +133,18 @@ struct Reader {
     }
     const char* tmpdir = std::getenv("TMPDIR");
     std::string tmpl = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/tweetcheck-warc-XXXXXX";
-    const int fd = mkstemp(tmpl.data());
-    if (fd < 0) return fail(Errc::io, "cannot create a temporary file for '" + path + "'");
+    detail::UniqueFd fd(mkstemp(tmpl.data()));
+    if (!fd) return fail(Errc::io, "cannot create a temporary file for '" + path + "'");
     char buf[1 << 16];
     la_ssize_t n;
     while ((n = archive_read_data(a.get(), buf, sizeof buf)) > 0) {
-      if (::write(fd, buf, static_cast<std::size_t>(n)) != n) {
-        ::close(fd);
+      if (::write(fd.get(), buf, static_cast<std::size_t>(n)) != n) {
+        fd.close();
         std::remove(tmpl.c_str());
         return fail(Errc::io, "cannot write a temporary file for '" + path + "'");
       }
     }
-    ::close(fd);
+    fd.close();
     if (n < 0) {
       std::remove(tmpl.c_str());
       return fail(Errc::parse, "WARC '" + path + "': " + archive_error_string(a.get()));
@@ -158,24 +156,21 @@ struct Reader {
   static constexpr std::size_t k_max_warc_record = std::size_t{64} << 20;
 
   Result<void> warc_plain(const std::string& name, const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return fail(Errc::io, "cannot read WARC '" + name + "': " + std::strerror(errno));
+    detail::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) return fail(Errc::io, "cannot read WARC '" + name + "': " + std::strerror(errno));
     struct stat st {};
-    ::fstat(fd, &st);
+    ::fstat(fd.get(), &st);
     const std::size_t size = static_cast<std::size_t>(st.st_size);
-    if (size == 0) {
-      ::close(fd);
-      return {};
-    }
-    void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    ::close(fd);
+    if (size == 0) return {};
+    void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd.get(), 0);
+    fd.close();
     if (map == MAP_FAILED) return fail(Errc::io, "cannot map WARC '" + name + "': " + std::strerror(errno));
     struct Unmap {
       void* p;
       std::size_t n;
       ~Unmap() { ::munmap(p, n); }
     } unmap{map, size};
-    std::unique_ptr<archive, ArchiveDeleter> a(archive_read_new());
+    detail::ArchiveReader a(archive_read_new());
     archive_read_support_format_warc(a.get());
     if (archive_read_open_memory(a.get(), map, size) != ARCHIVE_OK) {
       return fail(Errc::parse, "cannot read WARC '" + name + "': " + archive_error_string(a.get()));

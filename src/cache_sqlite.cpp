@@ -1,3 +1,4 @@
+// The SQLite cache of answers (sources, short links) with TTLs and a versioned schema, shared by runs.
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -5,6 +6,7 @@
 
 #include <sqlite3.h>
 
+#include "handles.hpp"
 #include "tweetcheck/cache.hpp"
 
 namespace tweetcheck {
@@ -13,14 +15,8 @@ namespace {
 
 constexpr int k_schema_version = 1;
 
-struct DbDeleter {
-  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
-struct StmtDeleter {
-  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
-};
-using DbPtr = std::unique_ptr<sqlite3, DbDeleter>;
-using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtDeleter>;
+using DbPtr = detail::SqliteDb;
+using StmtPtr = detail::SqliteStmt;
 
 std::int64_t now_s() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();

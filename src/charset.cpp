@@ -1,3 +1,5 @@
+// Every document as UTF-8: BOM, declared charset (meta, XML declaration), iconv, invalid bytes replaced.
+#include "handles.hpp"
 #include "charset.hpp"
 
 #include <cctype>
@@ -68,10 +70,11 @@ std::string declared_charset(std::string_view bytes) {
 
 /// Converts with iconv; undecodable bytes become U+FFFD. Returns false if iconv lacks the charset.
 bool iconv_convert(std::string_view bytes, const std::string& from, Decoded& out) {
-  iconv_t cd = iconv_open("UTF-8", from.c_str());
-  if (cd == reinterpret_cast<iconv_t>(-1)) {
+  const Iconv conv("UTF-8", from.c_str());
+  if (!conv.valid()) {
     return false;
   }
+  iconv_t cd = conv.get();
   std::string result;
   result.reserve(bytes.size() * 2);
   char buf[16384];
@@ -94,7 +97,6 @@ bool iconv_convert(std::string_view bytes, const std::string& from, Decoded& out
       iconv(cd, nullptr, nullptr, nullptr, nullptr);
     }
   }
-  iconv_close(cd);
   out.text = std::move(result);
   return true;
 }

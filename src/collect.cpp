@@ -1,3 +1,4 @@
+// The collect stage: inputs (files, folders, -) to documents; all file reading of the scan is here.
 #include "tweetcheck/collect.hpp"
 
 #include <algorithm>

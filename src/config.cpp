@@ -1,3 +1,4 @@
+// The TOML config file and the checked conversions of numbers from it and the command line.
 #include "tweetcheck/config.hpp"
 
 #include <cmath>

@@ -1,3 +1,4 @@
+// Dates as embeds show them (many languages and formats) and the time a Snowflake ID carries.
 #include "tweetcheck/dates.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// Escaping for every output (JSON, XML, HTML, CSV, Markdown, terminals) and strict UTF-8 decoding.
 #include "escape.hpp"
 
 #include <algorithm>

@@ -2,6 +2,7 @@
 // structure and decoding; this file only finds, for each item's content, where its bytes stand in
 // the feed file (decoding the raw element or string a second time while recording offsets, and
 // keeping that map only when the result equals the parser's).
+#include "handles.hpp"
 #include "feed.hpp"
 
 #include <algorithm>
@@ -20,15 +21,6 @@ namespace tweetcheck::detail {
 
 namespace {
 
-struct XmlDocDeleter {
-  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
-};
-struct XmlCtxtDeleter {
-  void operator()(xmlParserCtxt* c) const { xmlFreeParserCtxt(c); }
-};
-struct XmlCharDeleter {
-  void operator()(xmlChar* c) const { xmlFree(c); }
-};
 
 std::string_view local_name(const xmlNode* n) { return n->name ? reinterpret_cast<const char*>(n->name) : ""; }
 std::string_view ns_prefix(const xmlNode* n) {
@@ -38,11 +30,11 @@ std::string_view ns_href(const xmlNode* n) {
   return n->ns && n->ns->href ? std::string_view(reinterpret_cast<const char*>(n->ns->href)) : std::string_view();
 }
 std::string node_text(const xmlNode* n) {
-  std::unique_ptr<xmlChar, XmlCharDeleter> c(xmlNodeGetContent(n));
+  detail::XmlString c(xmlNodeGetContent(n));
   return c ? std::string(reinterpret_cast<const char*>(c.get())) : std::string();
 }
 std::string attribute(const xmlNode* n, const char* name) {
-  std::unique_ptr<xmlChar, XmlCharDeleter> c(xmlGetProp(n, reinterpret_cast<const xmlChar*>(name)));
+  detail::XmlString c(xmlGetProp(n, reinterpret_cast<const xmlChar*>(name)));
   return c ? std::string(reinterpret_cast<const char*>(c.get())) : std::string();
 }
 /// `href` resolved against the element's xml:base (Atom feeds give relative links).
@@ -51,13 +43,13 @@ std::string resolved(xmlNode* n, const std::string& href) {
   // Only an explicit xml:base: the document's own name is a file path, no base for a link.
   bool declared = false;
   for (xmlNode* a = n; a && a->type == XML_ELEMENT_NODE && !declared; a = a->parent) {
-    std::unique_ptr<xmlChar, XmlCharDeleter> b(xmlGetNsProp(a, reinterpret_cast<const xmlChar*>("base"), XML_XML_NAMESPACE));
+    detail::XmlString b(xmlGetNsProp(a, reinterpret_cast<const xmlChar*>("base"), XML_XML_NAMESPACE));
     declared = b != nullptr;
   }
   if (!declared) return href;
-  std::unique_ptr<xmlChar, XmlCharDeleter> base(xmlNodeGetBase(n->doc, n));
+  detail::XmlString base(xmlNodeGetBase(n->doc, n));
   if (!base) return href;
-  std::unique_ptr<xmlChar, XmlCharDeleter> uri(xmlBuildURI(reinterpret_cast<const xmlChar*>(href.c_str()), base.get()));
+  detail::XmlString uri(xmlBuildURI(reinterpret_cast<const xmlChar*>(href.c_str()), base.get()));
   return uri ? std::string(reinterpret_cast<const char*>(uri.get())) : href;
 }
 
@@ -198,12 +190,12 @@ public:
   XmlFeed(std::string_view name, std::string_view raw) : m_name(name), m_raw(raw), m_lines(raw) {}
 
   Result<std::vector<FeedItem>> read() {
-    std::unique_ptr<xmlParserCtxt, XmlCtxtDeleter> ctxt(xmlNewParserCtxt());
+    detail::XmlParser ctxt(xmlNewParserCtxt());
     if (!ctxt) return fail(Errc::internal, "cannot create an XML parser");
     const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES;
     const std::string url(m_name);
     const int size = static_cast<int>(std::min<std::size_t>(m_raw.size(), INT32_MAX));
-    std::unique_ptr<xmlDoc, XmlDocDeleter> doc(xmlCtxtReadMemory(ctxt.get(), m_raw.data(), size, url.c_str(), nullptr, options));
+    detail::XmlDoc doc(xmlCtxtReadMemory(ctxt.get(), m_raw.data(), size, url.c_str(), nullptr, options));
     const xmlError* err = xmlCtxtGetLastError(ctxt.get());
     // Namespace errors (an undeclared prefix, common in real feeds) still give a tree to read.
     if (!doc || (err && err->level == XML_ERR_FATAL)) {
@@ -213,7 +205,7 @@ public:
       m_error = "feed '" + std::string(m_name) + "' " + where + ": " + msg;
       // Real feeds are often slightly malformed (a bare '&', a blank line before the declaration):
       // read what a recovering parse still gives, and say where the feed is broken.
-      std::unique_ptr<xmlParserCtxt, XmlCtxtDeleter> again(xmlNewParserCtxt());
+      detail::XmlParser again(xmlNewParserCtxt());
       if (again) {
         doc.reset(xmlCtxtReadMemory(again.get(), m_raw.data(), size, url.c_str(), nullptr, options | XML_PARSE_RECOVER));
       } else {

@@ -18,6 +18,7 @@
 #include <curl/curl.h>
 #include <openssl/evp.h>
 
+#include "handles.hpp"
 #include "log.hpp"
 #include "text_util.hpp"
 #include "tweetcheck/http.hpp"
@@ -92,15 +93,6 @@ void ensure_curl_global() {
   static CurlGlobal global;
 }
 
-struct EasyDeleter {
-  void operator()(CURL* e) const { curl_easy_cleanup(e); }
-};
-struct SlistDeleter {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
-struct MultiDeleter {
-  void operator()(CURLM* m) const { curl_multi_cleanup(m); }
-};
 
 struct Transfer {
   HttpRequest request;
@@ -115,8 +107,8 @@ struct Transfer {
   int attempt = 0;
   std::int64_t ready_at = 0; ///< steady ms before which it may not start
   HttpResponse response;
-  std::unique_ptr<CURL, EasyDeleter> easy;
-  std::unique_ptr<curl_slist, SlistDeleter> headers;
+  detail::CurlEasy easy;
+  detail::CurlHeaders headers;
   char errbuf[CURL_ERROR_SIZE] = {0};
 };
 
@@ -457,7 +449,7 @@ private:
   }
 
   HttpOptions m_options;
-  std::unique_ptr<CURLM, MultiDeleter> m_multi;
+  detail::CurlMulti m_multi;
   std::unordered_map<std::string, HostState> m_hosts;
   std::unordered_map<Transfer*, std::unique_ptr<Transfer>> m_running, m_waiting;
   std::priority_queue<std::pair<std::int64_t, Transfer*>, std::vector<std::pair<std::int64_t, Transfer*>>,

@@ -1,3 +1,4 @@
+// Accepted findings: the ignore file read and its rules applied to checked posts.
 #include "tweetcheck/ignore.hpp"
 
 #include <fstream>

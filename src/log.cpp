@@ -1,3 +1,4 @@
+// The library's logger: a null sink until the application sets one, so the library never prints.
 #include "log.hpp"
 
 #include <atomic>

@@ -1,3 +1,4 @@
+// Permalinks of every platform (status, post, profile URLs) recognised and taken apart.
 #include "post_url.hpp"
 
 #include <algorithm>

@@ -8,7 +8,7 @@
 #include "escape.hpp"
 #include "report_internal.hpp"
 #include "report_json.hpp"
-#include "tweetcheck/report.hpp"
+#include "tweetcheck/report_check.hpp"
 
 namespace tweetcheck {
 

@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tweetcheck/report.hpp"
+#include "tweetcheck/report_check.hpp"
 
 namespace tweetcheck::detail {
 

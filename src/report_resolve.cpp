@@ -1,7 +1,8 @@
+// The resolve report: JSON for programs, blocks for people.
 #include <nlohmann/json.hpp>
 
 #include "escape.hpp"
-#include "tweetcheck/report.hpp"
+#include "tweetcheck/report_resolve.hpp"
 
 namespace tweetcheck {
 

@@ -1,8 +1,9 @@
+// The scan report: JSON, JSONL and text writers over posts as they are found.
 #include <nlohmann/json.hpp>
 
 #include "escape.hpp"
 #include "report_json.hpp"
-#include "tweetcheck/report.hpp"
+#include "tweetcheck/report_scan.hpp"
 
 namespace tweetcheck {
 

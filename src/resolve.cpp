@@ -1,3 +1,5 @@
+// The resolve stage: short links followed hop by hop (no automatic redirects), chains recorded and cached.
+#include "handles.hpp"
 #include "tweetcheck/resolve.hpp"
 
 #include <cctype>
@@ -46,18 +48,14 @@ std::string normalize_short_url(std::string_view raw) {
 
 namespace {
 
-struct CurlUrlDeleter {
-  void operator()(CURLU* u) const { curl_url_cleanup(u); }
-};
-using CurlUrl = std::unique_ptr<CURLU, CurlUrlDeleter>;
+using detail::CurlUrl;
 
 /// The URL a CURLU handle holds, or "" when it holds none.
 std::string url_of(const CurlUrl& u) {
   char* out = nullptr;
   if (curl_url_get(u.get(), CURLUPART_URL, &out, 0) != CURLUE_OK || !out) return {};
-  std::string s(out);
-  curl_free(out);
-  return s;
+  const detail::CurlString owned(out);
+  return owned.get();
 }
 
 } // namespace

@@ -1,3 +1,4 @@
+// The scan stage's entry: picks the scanner for a document's format and fills the fields every post shares.
 #include "tweetcheck/scan.hpp"
 
 #include <algorithm>

@@ -10,6 +10,7 @@
 
 #include <gumbo.h>
 
+#include "handles.hpp"
 #include "post_url.hpp"
 #include "scan_internal.hpp"
 #include "tweetcheck/dates.hpp"
@@ -19,10 +20,7 @@ namespace tweetcheck::detail {
 
 namespace {
 
-struct GumboDeleter {
-  void operator()(GumboOutput* out) const { gumbo_destroy_output(&kGumboDefaultOptions, out); }
-};
-using GumboPtr = std::unique_ptr<GumboOutput, GumboDeleter>;
+using GumboPtr = GumboTree;
 
 /// Offsets of the parsed copy (scripts, styles and comments emptied) back to the markup.
 struct OffsetMap {

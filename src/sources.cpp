@@ -1,3 +1,4 @@
+// The verify stage's sources: request URLs and the parsers of their answers (syndication, oEmbed, X API, CDX, archive).
 #include "sources.hpp"
 
 #include <algorithm>

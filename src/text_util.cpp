@@ -1,3 +1,4 @@
+// Small UTF-8 and string helpers shared by the scanners and the comparison.
 #include "text_util.hpp"
 
 #include <algorithm>

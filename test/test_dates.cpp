@@ -1,3 +1,4 @@
+// Dates as embeds show them (localised, many formats) and the time in a Snowflake ID.
 #include <catch2/catch.hpp>
 
 #include "tweetcheck/dates.hpp"

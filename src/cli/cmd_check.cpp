@@ -13,7 +13,7 @@
 #include "progress.hpp"
 #include "tweetcheck/ignore.hpp"
 #include "tweetcheck/pipeline.hpp"
-#include "tweetcheck/report.hpp"
+#include "tweetcheck/report_check.hpp"
 
 namespace tweetcheck::cli {
 namespace {
@@ -132,10 +132,11 @@ int run_check_cmd(const CheckArgs& a, const Globals& g) {
   if (!options.stream && a.output.empty()) write_report(std::cout, checked, *main_format, ro);
   if (show_progress) clear_progress_line();
   int status = summary.failed_inputs ? k_exit_failed : k_exit_ok;
-  for (const auto& [format, path] : *files) {
+  for (const auto& file : *files) {
     ReportOptions fo = ro;
     fo.color = false;
-    if (auto w = write_atomic(path, [&](std::ostream& os) { write_report(os, checked, format, fo); }); !w) {
+    const ReportFormat format = file.first;
+    if (auto w = write_atomic(file.second, [&](std::ostream& os) { write_report(os, checked, format, fo); }); !w) {
       log.error("{}", w.error().message);
       status = k_exit_failed;
     }

@@ -3,7 +3,7 @@
 
 #include "cli.hpp"
 #include "network_options.hpp"
-#include "tweetcheck/report.hpp"
+#include "tweetcheck/report_resolve.hpp"
 #include "tweetcheck/resolve.hpp"
 
 namespace tweetcheck::cli {

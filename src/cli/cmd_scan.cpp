@@ -4,7 +4,7 @@
 #include "cli.hpp"
 #include "tweetcheck/collect.hpp"
 #include "tweetcheck/pipeline.hpp"
-#include "tweetcheck/report.hpp"
+#include "tweetcheck/report_scan.hpp"
 
 namespace tweetcheck::cli {
 
