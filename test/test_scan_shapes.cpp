@@ -202,6 +202,51 @@ TEST_CASE("JSON Feed: JSON-escaped content_html, positions in the file; malforme
   CHECK(bad_json.diagnostics[0].message.find("feed 'bad.json' line 2") != std::string::npos);
 }
 
+TEST_CASE("flattened posts inside HTML on real extractor outputs: the quotation bounds the text, the date link gives the ID",
+          "[scan][shapes]") {
+  // Readability.php dropped the embed class of the page's blockquote:
+  // <blockquote><p>TEXT pic.twitter.com/CODE</p><p>— Name (@handle) <a href=status>Date</a></p></blockquote>
+  const auto php = scan_fixture("corpus/readability-php/fortressofsolitude__expected.html");
+  REQUIRE(php.posts.size() == 1);
+  CHECK(php.posts[0].form == EmbedForm::text);
+  CHECK(php.posts[0].where.line == 1);
+  CHECK(*php.posts[0].handle == "VancityReynolds");
+  CHECK(*php.posts[0].display_name == "Ryan Reynolds");
+  CHECK(*php.posts[0].date_text == "May 3, 2018");
+  CHECK(*php.posts[0].status_id == "992018849225695242");
+  CHECK(*php.posts[0].text == "Showtime, Mama. #EffortMaximal #Deadpool2 pic.twitter.com/ZKLrucXJO4");
+  // The page it came from shows the same post as an embed.
+  const auto page = scan_fixture("corpus/readability-php/fortressofsolitude__source.html");
+  REQUIRE(page.posts.size() == 1);
+  CHECK(page.posts[0].form == EmbedForm::blockquote);
+  CHECK(page.posts[0].status_id == php.posts[0].status_id);
+  CHECK(page.posts[0].text == php.posts[0].text);
+  // go-readability: "<p>TEXT<br/>…</p>— Name (@handle) <a href=…/statuses/ID>Date</a>" in a bare
+  // <blockquote>; the short paragraph before the quotation is the article's, not the post's.
+  const auto go = scan_fixture("corpus/go-readability/001__expected.html");
+  REQUIRE(go.posts.size() == 1);
+  CHECK(go.posts[0].form == EmbedForm::text);
+  CHECK(go.posts[0].where.line == 18);
+  CHECK(*go.posts[0].status_id == "370525864523743232");
+  CHECK(*go.posts[0].handle == "ironshay");
+  CHECK(go.posts[0].text->rfind("Drinking game for web devs:\n(1) Think of a noun", 0) == 0);
+  CHECK(go.posts[0].text->find("Mocha") == std::string::npos);
+  // The rules on their own: a quotation bounds the text, a paragraph does not.
+  const std::string credit = "\xE2\x80\x94 Ann (@ann) <a href=\"https://twitter.com/ann/status/1256300000000000000\">May 1, 2020</a>";
+  const auto quoted = scan_string("<p>Short intro.</p><blockquote><p>Post text</p>" + credit + "</blockquote>");
+  REQUIRE(quoted.posts.size() == 1);
+  CHECK(*quoted.posts[0].text == "Post text");
+  CHECK(*quoted.posts[0].status_id == "1256300000000000000");
+  const auto plain = scan_string("<p>Short intro.</p><p>Post text</p><p>" + credit + "</p>");
+  REQUIRE(plain.posts.size() == 1);
+  CHECK(*plain.posts[0].text == "Short intro.\n\nPost text");
+  // Only a status link in the credit line gives the ID, not one in the post's text.
+  const auto linked = scan_string("<p>See <a href=\"https://twitter.com/bo/status/1256300000000000001\">this</a></p>"
+                                  "<p>\xE2\x80\x94 Ann (@ann) May 1, 2020</p>");
+  REQUIRE(linked.posts.size() == 1);
+  CHECK(!linked.posts[0].status_id);
+}
+
 TEST_CASE("flattened posts inside HTML follow the plain-text block rules", "[scan][shapes]") {
   // The seed article's first post (fixtures/corpus/seed), as CMS imports leave it in HTML.
   const std::string two_p = "<html><body><p>An article paragraph that introduces it:</p>\n"
