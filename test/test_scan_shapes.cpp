@@ -172,7 +172,7 @@ TEST_CASE("feeds: embeds in escaped and CDATA content, positions in the feed fil
 }
 
 TEST_CASE("JSON Feed: JSON-escaped content_html, positions in the file; malformed feeds name the place", "[scan][shapes][feed]") {
-  // A JSON Feed built around the real TPM embed markup (no public JSON Feed with an embed was found).
+  // A JSON Feed built around the real TPM embed markup (a real blog's JSON Feed is tested below).
   const std::string atom = read_file(fixture_path("corpus/node-feedparser/tpm.atom"));
   const std::size_t b = atom.find("&lt;blockquote");
   const std::size_t e = atom.find("&lt;/blockquote&gt;", b) + 19;
@@ -200,6 +200,35 @@ TEST_CASE("JSON Feed: JSON-escaped content_html, positions in the file; malforme
   const auto bad_json = scan_string("{\"version\": \"https://jsonfeed.org/version/1\", \"items\": [\n{\"id\": }]}", "bad.json");
   REQUIRE(bad_json.diagnostics.size() == 1);
   CHECK(bad_json.diagnostics[0].message.find("feed 'bad.json' line 2") != std::string::npos);
+}
+
+TEST_CASE("JSON Feed of a real blog: nine embeds in content_html, each at its place in the file", "[scan][shapes][feed]") {
+  // Swiftjective-C's feed.json as Jekyll built it (provenance in fixtures/corpus/MANIFEST.tsv).
+  const std::string rel = "corpus/swiftjective-c/_site__feed.json";
+  const std::string text = read_file(fixture_path(rel));
+  CHECK(detect_format("feed.json", text) == InputFormat::feed);
+  const auto r = scan_fixture(rel);
+  REQUIRE(r.posts.size() == 9);
+  const std::vector<std::uint32_t> lines{36, 36, 36, 68, 68, 68, 68, 68, 79};
+  const std::vector<std::string> ids{"1266114101547347968", "1266372003084161027", "1265663472425205762",
+                                     "1269629494052237316", "1252292541720014848", "1220514774880071680",
+                                     "1265663472425205762", "1269647593614827525", "1260670081048199168"};
+  for (std::size_t i = 0; i < r.posts.size(); ++i) {
+    const Post& p = r.posts[i];
+    INFO("post " << i);
+    CHECK(p.form == EmbedForm::blockquote);
+    CHECK(p.where.line == lines[i]);
+    CHECK(*p.status_id == ids[i]);
+    CHECK(*p.handle == "JordanMorgan10");
+    // line and column point at the JSON-escaped markup inside the content_html string
+    CHECK(at_position(text, p.where.line, p.where.column, 36) == "<blockquote class=\\\"twitter-tweet\\\">");
+  }
+  CHECK(r.posts[0].where.column < r.posts[1].where.column);
+  CHECK(*r.posts[1].date_text == "May 29, 2020");
+  CHECK(r.posts[1].text->rfind("Hmmmmm it's almost like @SpendStackApp users", 0) == 0); // &#39; decoded
+  CHECK(r.posts[5].text->find("Combine + Diffable Data Source") != std::string::npos);
+  // The same post in two items is two posts; the inline status links of the prose are none.
+  CHECK(*r.posts[2].date_text == *r.posts[6].date_text);
 }
 
 TEST_CASE("flattened posts inside HTML on real extractor outputs: the quotation bounds the text, the date link gives the ID",
