@@ -231,6 +231,30 @@ TEST_CASE("JSON Feed of a real blog: nine embeds in content_html, each at its pl
   CHECK(*r.posts[2].date_text == *r.posts[6].date_text);
 }
 
+TEST_CASE("ID-only placeholders on a real page: an extractor's tweet-placeholder divs", "[scan][shapes]") {
+  // Omnivore's output for the Gary Marcus Substack page: each tweet became
+  // <div data-tweet-id="ID" class="tweet-placeholder"></div>, which its reader fills in.
+  const auto r = scan_fixture("corpus/omnivore/garymarcus__expected.html");
+  const auto source = scan_fixture("corpus/omnivore/garymarcus__source.html");
+  REQUIRE(r.posts.size() == 9);
+  REQUIRE(source.posts.size() == 9);
+  const std::vector<std::uint32_t> lines{7, 8, 20, 24, 25, 27, 32, 39, 48};
+  for (std::size_t i = 0; i < r.posts.size(); ++i) {
+    const Post& p = r.posts[i];
+    INFO("post " << i);
+    CHECK(p.platform == Platform::twitter);
+    CHECK(p.form == EmbedForm::rendered);
+    CHECK(p.where.line == lines[i]);
+    CHECK(p.status_id == source.posts[i].status_id); // the page's own posts, in the same order
+    CHECK(!p.handle);
+    CHECK(!p.date_text);
+    CHECK((!p.text || p.text->empty()));
+  }
+  CHECK(*r.posts[0].status_id == "1535944902433026048");
+  // The same placeholder class next to a number that is no post ID is nothing.
+  CHECK(scan_string("<div data-tweet-id=\"12\" class=\"tweet-placeholder\"></div>").posts.empty());
+}
+
 TEST_CASE("flattened posts inside HTML on real extractor outputs: the quotation bounds the text, the date link gives the ID",
           "[scan][shapes]") {
   // Readability.php dropped the embed class of the page's blockquote:
