@@ -10,6 +10,7 @@
 
 #include <utf8proc.h>
 
+#include "reasons.hpp"
 #include "text_util.hpp"
 #include "tweetcheck/entities.hpp"
 
@@ -517,15 +518,15 @@ std::vector<std::string> reasons_of(const std::vector<DiffWord>& diff) {
   end_run();
   std::vector<std::string> reasons;
   if (added.empty() && removed.empty()) return reasons;
-  if (removed.empty()) return {negation ? "negation_changed" : "text_added"};
-  if (added.empty()) return {negation ? "negation_changed" : "text_removed"};
+  if (removed.empty()) return {negation ? code(Reason::negation_changed) : code(Reason::text_added)};
+  if (added.empty()) return {negation ? code(Reason::negation_changed) : code(Reason::text_removed)};
   const bool numbers = std::any_of(added.begin(), added.end(), [](const std::string& w) { return has_digit(w); }) &&
                        std::any_of(removed.begin(), removed.end(), [](const std::string& w) { return has_digit(w); });
-  if (numbers) reasons.push_back("number_changed");
-  if (negation) reasons.push_back("negation_changed");
+  if (numbers) reasons.push_back(code(Reason::number_changed));
+  if (negation) reasons.push_back(code(Reason::negation_changed));
   auto other = [](const std::string& w) { return !has_digit(w) && !is_negation_word(w) && !has_spaceless_negation(w); };
   if (reasons.empty() || std::any_of(added.begin(), added.end(), other) || std::any_of(removed.begin(), removed.end(), other)) {
-    reasons.push_back("text_changed");
+    reasons.push_back(code(Reason::text_changed));
   }
   return reasons;
 }
@@ -579,15 +580,15 @@ TextComparison compare_tokens(std::vector<Token> a, std::vector<Token> o, bool p
     while (!c.diff.empty() && removed(c.diff.back())) c.diff.pop_back();
     c.diff.erase(c.diff.begin(), std::find_if_not(c.diff.begin(), c.diff.end(), removed));
     c.reasons = reasons_of(c.diff);
-    if (c.reasons.empty()) c.reasons.push_back("text_changed");
+    if (c.reasons.empty()) c.reasons.push_back(code(Reason::text_changed));
     return c;
   }
   if (is_prefix(aw, ow)) {
-    c.reasons.push_back("truncated");
+    c.reasons.push_back(code(Reason::truncated));
     return c;
   }
   c.reasons = reasons_of(c.diff);
-  if (c.reasons.empty()) c.reasons.push_back("text_changed");
+  if (c.reasons.empty()) c.reasons.push_back(code(Reason::text_changed));
   return c;
 }
 

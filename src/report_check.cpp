@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "escape.hpp"
+#include "reasons.hpp"
 #include "report_internal.hpp"
 #include "report_json.hpp"
 #include "tweetcheck/report_check.hpp"
@@ -30,33 +31,10 @@ bool fails(const CheckedPost& post, const std::vector<Verdict>& fail_on) {
 }
 
 std::string_view reason_text(std::string_view r) {
-  static const std::map<std::string_view, std::string_view> k_words{
-      {"text_changed", "The words differ from the original."},
-      {"number_changed", "A number differs from the original."},
-      {"negation_changed", "A negation was added or removed."},
-      {"truncated", "The article shows only the beginning of the post."},
-      {"text_added", "The article adds words the post does not have."},
-      {"handle_mismatch", "The article credits another account than the post's author."},
-      {"date_mismatch", "The article shows another date than the post's."},
-      {"deleted", "The post has been deleted."},
-      {"suspended", "The author's account is suspended."},
-      {"account_gone", "The author's account no longer exists."},
-      {"protected", "The post is protected: only its author's followers can see it."},
-      {"withheld", "The post is withheld in some countries."},
-      {"age_restricted", "The post is age-restricted: it cannot be seen without logging in."},
-      {"removed", "The post was removed for breaking the platform's rules."},
-      {"unavailable", "The post is unavailable."},
-      {"archived_match", "An archived copy matches what the article shows."},
-      {"archived_mismatch", "An archived copy differs from what the article shows."},
-      {"network_error", "No source could be reached or gave a usable answer."},
-      {"redirect_refused", "A source redirected to a host outside its own service; the redirect was not followed."},
-      {"rate_limited", "The sources refused more requests for now (rate limit)."},
-      {"no_status_id", "The article does not show which post it quotes."},
-      {"offline", "Checked offline: no source was asked."},
-      {"unsupported_platform", "Posts on this platform cannot be checked yet."},
-  };
-  auto it = k_words.find(r);
-  return it == k_words.end() ? r : it->second;
+  const auto id = find_reason(r);
+  if (!id) return r;
+  const ReasonInfo& row = info(*id);
+  return row.use == ReasonUse::post && !row.words.empty() ? row.words : r;
 }
 
 namespace detail {

@@ -1,5 +1,10 @@
 // SARIF 2.1.0: one rule per verdict/reason; a result per post that is not verified, located at
 // the embed's line and column, so code-scanning viewers annotate the article's source.
+#include <algorithm>
+#include <optional>
+#include <vector>
+
+#include "reasons.hpp"
 #include "report_internal.hpp"
 
 namespace tweetcheck::detail {
@@ -8,59 +13,42 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-struct Rule {
-  const char* verdict;
-  const char* reason;
-  const char* name;
-};
-
-constexpr Rule k_rules[] = {
-    {"altered", "text_changed", "AlteredText"},           {"altered", "number_changed", "AlteredNumber"},
-    {"altered", "negation_changed", "AlteredNegation"},   {"altered", "truncated", "TruncatedText"},
-    {"altered", "text_added", "AddedText"},               {"misattributed", "handle_mismatch", "WrongAuthor"},
-    {"misattributed", "date_mismatch", "WrongDate"},      {"missing", "deleted", "DeletedPost"},
-    {"missing", "suspended", "SuspendedAccount"},         {"missing", "protected", "ProtectedPost"},
-    {"missing", "withheld", "WithheldPost"},              {"missing", "age_restricted", "AgeRestrictedPost"},
-    {"missing", "unavailable", "UnavailablePost"},        {"unverifiable", "network_error", "SourcesUnreachable"},
-    {"unverifiable", "rate_limited", "SourcesRateLimited"}, {"unverifiable", "no_status_id", "NoStatusId"},
-    {"unverifiable", "offline", "CheckedOffline"},        {"unverifiable", "unsupported_platform", "UnsupportedPlatform"},
-    {"missing", "account_gone", "AccountGone"},           {"missing", "removed", "RemovedPost"},
-    {"unverifiable", "redirect_refused", "SourceRedirectRefused"},
-};
-
-std::string rule_id(const std::string& verdict, const std::string& reason) { return "tweetcheck/" + verdict + "/" + reason; }
+/// The rows of the reason table that are SARIF rules, in its order (their ruleIndex).
+std::vector<const ReasonInfo*> sarif_rules() {
+  std::vector<const ReasonInfo*> out;
+  for (const ReasonInfo& r : reason_table()) {
+    if (!r.sarif_name.empty()) out.push_back(&r);
+  }
+  return out;
+}
 
 } // namespace
 
 void write_sarif(std::ostream& out, const std::vector<CheckedPost>& posts, const ReportOptions& o) {
+  const std::vector<const ReasonInfo*> rule_rows = sarif_rules();
   Json rules = Json::array();
-  for (const Rule& r : k_rules) {
-    Verdict v = Verdict::unverifiable;
-    for (Verdict x : {Verdict::altered, Verdict::misattributed, Verdict::missing, Verdict::unverifiable}) {
-      if (to_string(x) == r.verdict) v = x;
-    }
-    const bool failing = std::find(o.fail_on.begin(), o.fail_on.end(), v) != o.fail_on.end();
-    rules.push_back(Json{{"id", rule_id(r.verdict, r.reason)},
-                         {"name", r.name},
-                         {"shortDescription", {{"text", std::string(r.verdict) + ": " + std::string(reason_text(r.reason))}}},
-                         {"fullDescription", {{"text", std::string(reason_text(r.reason))}}},
+  for (const ReasonInfo* r : rule_rows) {
+    const std::string verdict(to_string(r->verdict));
+    const bool failing = std::find(o.fail_on.begin(), o.fail_on.end(), r->verdict) != o.fail_on.end();
+    rules.push_back(Json{{"id", sarif_rule_id(*r)},
+                         {"name", std::string(r->sarif_name)},
+                         {"shortDescription", {{"text", verdict + ": " + std::string(r->words)}}},
+                         {"fullDescription", {{"text", std::string(r->words)}}},
                          {"defaultConfiguration", {{"level", failing ? "error" : "note"}}},
-                         {"properties", {{"verdict", r.verdict}, {"reason", r.reason}}}});
+                         {"properties", {{"verdict", verdict}, {"reason", std::string(r->code)}}}});
   }
   Json results = Json::array();
   for (const CheckedPost& c : posts) {
     if (c.verdict == Verdict::verified) continue;
     const std::string verdict(to_string(c.verdict));
-    const std::string reason = c.reasons.empty() ? "unavailable" : c.reasons.front();
-    std::size_t index = 0;
-    bool known = false;
-    for (std::size_t k = 0; k < std::size(k_rules); ++k) {
-      if (verdict == k_rules[k].verdict && reason == k_rules[k].reason) {
-        index = k;
-        known = true;
-      }
-    }
-    if (!known) continue;
+    // The rule of the first reason, when it explains this verdict (a post without reasons reads
+    // as unavailable).
+    const std::optional<Reason> reason = c.reasons.empty() ? std::optional<Reason>(Reason::unavailable) : find_reason(c.reasons.front());
+    const auto rule = std::find_if(rule_rows.begin(), rule_rows.end(), [&](const ReasonInfo* r) {
+      return reason && r->id == *reason && r->verdict == c.verdict;
+    });
+    if (rule == rule_rows.end()) continue;
+    const std::size_t index = static_cast<std::size_t>(rule - rule_rows.begin());
     std::string msg = verdict + ": ";
     for (std::size_t k = 0; k < c.reasons.size(); ++k) msg += (k ? " " : "") + std::string(reason_text(c.reasons[k]));
     if (c.post.handle) msg += " (@" + *c.post.handle;
@@ -68,7 +56,7 @@ void write_sarif(std::ostream& out, const std::vector<CheckedPost>& posts, const
     if (c.post.handle || c.post.status_id) msg += ")";
     Json region{{"startLine", std::max<std::uint32_t>(1, c.post.where.line)}};
     if (c.post.where.column > 0) region["startColumn"] = c.post.where.column;
-    Json result{{"ruleId", rule_id(verdict, reason)},
+    Json result{{"ruleId", sarif_rule_id(**rule)},
                 {"ruleIndex", index},
                 {"level", fails(c, o.fail_on) ? "error" : (c.ignored ? "note" : "warning")},
                 {"message", {{"text", msg}}},

@@ -1621,7 +1621,35 @@ void flattened_posts(const ScanContext& ctx, const GumboNode* root, const Offset
   std::vector<Post> found;
   if (flat.text.find("(@") != std::string::npos) {
     const ScanContext text_ctx(ctx.name, flat.text);
-    scan_text(text_ctx, flat.text, false, found, {}, false);
+    std::vector<Range> credit_lines;
+    TextStructure structure;
+    structure.credit_lines = &credit_lines;
+    // A credit line inside a quotation (a <blockquote> whose embed class an extractor dropped)
+    // ends a post quoted there: its text starts inside the same quotation.
+    structure.text_floor = [&flat](std::size_t at) {
+      std::size_t floor = 0;
+      for (const auto& [first, second] : flat.quotes) {
+        if (first <= at && at < second && first > floor) floor = first;
+      }
+      return floor;
+    };
+    scan_text(text_ctx, flat.text, false, found, {}, false, &structure);
+    // The date of an HTML credit line is often the permalink ("— Name (@handle) <a href=status>
+    // Date</a>"): the markup gives the post's ID, as in an embed.
+    for (std::size_t i = 0; i < found.size() && i < credit_lines.size(); ++i) {
+      const auto [begin, end] = credit_lines[i];
+      if (begin == SIZE_MAX || found[i].status_id) continue;
+      for (std::size_t a = flat.anchors.size(); a > 0; --a) {
+        const Anchor& anchor = flat.anchors[a - 1];
+        if (anchor.start < begin || anchor.end > end) continue;
+        auto u = find_status_url(anchor.href);
+        if (!u || u->platform != Platform::twitter) continue;
+        found[i].status_id = u->status_id;
+        found[i].status_url = u->url;
+        if (!found[i].handle && !u->handle.empty()) found[i].handle = u->handle;
+        break;
+      }
+    }
   }
   quoted_posts(flat, found);
   for (Post& p : found) {

@@ -1,6 +1,7 @@
 #pragma once
 // Pieces of the scan stage shared by the HTML, text and Markdown scanners (private).
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -75,12 +76,24 @@ bool html_may_hold_embed(std::string_view html, std::string* why = nullptr, Pars
 void scan_html(const ScanContext& ctx, std::string_view html, std::size_t base, bool bare_urls,
                std::vector<Post>& posts, std::vector<Range>& claimed);
 
+/// What the HTML scanner knows of the structure behind the text it gives to scan_text (the page's
+/// text as a reader sees it).
+struct TextStructure {
+  /// For a credit line at an offset of the text, the lowest offset its post's text may start at:
+  /// the start of the quotation element that holds the credit line (0 when none does). A post
+  /// quoted in a <blockquote> never takes its text from the paragraphs before the quotation.
+  std::function<std::size_t(std::size_t)> text_floor;
+  /// Receives, for each post scan_text reports, the [begin, end) of its credit line in the text
+  /// ({SIZE_MAX, SIZE_MAX} for a bare status URL), in the order of the posts.
+  std::vector<Range>* credit_lines = nullptr;
+};
+
 /// Scans plain text lines for flattened posts ("…text… — Name (@handle) Date") and bare status
 /// URLs on their own line. `markdown`: strip "> " quote markers and read [date](url) links.
 /// `bare_urls`: also report status URLs alone on a line (off for the text of an HTML page, whose
-/// bare URLs the HTML scanner reports).
+/// bare URLs the HTML scanner reports). `structure`, when given, bounds and reports the posts.
 void scan_text(const ScanContext& ctx, std::string_view text, bool markdown, std::vector<Post>& posts,
-               const std::vector<Range>& claimed, bool bare_urls = true);
+               const std::vector<Range>& claimed, bool bare_urls = true, const TextStructure* structure = nullptr);
 
 /// Sets `where` and `offset` of a post from a byte offset of the document.
 void set_position(const ScanContext& ctx, std::size_t offset, Post& post);

@@ -171,7 +171,8 @@ constexpr std::size_t k_max_post_length = 280;
 } // namespace
 
 void scan_text(const ScanContext& ctx, std::string_view text, bool markdown, std::vector<Post>& posts,
-               const std::vector<Range>& claimed, bool bare_urls) {
+               const std::vector<Range>& claimed, bool bare_urls, const TextStructure* structure) {
+  std::vector<Range>* credit_lines = structure ? structure->credit_lines : nullptr;
   const std::vector<Line> lines = split_lines(text, markdown);
   std::vector<bool> used(lines.size(), false);
   std::vector<bool> credit_line(lines.size(), false);
@@ -199,6 +200,7 @@ void scan_text(const ScanContext& ctx, std::string_view text, bool markdown, std
           const std::size_t lead = static_cast<std::size_t>(trim(l.text).data() - l.text.data());
           finish_post(ctx, l.content + lead, post);
           posts.push_back(std::move(post));
+          if (credit_lines) credit_lines->emplace_back(SIZE_MAX, SIZE_MAX);
           used[i] = true;
         }
       }
@@ -219,10 +221,11 @@ void scan_text(const ScanContext& ctx, std::string_view text, bool markdown, std
     std::size_t j = i;
     int blank_run = 0;
     bool block_has_lines = !inline_text.empty();
+    const std::size_t floor = structure && structure->text_floor ? structure->text_floor(l.content) : 0;
     while (j > 0) {
       const std::size_t k = j - 1;
       const Line& pl = lines[k];
-      if (used[k] || credit_line[k] || inside(claimed, pl.content) || pl.quoted != l.quoted) break;
+      if (used[k] || credit_line[k] || inside(claimed, pl.content) || pl.quoted != l.quoted || pl.content < floor) break;
       if (pl.blank()) {
         ++blank_run;
         if (blank_run > 2) break;
@@ -290,6 +293,7 @@ void scan_text(const ScanContext& ctx, std::string_view text, bool markdown, std
     const std::size_t offset = start != SIZE_MAX ? start : l.content + c.dash;
     finish_post(ctx, offset, post);
     posts.push_back(std::move(post));
+    if (credit_lines) credit_lines->emplace_back(l.content, l.content + l.text.size());
   }
 }
 

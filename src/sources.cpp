@@ -227,7 +227,7 @@ json includes_of(const json& j) {
 }
 
 /// A syndication / v1.1-shaped tweet object.
-std::optional<OriginalPost> from_syndication_object(const json& t, const std::string& source) {
+std::optional<OriginalPost> from_syndication_object(const json& t, SourceId source) {
   if (!syndication_shape_ok(t)) return std::nullopt;
   OriginalPost o;
   o.id = str(t, "id_str");
@@ -242,7 +242,7 @@ std::optional<OriginalPost> from_syndication_object(const json& t, const std::st
     o.display_name = str(t["user"], "name");
   }
   o.created_at = iso_from_classic(str(t, "created_at"));
-  o.source = source;
+  o.source = name(source);
   if (!o.handle.empty()) o.url = "https://twitter.com/" + o.handle + "/status/" + o.id;
   if (t.contains("entities") && t["entities"].is_object()) {
     add_links(o, list(t["entities"], "urls"), PostLink::Kind::url);
@@ -293,7 +293,7 @@ std::optional<OriginalPost> from_syndication_object(const json& t, const std::st
 }
 
 /// An API v2 tweet object (with `includes.users` for the author).
-std::optional<OriginalPost> from_v2_object(const json& t, const json& includes, const std::string& source) {
+std::optional<OriginalPost> from_v2_object(const json& t, const json& includes, SourceId source) {
   if (!v2_shape_ok(t, includes)) return std::nullopt;
   OriginalPost o;
   o.id = str(t, "id");
@@ -319,7 +319,7 @@ std::optional<OriginalPost> from_v2_object(const json& t, const json& includes, 
   for (const auto& r : list(t, "referenced_tweets")) {
     if (str(r, "type") == "quoted") o.quoted_id = str(r, "id");
   }
-  o.source = source;
+  o.source = name(source);
   if (!o.handle.empty()) o.url = "https://twitter.com/" + o.handle + "/status/" + o.id;
   finish_original(o);
   return o;
@@ -331,16 +331,16 @@ Answer found(OriginalPost o) {
   a.original = std::move(o);
   return a;
 }
-Answer missing(std::string reason) {
+Answer missing(Reason reason) {
   Answer a;
   a.kind = Answer::Kind::missing;
-  a.reason = std::move(reason);
+  a.reason = reason;
   return a;
 }
-Answer error(std::string reason) {
+Answer error(Reason reason) {
   Answer a;
   a.kind = Answer::Kind::error;
-  a.reason = std::move(reason);
+  a.reason = reason;
   return a;
 }
 /// A post the source will not show, for the reason its own words give; words the table does not
@@ -364,31 +364,31 @@ namespace {
 /// client's notices, and the one-word `TweetUnavailable.reason` codes.
 struct TombstoneRow {
   const char* pattern;
-  const char* reason;
+  Reason reason;
 };
 constexpr TombstoneRow k_tombstones[] = {
     // "This Post was deleted by the Post author. Learn more" (older: "…Tweet…Tweet author")
-    {R"(\bwas deleted by (?:the (?:post|tweet) author|its author)|\b(?:post|tweet) (?:has been|was) deleted)", "deleted"},
+    {R"(\bwas deleted by (?:the (?:post|tweet) author|its author)|\b(?:post|tweet) (?:has been|was) deleted)", Reason::deleted},
     // "This Post is from a suspended account. Learn more"; API: "User has been suspended: [ID]."
-    {R"(\bfrom a suspended account|\baccount (?:is |has been )?suspended|\bhas been suspended|^suspended$)", "suspended"},
+    {R"(\bfrom a suspended account|\baccount (?:is |has been )?suspended|\bhas been suspended|^suspended$)", Reason::suspended},
     // "This Post is from an account that no longer exists. Learn more" (a deactivated account)
-    {R"(\bfrom an account that no longer exists|^deactivated$)", "account_gone"},
+    {R"(\bfrom an account that no longer exists|^deactivated$)", Reason::account_gone},
     // "This Post from @x has been withheld in Germany based on local law(s)."; "@x's account has
     // been withheld in Germany, France based on local law(s)."; "…withheld in response to a report
     // from the copyright holder."; "This post is unavailable in your location."
-    {R"(\bhas been withheld\b|\bwithheld in (?:response|[a-z])|\bunavailable in your (?:location|country|region)|^withheld$)", "withheld"},
+    {R"(\bhas been withheld\b|\bwithheld in (?:response|[a-z])|\bunavailable in your (?:location|country|region)|^withheld$)", Reason::withheld},
     // "Age-restricted adult content. This content might not be appropriate for people under 18
     // years old. To view this media, you'll need to log in to X. Learn more"; API 403: "Tweet is
     // age restricted."; TweetUnavailable "NsfwLoggedOut"
-    {R"(\bage[- ]restricted\b|\badult content\b|\bsensitive content\b|might not be appropriate for|^nsfw)", "age_restricted"},
+    {R"(\bage[- ]restricted\b|\badult content\b|\bsensitive content\b|might not be appropriate for|^nsfw)", Reason::age_restricted},
     // "This Post violated the X Rules. Learn more" (older: "This Tweet violated the Twitter Rules.")
-    {R"(\bviolated the (?:x|twitter) rules\b|^bounce(?:d|deleted)?$)", "removed"},
+    {R"(\bviolated the (?:x|twitter) rules\b|^bounce(?:d|deleted)?$)", Reason::removed},
     // "You're unable to view this Post because this account owner limits who can view their Posts.
     // Learn more"; "This post is from a protected account."; API: "Sorry, you are not authorized
     // to see the Tweet with ids: [ID]."
-    {R"(\blimits who can view their\b|\bfrom a (?:protected|private) account|\b(?:posts|tweets) are protected\b|\bonly visible to\b|\bnot authorized to see\b|^protected$)", "protected"},
+    {R"(\blimits who can view their\b|\bfrom a (?:protected|private) account|\b(?:posts|tweets) are protected\b|\bonly visible to\b|\bnot authorized to see\b|^protected$)", Reason::protected_},
     // "This Post is unavailable. Learn more" (older: "This Tweet is unavailable.")
-    {R"(\b(?:post|tweet) is unavailable\b|^(?:unavailable|missing)$)", "unavailable"},
+    {R"(\b(?:post|tweet) is unavailable\b|^(?:unavailable|missing)$)", Reason::unavailable},
 };
 
 std::string fold_apostrophes(std::string s) {
@@ -413,60 +413,40 @@ TombstoneReading read_tombstone(const std::string& text) {
   for (std::size_t i = 0; i < k_compiled.size(); ++i) {
     if (k_compiled[i]->ok() && RE2::PartialMatch(t, *k_compiled[i])) return {k_tombstones[i].reason, true};
   }
-  return {"unavailable", false};
-}
-
-std::string reason_from_text(const std::string& text) { return read_tombstone(text).reason; }
-
-std::string service_of(const std::string& url) {
-  static constexpr std::pair<const char*, const char*> k_hosts[] = {
-      {"cdn.syndication.twimg.com", "syndication"}, {"publish.twitter.com", "oembed"}, {"publish.x.com", "oembed"},
-      {"web.archive.org", "wayback"},               {"archive.org", "wayback"},         {"api.x.com", "x-api"},
-      {"api.twitter.com", "x-api"},
-  };
-  const auto scheme = url.find("://");
-  if (scheme == std::string::npos) return {};
-  const std::size_t h = scheme + 3;
-  std::size_t e = url.find_first_of("/?#", h);
-  if (e == std::string::npos) e = url.size();
-  std::string host = url.substr(h, e - h);
-  if (const auto at = host.rfind('@'); at != std::string::npos) host = host.substr(at + 1);
-  host = detail::ascii_lower(host.substr(0, host.find(':')));
-  if (!host.empty() && host.back() == '.') host.pop_back();
-  for (const auto& [name, service] : k_hosts) {
-    if (host == name) return service;
-  }
-  return {};
+  return {Reason::unavailable, false};
 }
 
 std::string syndication_url(const std::string& id) {
-  return "https://cdn.syndication.twimg.com/tweet-result?id=" + id + "&lang=en&token=" + syndication_token(id);
+  return "https://" + host(SourceId::syndication) + "/tweet-result?id=" + id + "&lang=en&token=" + syndication_token(id);
 }
 std::string oembed_url(const std::string& id) {
-  return "https://publish.twitter.com/oembed?url=" + url_encode("https://twitter.com/i/status/" + id) +
+  return "https://" + host(SourceId::oembed) + "/oembed?url=" + url_encode("https://twitter.com/i/status/" + id) +
          "&omit_script=true&dnt=true";
 }
 std::string xapi_url(const std::string& id) {
-  return "https://api.x.com/2/tweets?ids=" + id +
+  return "https://" + host(SourceId::x_api) + "/2/tweets?ids=" + id +
          "&tweet.fields=created_at,author_id,entities,note_tweet,edit_history_tweet_ids,referenced_tweets"
          "&expansions=author_id&user.fields=username,name";
 }
 std::string wayback_cdx_url(const std::string& handle, const std::string& id) {
-  return "https://web.archive.org/cdx/search/cdx?url=" + url_encode("twitter.com/" + handle + "/status/" + id) +
+  return "https://" + host(SourceId::wayback) + "/cdx/search/cdx?url=" + url_encode("twitter.com/" + handle + "/status/" + id) +
          "&output=json&fl=timestamp,original,statuscode&filter=statuscode:200&limit=5";
 }
 std::string wayback_cdx_user_url(const std::string& handle, const std::string& from, const std::string& to) {
   if (from.empty()) {
     // No date: the account's newest 500 archived statuses.
-    return "https://web.archive.org/cdx/search/cdx?url=" + url_encode("twitter.com/" + handle + "/status/") +
+    return "https://" + host(SourceId::wayback) + "/cdx/search/cdx?url=" + url_encode("twitter.com/" + handle + "/status/") +
            "&matchType=prefix&output=json&fl=timestamp,original,statuscode&filter=statuscode:200&collapse=urlkey&limit=-500";
   }
-  return "https://web.archive.org/cdx/search/cdx?url=" + url_encode("twitter.com/" + handle + "/status/") +
+  return "https://" + host(SourceId::wayback) + "/cdx/search/cdx?url=" + url_encode("twitter.com/" + handle + "/status/") +
          "&matchType=prefix&output=json&fl=timestamp,original,statuscode&filter=statuscode:200&collapse=urlkey"
          "&from=" + from + "&to=" + to + "&limit=500";
 }
 std::string wayback_raw_url(const std::string& timestamp, const std::string& original) {
-  return "https://web.archive.org/web/" + timestamp + "id_/" + original;
+  return "https://" + host(SourceId::wayback) + "/web/" + timestamp + "id_/" + original;
+}
+std::string wayback_page_url(const std::string& timestamp, const std::string& original) {
+  return "https://" + host(SourceId::wayback) + "/web/" + timestamp + "/" + original;
 }
 
 std::optional<Answer> transport_answer(const HttpResponse& r) {
@@ -478,23 +458,23 @@ std::optional<Answer> transport_answer(const HttpResponse& r) {
   case HttpFailure::other:
   case HttpFailure::too_large:
   case HttpFailure::blocked:
-    return error("network_error");
+    return error(Reason::network_error);
   }
-  if (r.status == 429) return error("rate_limited");
-  if (r.status >= 500) return error("network_error");
+  if (r.status == 429) return error(Reason::rate_limited);
+  if (r.status >= 500) return error(Reason::network_error);
   return std::nullopt;
 }
 
 Answer parse_syndication(const HttpResponse& r, const std::string& id) {
   if (auto t = transport_answer(r)) return *t;
   // An embedded post that is not found was deleted.
-  if (r.status == 404) return missing("deleted");
+  if (r.status == 404) return missing(Reason::deleted);
   if (r.status == 400 || r.status == 403) return missing_from_text(r.body);
-  if (r.status != 200) return error("network_error");
+  if (r.status != 200) return error(Reason::network_error);
   const json j = detail::parse_json(r.body);
-  if (j.is_discarded() || !j.is_object()) return error("malformed_response");
+  if (j.is_discarded() || !j.is_object()) return error(Reason::malformed_response);
   // `200 {}` is what tweet-result answers for some IDs that do not exist: not found, as its 404.
-  if (j.empty()) return missing("deleted");
+  if (j.empty()) return missing(Reason::deleted);
   json t = j;
   if (str(t, "__typename") == "TweetWithVisibilityResults" && t.contains("tweet")) t = t["tweet"];
   const std::string type = str(t, "__typename");
@@ -505,37 +485,37 @@ Answer parse_syndication(const HttpResponse& r, const std::string& id) {
       text = str(t["tombstone"]["text"], "text");
     }
     // An empty tombstone is what a live post in a restricted context (age-restricted) gets.
-    return text.empty() ? missing("age_restricted") : missing_from_text(text);
+    return text.empty() ? missing(Reason::age_restricted) : missing_from_text(text);
   }
   if (type == "TweetUnavailable") return missing_from_text(str(t, "reason"));
-  if (t.empty()) return error("malformed_response");
-  auto o = from_syndication_object(t, "syndication");
-  if (!o || o->id != id) return error("malformed_response");
-  if (!t.contains("user")) return missing("suspended"); // the author's account is gone
+  if (t.empty()) return error(Reason::malformed_response);
+  auto o = from_syndication_object(t, SourceId::syndication);
+  if (!o || o->id != id) return error(Reason::malformed_response);
+  if (!t.contains("user")) return missing(Reason::suspended); // the author's account is gone
   return found(std::move(*o));
 }
 
 Answer parse_oembed(const HttpResponse& r, const std::string& id) {
   if (auto t = transport_answer(r)) return *t;
-  if (r.status == 404) return missing("deleted");
+  if (r.status == 404) return missing(Reason::deleted);
   if (r.status == 403) return missing_from_text(r.body);
-  if (r.status != 200) return error("network_error");
+  if (r.status != 200) return error(Reason::network_error);
   const json j = detail::parse_json(r.body);
-  if (j.is_discarded() || !j.is_object() || str(j, "html").empty()) return error("malformed_response");
+  if (j.is_discarded() || !j.is_object() || str(j, "html").empty()) return error(Reason::malformed_response);
   for (const char* f : {"author_url", "author_name", "url", "provider_name", "type", "version"}) {
-    if (!field_ok(j, f, Want::string)) return error("malformed_response");
+    if (!field_ok(j, f, Want::string)) return error(Reason::malformed_response);
   }
   // The html is the embed blockquote: read it with the scanner.
   Document doc;
-  doc.name = "oembed";
+  doc.name = name(SourceId::oembed);
   doc.format = InputFormat::html;
   doc.content = str(j, "html");
   const ScanResult s = scan(doc);
-  if (s.posts.empty()) return error("malformed_response");
+  if (s.posts.empty()) return error(Reason::malformed_response);
   const Post& p = s.posts.front();
   OriginalPost o;
   o.id = p.status_id.value_or(id);
-  if (o.id != id) return error("malformed_response");
+  if (o.id != id) return error(Reason::malformed_response);
   o.text = p.text.value_or("");
   o.handle = p.handle.value_or("");
   if (const std::string author = str(j, "author_url"); !author.empty()) {
@@ -552,7 +532,7 @@ Answer parse_oembed(const HttpResponse& r, const std::string& id) {
     if (l.text.empty() || l.text[0] == '@' || l.text[0] == '#' || l.text[0] == '$') continue;
     o.links.push_back({l.url, l.text, {}, PostLink::Kind::url});
   }
-  o.source = "oembed";
+  o.source = name(SourceId::oembed);
   o.url = str(j, "url");
   finish_original(o);
   // A long post (possible from February 2023 on): oEmbed shows its head, cut with an ellipsis
@@ -572,14 +552,14 @@ Answer parse_oembed(const HttpResponse& r, const std::string& id) {
 
 Answer parse_xapi(const HttpResponse& r, const std::string& id) {
   if (auto t = transport_answer(r)) return *t;
-  if (r.status == 401 || r.status == 403) return error("auth_error");
-  if (r.status != 200) return error("network_error");
+  if (r.status == 401 || r.status == 403) return error(Reason::auth_error);
+  if (r.status != 200) return error(Reason::network_error);
   const json j = detail::parse_json(r.body);
-  if (j.is_discarded() || !j.is_object()) return error("malformed_response");
+  if (j.is_discarded() || !j.is_object()) return error(Reason::malformed_response);
   // data and errors are arrays of objects, includes an object; anything else is malformed.
   if (!field_ok(j, "data", Want::array) || !elements_ok(j, "data", Want::object) || !field_ok(j, "includes", Want::object) ||
       !field_ok(j, "errors", Want::array) || !elements_ok(j, "errors", Want::object)) {
-    return error("malformed_response");
+    return error(Reason::malformed_response);
   }
   const json no_list = json::array();
   const json& data = j.contains("data") && j["data"].is_array() ? j["data"] : no_list;
@@ -587,22 +567,22 @@ Answer parse_xapi(const HttpResponse& r, const std::string& id) {
   const json no_includes = json::object();
   const json& includes = j.contains("includes") && j["includes"].is_object() ? j["includes"] : no_includes;
   for (const auto& t : data) {
-    if (!field_ok(t, "id", Want::string)) return error("malformed_response");
+    if (!field_ok(t, "id", Want::string)) return error(Reason::malformed_response);
     if (str(t, "id") == id) {
-      if (auto o = from_v2_object(t, includes, "x-api")) return found(std::move(*o));
-      return error("malformed_response");
+      if (auto o = from_v2_object(t, includes, SourceId::x_api)) return found(std::move(*o));
+      return error(Reason::malformed_response);
     }
   }
   for (const auto& e : errors) {
     for (const char* f : {"type", "detail", "title"}) {
-      if (!field_ok(e, f, Want::string)) return error("malformed_response");
+      if (!field_ok(e, f, Want::string)) return error(Reason::malformed_response);
     }
     const std::string type = str(e, "type"), detail_text = str(e, "detail");
-    if (type.find("resource-not-found") != std::string::npos) return missing("deleted");
+    if (type.find("resource-not-found") != std::string::npos) return missing(Reason::deleted);
     if (type.find("not-authorized") != std::string::npos) return missing_from_text(detail_text);
     return missing_from_text(detail_text + " " + str(e, "title"));
   }
-  return error("malformed_response");
+  return error(Reason::malformed_response);
 }
 
 std::vector<std::pair<std::string, std::string>> parse_cdx(const std::string& body) {
@@ -620,26 +600,26 @@ std::vector<std::pair<std::string, std::string>> parse_cdx(const std::string& bo
 
 Answer parse_wayback_capture(const HttpResponse& r, const std::string& id, const std::string& archived_url) {
   if (auto t = transport_answer(r)) return *t;
-  if (r.status != 200) return error("not_archived");
+  if (r.status != 200) return error(Reason::not_archived);
   // An archived syndication / API response.
   const json j = detail::parse_json(r.body);
   if (!j.is_discarded() && j.is_object()) {
     std::optional<OriginalPost> o = j.contains("data") ? std::optional<OriginalPost>()
-                                                       : from_syndication_object(j, "wayback");
+                                                       : from_syndication_object(j, SourceId::wayback);
     if (!o && j.contains("data")) {
       const json& d = j["data"].is_array() && !j["data"].empty() ? j["data"][0] : j["data"];
-      o = from_v2_object(d, includes_of(j), "wayback");
+      o = from_v2_object(d, includes_of(j), SourceId::wayback);
     }
     if (o && o->id == id) {
       o->url = archived_url;
       return found(std::move(*o));
     }
-    return error("malformed_response");
+    return error(Reason::malformed_response);
   }
   // An archived status page: the text is in the page title or og:description.
   OriginalPost o;
   o.id = id;
-  o.source = "wayback";
+  o.source = name(SourceId::wayback);
   o.url = archived_url;
   static const RE2 og(R"re((?is)<meta[^>]+property=["']og:description["'][^>]+content=["']\s*[“"]?(.*?)[”"]?\s*["']\s*/?>)re");
   static const RE2 title(R"re((?is)<title>\s*(.*?) on (?:Twitter|X)\s*:\s*[“"](.*?)[”"]\s*(?:/\s*(?:Twitter|X))?\s*</title>)re");
@@ -649,7 +629,7 @@ Answer parse_wayback_capture(const HttpResponse& r, const std::string& id, const
   } else {
     RE2::PartialMatch(in, title, &name, &text);
   }
-  if (text.empty()) return error("not_archived");
+  if (text.empty()) return error(Reason::not_archived);
   Document doc;
   doc.format = InputFormat::text;
   o.text = decode_html_entities(text); // an attribute or title: entity-escaped in the page
@@ -680,7 +660,7 @@ Result<std::map<std::string, OriginalPost>> load_archive(const std::string& path
     if (j.is_discarded() || !j.is_array()) return fail(Errc::parse, "archive '" + path + "': tweets.js is not a JSON array");
     for (const auto& item : j) {
       const json& t = item.contains("tweet") ? item["tweet"] : item;
-      if (auto o = from_syndication_object(t, "archive")) out[o->id] = std::move(*o);
+      if (auto o = from_syndication_object(t, SourceId::archive)) out[o->id] = std::move(*o);
     }
     return out;
   }
@@ -702,11 +682,11 @@ Result<std::map<std::string, OriginalPost>> load_archive(const std::string& path
     std::optional<OriginalPost> o;
     if (j.contains("data")) {
       const json& d = j["data"].is_array() && !j["data"].empty() ? j["data"][0] : j["data"];
-      o = from_v2_object(d, includes_of(j), "archive");
+      o = from_v2_object(d, includes_of(j), SourceId::archive);
     } else if (j.contains("id_str")) {
-      o = from_syndication_object(j, "archive");
+      o = from_syndication_object(j, SourceId::archive);
     } else if (j.contains("id") && j.contains("text")) {
-      o = from_v2_object(j, json::object(), "archive");
+      o = from_v2_object(j, json::object(), SourceId::archive);
     }
     if (!o) return fail(Errc::parse, "archive '" + path + "' line " + std::to_string(n) + ": no post ID, or a field of the wrong type");
     out[o->id] = std::move(*o);

@@ -13,6 +13,7 @@
 #include "json_util.hpp"
 #include "log.hpp"
 #include "post_url.hpp"
+#include "reasons.hpp"
 #include "sources.hpp"
 #include "text_util.hpp"
 #include "tweetcheck/dates.hpp"
@@ -57,6 +58,7 @@ Result<std::map<std::string, OriginalPost>> load_archive(const std::string& path
 namespace {
 
 using sources::Answer;
+using sources::SourceId;
 using nlohmann::json;
 
 /// Fetches URLs for the sources: each distinct URL once, the cache first; definitive answers are
@@ -76,6 +78,7 @@ public:
     bool from_cache = false;
     std::vector<HttpResponse> hops; ///< the redirects before it, in order (bodies dropped)
     std::string refused;    ///< why the last response's redirect was not followed; "" when none
+    bool offline = false;   ///< not asked: the run is offline (or has no client) and nothing was kept
   };
 
   /// Says whether a 200 answer to the URL first asked for is well formed (its source's parser
@@ -97,8 +100,8 @@ public:
         HttpResponse r;
         r.url = req.url;
         r.failure = HttpFailure::other;
-        r.error = "offline";
-        out[req.url] = Item{std::move(r), false, {}, {}};
+        r.error = "not asked: no network";
+        out[req.url] = Item{std::move(r), false, {}, {}, true};
       } else {
         todo.push_back(req);
       }
@@ -239,7 +242,7 @@ Fetcher::Accept well_formed(std::map<std::string, std::string> id_of, Parse pars
     auto it = id_of.find(first);
     if (it == id_of.end()) return true;
     const Answer a = parse(r, it->second);
-    return !(a.kind == Answer::Kind::error && a.reason == "malformed_response");
+    return !(a.kind == Answer::Kind::error && a.reason == Reason::malformed_response);
   };
 }
 
@@ -247,8 +250,8 @@ struct Lookup {
   std::string id;
   std::string handle; ///< from the article (for archive searches)
   std::optional<OriginalPost> original;
-  std::optional<std::string> missing;
-  std::set<std::string> errors;
+  std::optional<Reason> missing;
+  std::set<Reason> errors;
   std::vector<Evidence> evidence;
   std::optional<OriginalPost> archived; ///< an archived copy of a missing post
   bool wayback_tried = false;
@@ -272,7 +275,7 @@ Answer read_answer(const Fetcher::Item& item, Parse parse) {
   if (!item.refused.empty()) {
     Answer a;
     a.kind = Answer::Kind::error;
-    a.reason = "redirect_refused";
+    a.reason = Reason::redirect_refused;
     a.detail = item.refused;
     return a;
   }
@@ -294,6 +297,16 @@ void apply(Lookup& l, const Answer& a) {
 }
 
 bool pending(const Lookup& l) { return !l.original && !l.missing; }
+
+/// A source could not be reached, or answered what cannot be read or used (a post's network_error).
+bool network_trouble(const Lookup& l) {
+  return l.errors.count(Reason::network_error) || l.errors.count(Reason::malformed_response) || l.errors.count(Reason::auth_error);
+}
+
+/// Whether the run asks the source.
+bool wants(const VerifyOptions& options, SourceId id) {
+  return std::find(options.sources.begin(), options.sources.end(), sources::name(id)) != options.sources.end();
+}
 
 /// The page a person opens for a raw capture: ".../web/TSid_/URL" → ".../web/TS/URL".
 std::string archived_capture_url(const std::string& raw) {
@@ -321,13 +334,13 @@ void wayback_round(std::vector<Lookup*> lookups, Fetcher& fetcher, bool for_arch
   std::map<std::string, std::pair<Lookup*, std::string>> capture_of; // raw URL -> (lookup, archived URL)
   for (Lookup* l : asked) {
     const auto& item = cdx_answers[sources::wayback_cdx_url(l->handle, l->id)];
-    if (item.response.error == "offline") {
-      l->errors.insert("offline");
+    if (item.offline) {
+      l->errors.insert(Reason::offline);
       continue;
     }
-    add_evidence(l->evidence, item, "wayback");
+    add_evidence(l->evidence, item, sources::name(SourceId::wayback));
     if (!item.refused.empty()) {
-      l->errors.insert("redirect_refused");
+      l->errors.insert(Reason::redirect_refused);
       continue;
     }
     if (auto t = sources::transport_answer(item.response)) {
@@ -339,7 +352,7 @@ void wayback_round(std::vector<Lookup*> lookups, Fetcher& fetcher, bool for_arch
     const auto& [ts, original] = rows.back(); // the newest capture
     const std::string raw = sources::wayback_raw_url(ts, original);
     captures.push_back({raw, {}});
-    capture_of[raw] = {l, "https://web.archive.org/web/" + ts + "/" + original};
+    capture_of[raw] = {l, sources::wayback_page_url(ts, original)};
   }
   std::map<std::string, std::string> capture_ids;
   for (const auto& [raw, target] : capture_of) capture_ids[raw] = target.first->id;
@@ -347,14 +360,14 @@ void wayback_round(std::vector<Lookup*> lookups, Fetcher& fetcher, bool for_arch
   for (auto& [raw, target] : capture_of) {
     auto& [l, archived_url] = target;
     const auto& item = capture_answers[raw];
-    if (item.response.error == "offline") continue;
-    add_evidence(l->evidence, item, "wayback");
+    if (item.offline) continue;
+    add_evidence(l->evidence, item, sources::name(SourceId::wayback));
     // Wayback redirects to the nearest capture: show the one that answered.
     const std::string shown = item.hops.empty() ? archived_url : archived_capture_url(item.response.url);
     const std::string& id = l->id; // (clang 14 cannot capture a structured binding)
     Answer a = read_answer(item, [&](const HttpResponse& r) { return sources::parse_wayback_capture(r, id, shown); });
     if (a.kind != Answer::Kind::found) {
-      if (a.kind == Answer::Kind::error && a.reason != "not_archived") l->errors.insert(a.reason);
+      if (a.kind == Answer::Kind::error && a.reason != Reason::not_archived) l->errors.insert(a.reason);
       continue;
     }
     if (for_archive_copy) l->archived = a.original;
@@ -398,7 +411,7 @@ std::optional<std::string> find_by_archive_search(const Post& p, Fetcher& fetche
   const std::string url = sources::wayback_cdx_user_url(*p.handle, day, day);
   auto answers = fetcher.fetch({{url, {}}});
   const auto& item = answers[url];
-  add_evidence(evidence, item, "wayback");
+  add_evidence(evidence, item, sources::name(SourceId::wayback));
   if (!item.refused.empty() || sources::transport_answer(item.response)) return std::nullopt;
   std::vector<HttpRequest> captures;
   std::map<std::string, std::pair<std::string, std::string>> id_of; // raw URL -> (id, archived URL)
@@ -414,7 +427,7 @@ std::optional<std::string> find_by_archive_search(const Post& p, Fetcher& fetche
     const std::string raw = sources::wayback_raw_url(ts, original);
     if (id_of.count(raw) || captures.size() >= 20) continue;
     captures.push_back({raw, {}});
-    id_of[raw] = {u->status_id, "https://web.archive.org/web/" + ts + "/" + original};
+    id_of[raw] = {u->status_id, sources::wayback_page_url(ts, original)};
   }
   std::map<std::string, std::string> capture_ids;
   for (const auto& [raw, target] : id_of) capture_ids[raw] = target.first;
@@ -426,7 +439,7 @@ std::optional<std::string> find_by_archive_search(const Post& p, Fetcher& fetche
     const Answer a = read_answer(cap, [&](const HttpResponse& r) { return sources::parse_wayback_capture(r, id, shown); });
     if (a.kind != Answer::Kind::found) continue;
     if (compare_post_text(*p.text, p.links, *a.original, quote ? ExcerptPolicy::excerpt_allowed : ExcerptPolicy::whole_post).equal) {
-      add_evidence(evidence, cap, "wayback");
+      add_evidence(evidence, cap, sources::name(SourceId::wayback));
       return target.first;
     }
   }
@@ -443,9 +456,11 @@ void decide(CheckedPost& c, Lookup* l, const VerifyOptions& options) {
   const Post& p = c.post;
   // A quote in prose may give only a part of the post (note `excerpt`).
   const ExcerptPolicy policy = p.form == EmbedForm::quote ? ExcerptPolicy::excerpt_allowed : ExcerptPolicy::whole_post;
-  auto add = [&](const std::string& r) {
+  // Codes come from the table: a Reason, or the comparison's reasons (written from it).
+  auto add_code = [&](const std::string& r) {
     if (std::find(c.reasons.begin(), c.reasons.end(), r) == c.reasons.end()) c.reasons.push_back(r);
   };
+  auto add = [&](Reason r) { add_code(code(r)); };
   // The shown date against the ID's own time: checked offline, whatever the sources say.
   bool date_mismatch = false;
   if (p.date && p.status_id) {
@@ -453,15 +468,15 @@ void decide(CheckedPost& c, Lookup* l, const VerifyOptions& options) {
   }
   if (!l) {
     c.verdict = Verdict::unverifiable;
-    add("no_status_id");
-    if (options.offline) add("offline");
+    add(Reason::no_status_id);
+    if (options.offline) add(Reason::offline);
     return;
   }
   c.evidence = l->evidence;
   if (l->original) {
     const OriginalPost& o = *l->original;
     c.original = o;
-    if (o.quoted_id) c.notes.push_back("quotes:" + *o.quoted_id);
+    if (o.quoted_id) c.notes.push_back(note(Note::quotes, *o.quoted_id));
     bool altered = false;
     if (p.text) {
       TextComparison t = compare_post_text(*p.text, p.links, o, policy);
@@ -477,8 +492,8 @@ void decide(CheckedPost& c, Lookup* l, const VerifyOptions& options) {
           TextComparison tv = compare_post_text(*p.text, p.links, v, policy);
           if (!tv.equal) continue;
           // The article shows an earlier version of the post it links.
-          c.notes.push_back("edited_since");
-          c.notes.push_back("matches_version:" + v.id);
+          c.notes.push_back(note(Note::edited_since));
+          c.notes.push_back(note(Note::matches_version, v.id));
           c.latest = o;
           c.latest_diff = std::move(t.diff);
           c.original = v;
@@ -487,20 +502,20 @@ void decide(CheckedPost& c, Lookup* l, const VerifyOptions& options) {
         }
       } else if (latest || (o.stale_edit && !o.edit_ids.empty() && o.edit_ids.back() != o.id)) {
         // The article shows this version, and the post was edited after it.
-        c.notes.push_back("edited_since");
+        c.notes.push_back(note(Note::edited_since));
         if (latest) {
           c.latest = *latest;
           TextComparison tl = compare_post_text(*p.text, p.links, *latest, policy);
           c.latest_diff = tl.equal ? std::vector<DiffWord>{} : std::move(tl.diff);
         }
       }
-      if (t.punctuation_differs) c.notes.push_back("punctuation_differs");
-      if (t.head_only) c.notes.push_back("long_post_head_only");
-      if (t.excerpt) c.notes.push_back("excerpt");
+      if (t.punctuation_differs) c.notes.push_back(note(Note::punctuation_differs));
+      if (t.head_only) c.notes.push_back(note(Note::long_post_head_only));
+      if (t.excerpt) c.notes.push_back(note(Note::excerpt));
       if (!t.equal) {
         altered = true;
         c.diff = std::move(t.diff);
-        for (const auto& r : t.reasons) add(r);
+        for (const auto& r : t.reasons) add_code(r);
       }
     }
     const bool handle_mismatch = p.handle && !o.handle.empty() && !detail::iequals(*p.handle, o.handle);
@@ -508,10 +523,10 @@ void decide(CheckedPost& c, Lookup* l, const VerifyOptions& options) {
       const auto original_date = o.created_at.empty() ? snowflake_date(o.id) : utc_date(o.created_at);
       if (original_date && *original_date != *p.date) date_mismatch = true;
     }
-    if (handle_mismatch) add("handle_mismatch");
-    if (date_mismatch) add("date_mismatch");
+    if (handle_mismatch) add(Reason::handle_mismatch);
+    if (date_mismatch) add(Reason::date_mismatch);
     if (p.display_name && !o.display_name.empty() && normalise_for_compare(*p.display_name) != normalise_for_compare(o.display_name)) {
-      c.notes.push_back("display_name_changed");
+      c.notes.push_back(note(Note::display_name_changed));
     }
     c.verdict = altered ? Verdict::altered : (handle_mismatch || date_mismatch) ? Verdict::misattributed : Verdict::verified;
     return;
@@ -523,23 +538,21 @@ void decide(CheckedPost& c, Lookup* l, const VerifyOptions& options) {
       c.original = l->archived;
       if (p.text) {
         TextComparison t = compare_post_text(*p.text, p.links, *l->archived, policy);
-        add(t.equal ? "archived_match" : "archived_mismatch");
+        add(t.equal ? Reason::archived_match : Reason::archived_mismatch);
         if (!t.equal) c.diff = std::move(t.diff);
       } else {
-        add("archived_match");
+        add(Reason::archived_match);
       }
     }
     return;
   }
   c.verdict = date_mismatch ? Verdict::misattributed : Verdict::unverifiable;
-  if (date_mismatch) add("date_mismatch");
-  if (l->errors.count("rate_limited")) add("rate_limited");
-  if (l->errors.count("network_error") || l->errors.count("malformed_response") || l->errors.count("auth_error")) {
-    add("network_error");
-  }
-  if (l->errors.count("offline") || options.offline) add("offline");
-  if (l->errors.count("malformed_response")) c.notes.push_back("malformed_response");
-  if (c.reasons.empty() || (c.reasons.size() == 1 && date_mismatch)) add(options.offline ? "offline" : "network_error");
+  if (date_mismatch) add(Reason::date_mismatch);
+  if (l->errors.count(Reason::rate_limited)) add(Reason::rate_limited);
+  if (network_trouble(*l)) add(Reason::network_error);
+  if (l->errors.count(Reason::offline) || options.offline) add(Reason::offline);
+  if (l->errors.count(Reason::malformed_response)) c.notes.push_back(note(Note::malformed_response));
+  if (c.reasons.empty() || (c.reasons.size() == 1 && date_mismatch)) add(options.offline ? Reason::offline : Reason::network_error);
 }
 
 } // namespace
@@ -587,19 +600,19 @@ std::vector<CheckedPost> verify(const std::vector<Post>& posts, HttpClient* clie
       out[i].resolution = *pick;
       out[i].post.status_id = pick->status_id;
       if (posts[i].handle && pick->handle && !detail::iequals(*posts[i].handle, *pick->handle)) {
-        out[i].notes.push_back("status_id_from_link_by:" + *pick->handle);
+        out[i].notes.push_back(note(Note::status_id_from_link_by, *pick->handle));
       }
     }
   }
   // 2. Still no ID: search the account's archived statuses around the shown date.
   for (std::size_t i = 0; i < posts.size(); ++i) {
     if (ids[i] || posts[i].platform != Platform::twitter) continue;
-    if (std::find(options.sources.begin(), options.sources.end(), "wayback") == options.sources.end()) continue;
+    if (!wants(options, SourceId::wayback)) continue;
     std::vector<Evidence> ev;
     if (auto id = find_by_archive_search(posts[i], fetcher, ev)) {
       ids[i] = id;
       out[i].post.status_id = id;
-      out[i].notes.push_back("status_id_from_archive_search");
+      out[i].notes.push_back(note(Note::status_id_from_archive_search));
     }
     out[i].evidence.insert(out[i].evidence.end(), ev.begin(), ev.end());
   }
@@ -611,79 +624,62 @@ std::vector<CheckedPost> verify(const std::vector<Post>& posts, HttpClient* clie
     l.id = *ids[i];
     if (l.handle.empty() && posts[i].handle) l.handle = *posts[i].handle;
   }
-  for (const std::string& source : options.sources) {
+  for (const std::string& name : options.sources) {
     std::vector<Lookup*> todo;
     for (auto& [id, l] : lookups) {
       if (pending(l)) todo.push_back(&l);
     }
     if (todo.empty()) break;
-    progress(source, todo.size());
-    if (source == "archive") {
+    progress(name, todo.size());
+    const sources::Source* source = sources::find_source(name);
+    if (!source) continue;
+    if (source->asking == sources::Asking::local) {
       for (Lookup* l : todo) {
         auto it = options.archive.find(l->id);
         if (it != options.archive.end()) l->original = it->second;
       }
       continue;
     }
-    if (source == "wayback") {
+    if (source->asking == sources::Asking::capture) {
       wayback_round(todo, fetcher, false);
       continue;
     }
-    if (source == "x-api" && options.bearer_token.empty()) continue;
+    const bool token = source->token == sources::NeedsToken::yes;
+    if (token && options.bearer_token.empty()) continue;
     std::vector<HttpRequest> requests;
-    for (Lookup* l : todo) {
-      HttpRequest req;
-      if (source == "syndication") req.url = sources::syndication_url(l->id);
-      else if (source == "oembed") req.url = sources::oembed_url(l->id);
-      else if (source == "x-api") {
-        req.url = sources::xapi_url(l->id);
-        req.headers.emplace_back("Authorization", "Bearer " + options.bearer_token);
-      } else {
-        continue;
-      }
-      requests.push_back(std::move(req));
-    }
     std::map<std::string, std::string> asked;
     for (Lookup* l : todo) {
-      asked[source == "syndication" ? sources::syndication_url(l->id)
-            : source == "oembed"    ? sources::oembed_url(l->id)
-                                    : sources::xapi_url(l->id)] = l->id;
+      HttpRequest req;
+      req.url = source->request_url(l->id);
+      if (token) req.headers.emplace_back("Authorization", "Bearer " + options.bearer_token);
+      asked[req.url] = l->id;
+      requests.push_back(std::move(req));
     }
-    auto answers = fetcher.fetch(requests, well_formed(std::move(asked), [&source](const HttpResponse& r, const std::string& id) {
-      return source == "syndication" ? sources::parse_syndication(r, id)
-             : source == "oembed"    ? sources::parse_oembed(r, id)
-                                     : sources::parse_xapi(r, id);
-    }));
+    const auto parse = source->parse;
+    auto answers = fetcher.fetch(requests, well_formed(std::move(asked), parse));
     for (Lookup* l : todo) {
-      const std::string url = source == "syndication" ? sources::syndication_url(l->id)
-                              : source == "oembed"    ? sources::oembed_url(l->id)
-                                                      : sources::xapi_url(l->id);
-      auto it = answers.find(url);
+      auto it = answers.find(source->request_url(l->id));
       if (it == answers.end()) continue;
-      if (it->second.response.error == "offline") {
-        l->errors.insert("offline");
+      if (it->second.offline) {
+        l->errors.insert(Reason::offline);
         continue;
       }
-      add_evidence(l->evidence, it->second, source);
-      const Answer a = read_answer(it->second, [&](const HttpResponse& r) {
-        return source == "syndication" ? sources::parse_syndication(r, l->id)
-               : source == "oembed"    ? sources::parse_oembed(r, l->id)
-                                       : sources::parse_xapi(r, l->id);
-      });
+      add_evidence(l->evidence, it->second, std::string(source->name));
+      const Answer a = read_answer(it->second, [&](const HttpResponse& r) { return parse(r, l->id); });
       // A tombstone's words no row knows (the redirect's refusal is there already).
       if (!a.detail.empty() && l->evidence.back().detail.empty()) l->evidence.back().detail = a.detail;
       apply(*l, a);
     }
   }
   // 4. Posts that are gone: compare with an archived copy when there is one.
-  if (std::find(options.sources.begin(), options.sources.end(), "wayback") != options.sources.end()) {
+  if (wants(options, SourceId::wayback)) {
     std::vector<Lookup*> gone;
     for (auto& [id, l] : lookups) {
       if (l.missing) gone.push_back(&l);
     }
     wayback_round(gone, fetcher, true);
   }
-  // 5. Edited posts: fetch the earlier versions once.
+  // 5. Edited posts: fetch the earlier versions once (syndication lists them by ID).
   {
     std::vector<HttpRequest> requests;
     std::vector<std::pair<Lookup*, std::string>> wanted;
@@ -691,22 +687,21 @@ std::vector<CheckedPost> verify(const std::vector<Post>& posts, HttpClient* clie
       if (!l.original) continue;
       for (const auto& e : l.original->edit_ids) {
         if (e == l.id) continue;
-        requests.push_back({sources::syndication_url(e), {}});
+        requests.push_back({sources::source(SourceId::syndication).request_url(e), {}});
         wanted.emplace_back(&l, e);
       }
     }
     if (!requests.empty()) {
+      const sources::Source& versions = sources::source(SourceId::syndication);
       std::map<std::string, std::string> asked;
-      for (const auto& [l, e] : wanted) asked[sources::syndication_url(e)] = e;
-      auto answers = fetcher.fetch(requests, well_formed(std::move(asked), [](const HttpResponse& r, const std::string& id) {
-        return sources::parse_syndication(r, id);
-      }));
+      for (const auto& [l, e] : wanted) asked[versions.request_url(e)] = e;
+      auto answers = fetcher.fetch(requests, well_formed(std::move(asked), versions.parse));
       for (auto& [l, e] : wanted) {
-        const auto& item = answers[sources::syndication_url(e)];
-        const Answer a = sources::parse_syndication(item.response, e);
+        const auto& item = answers[versions.request_url(e)];
+        const Answer a = versions.parse(item.response, e);
         if (a.kind == Answer::Kind::found) {
           l->versions.push_back(*a.original);
-          l->evidence.push_back(evidence_of(item.response, item.from_cache, "syndication"));
+          l->evidence.push_back(evidence_of(item.response, item.from_cache, std::string(versions.name)));
         }
       }
     }
@@ -714,23 +709,21 @@ std::vector<CheckedPost> verify(const std::vector<Post>& posts, HttpClient* clie
   // 6. Verdicts.
   for (std::size_t i = 0; i < posts.size(); ++i) {
     CheckedPost& c = out[i];
-    if (posts[i].platform != Platform::twitter) {
+    if (!sources::serves(posts[i].platform)) {
       c.verdict = Verdict::unverifiable;
-      c.reasons.push_back("unsupported_platform");
+      c.reasons.push_back(code(Reason::unsupported_platform));
       continue;
     }
     std::vector<Evidence> before = std::move(c.evidence);
     Lookup* l = ids[i] ? &lookups[*ids[i]] : nullptr;
     decide(c, l, options);
     c.evidence.insert(c.evidence.begin(), before.begin(), before.end());
-    // A source that redirected outside its own hosts: say so rather than "network_error" when
+    // A source that redirected outside its own hosts: say so rather than network_error when
     // nothing else went wrong on the network.
-    if (l && c.verdict == Verdict::unverifiable && l->errors.count("redirect_refused")) {
-      const bool network = l->errors.count("network_error") || l->errors.count("malformed_response") ||
-                           l->errors.count("auth_error");
-      if (!network) c.reasons.erase(std::remove(c.reasons.begin(), c.reasons.end(), "network_error"), c.reasons.end());
-      if (std::find(c.reasons.begin(), c.reasons.end(), "redirect_refused") == c.reasons.end()) {
-        c.reasons.push_back("redirect_refused");
+    if (l && c.verdict == Verdict::unverifiable && l->errors.count(Reason::redirect_refused)) {
+      if (!network_trouble(*l)) c.reasons.erase(std::remove(c.reasons.begin(), c.reasons.end(), code(Reason::network_error)), c.reasons.end());
+      if (std::find(c.reasons.begin(), c.reasons.end(), code(Reason::redirect_refused)) == c.reasons.end()) {
+        c.reasons.push_back(code(Reason::redirect_refused));
       }
     }
   }

@@ -172,7 +172,7 @@ TEST_CASE("feeds: embeds in escaped and CDATA content, positions in the feed fil
 }
 
 TEST_CASE("JSON Feed: JSON-escaped content_html, positions in the file; malformed feeds name the place", "[scan][shapes][feed]") {
-  // A JSON Feed built around the real TPM embed markup (no public JSON Feed with an embed was found).
+  // A JSON Feed built around the real TPM embed markup (a real blog's JSON Feed is tested below).
   const std::string atom = read_file(fixture_path("corpus/node-feedparser/tpm.atom"));
   const std::size_t b = atom.find("&lt;blockquote");
   const std::size_t e = atom.find("&lt;/blockquote&gt;", b) + 19;
@@ -200,6 +200,104 @@ TEST_CASE("JSON Feed: JSON-escaped content_html, positions in the file; malforme
   const auto bad_json = scan_string("{\"version\": \"https://jsonfeed.org/version/1\", \"items\": [\n{\"id\": }]}", "bad.json");
   REQUIRE(bad_json.diagnostics.size() == 1);
   CHECK(bad_json.diagnostics[0].message.find("feed 'bad.json' line 2") != std::string::npos);
+}
+
+TEST_CASE("JSON Feed of a real blog: nine embeds in content_html, each at its place in the file", "[scan][shapes][feed]") {
+  // Swiftjective-C's feed.json as Jekyll built it (provenance in fixtures/corpus/MANIFEST.tsv).
+  const std::string rel = "corpus/swiftjective-c/_site__feed.json";
+  const std::string text = read_file(fixture_path(rel));
+  CHECK(detect_format("feed.json", text) == InputFormat::feed);
+  const auto r = scan_fixture(rel);
+  REQUIRE(r.posts.size() == 9);
+  const std::vector<std::uint32_t> lines{36, 36, 36, 68, 68, 68, 68, 68, 79};
+  const std::vector<std::string> ids{"1266114101547347968", "1266372003084161027", "1265663472425205762",
+                                     "1269629494052237316", "1252292541720014848", "1220514774880071680",
+                                     "1265663472425205762", "1269647593614827525", "1260670081048199168"};
+  for (std::size_t i = 0; i < r.posts.size(); ++i) {
+    const Post& p = r.posts[i];
+    INFO("post " << i);
+    CHECK(p.form == EmbedForm::blockquote);
+    CHECK(p.where.line == lines[i]);
+    CHECK(*p.status_id == ids[i]);
+    CHECK(*p.handle == "JordanMorgan10");
+    // line and column point at the JSON-escaped markup inside the content_html string
+    CHECK(at_position(text, p.where.line, p.where.column, 36) == "<blockquote class=\\\"twitter-tweet\\\">");
+  }
+  CHECK(r.posts[0].where.column < r.posts[1].where.column);
+  CHECK(*r.posts[1].date_text == "May 29, 2020");
+  CHECK(r.posts[1].text->rfind("Hmmmmm it's almost like @SpendStackApp users", 0) == 0); // &#39; decoded
+  CHECK(r.posts[5].text->find("Combine + Diffable Data Source") != std::string::npos);
+  // The same post in two items is two posts; the inline status links of the prose are none.
+  CHECK(*r.posts[2].date_text == *r.posts[6].date_text);
+}
+
+TEST_CASE("ID-only placeholders on a real page: an extractor's tweet-placeholder divs", "[scan][shapes]") {
+  // Omnivore's output for the Gary Marcus Substack page: each tweet became
+  // <div data-tweet-id="ID" class="tweet-placeholder"></div>, which its reader fills in.
+  const auto r = scan_fixture("corpus/omnivore/garymarcus__expected.html");
+  const auto source = scan_fixture("corpus/omnivore/garymarcus__source.html");
+  REQUIRE(r.posts.size() == 9);
+  REQUIRE(source.posts.size() == 9);
+  const std::vector<std::uint32_t> lines{7, 8, 20, 24, 25, 27, 32, 39, 48};
+  for (std::size_t i = 0; i < r.posts.size(); ++i) {
+    const Post& p = r.posts[i];
+    INFO("post " << i);
+    CHECK(p.platform == Platform::twitter);
+    CHECK(p.form == EmbedForm::rendered);
+    CHECK(p.where.line == lines[i]);
+    CHECK(p.status_id == source.posts[i].status_id); // the page's own posts, in the same order
+    CHECK(!p.handle);
+    CHECK(!p.date_text);
+    CHECK((!p.text || p.text->empty()));
+  }
+  CHECK(*r.posts[0].status_id == "1535944902433026048");
+  // The same placeholder class next to a number that is no post ID is nothing.
+  CHECK(scan_string("<div data-tweet-id=\"12\" class=\"tweet-placeholder\"></div>").posts.empty());
+}
+
+TEST_CASE("flattened posts inside HTML on real extractor outputs: the quotation bounds the text, the date link gives the ID",
+          "[scan][shapes]") {
+  // Readability.php dropped the embed class of the page's blockquote:
+  // <blockquote><p>TEXT pic.twitter.com/CODE</p><p>— Name (@handle) <a href=status>Date</a></p></blockquote>
+  const auto php = scan_fixture("corpus/readability-php/fortressofsolitude__expected.html");
+  REQUIRE(php.posts.size() == 1);
+  CHECK(php.posts[0].form == EmbedForm::text);
+  CHECK(php.posts[0].where.line == 1);
+  CHECK(*php.posts[0].handle == "VancityReynolds");
+  CHECK(*php.posts[0].display_name == "Ryan Reynolds");
+  CHECK(*php.posts[0].date_text == "May 3, 2018");
+  CHECK(*php.posts[0].status_id == "992018849225695242");
+  CHECK(*php.posts[0].text == "Showtime, Mama. #EffortMaximal #Deadpool2 pic.twitter.com/ZKLrucXJO4");
+  // The page it came from shows the same post as an embed.
+  const auto page = scan_fixture("corpus/readability-php/fortressofsolitude__source.html");
+  REQUIRE(page.posts.size() == 1);
+  CHECK(page.posts[0].form == EmbedForm::blockquote);
+  CHECK(page.posts[0].status_id == php.posts[0].status_id);
+  CHECK(page.posts[0].text == php.posts[0].text);
+  // go-readability: "<p>TEXT<br/>…</p>— Name (@handle) <a href=…/statuses/ID>Date</a>" in a bare
+  // <blockquote>; the short paragraph before the quotation is the article's, not the post's.
+  const auto go = scan_fixture("corpus/go-readability/001__expected.html");
+  REQUIRE(go.posts.size() == 1);
+  CHECK(go.posts[0].form == EmbedForm::text);
+  CHECK(go.posts[0].where.line == 18);
+  CHECK(*go.posts[0].status_id == "370525864523743232");
+  CHECK(*go.posts[0].handle == "ironshay");
+  CHECK(go.posts[0].text->rfind("Drinking game for web devs:\n(1) Think of a noun", 0) == 0);
+  CHECK(go.posts[0].text->find("Mocha") == std::string::npos);
+  // The rules on their own: a quotation bounds the text, a paragraph does not.
+  const std::string credit = "\xE2\x80\x94 Ann (@ann) <a href=\"https://twitter.com/ann/status/1256300000000000000\">May 1, 2020</a>";
+  const auto quoted = scan_string("<p>Short intro.</p><blockquote><p>Post text</p>" + credit + "</blockquote>");
+  REQUIRE(quoted.posts.size() == 1);
+  CHECK(*quoted.posts[0].text == "Post text");
+  CHECK(*quoted.posts[0].status_id == "1256300000000000000");
+  const auto plain = scan_string("<p>Short intro.</p><p>Post text</p><p>" + credit + "</p>");
+  REQUIRE(plain.posts.size() == 1);
+  CHECK(*plain.posts[0].text == "Short intro.\n\nPost text");
+  // Only a status link in the credit line gives the ID, not one in the post's text.
+  const auto linked = scan_string("<p>See <a href=\"https://twitter.com/bo/status/1256300000000000001\">this</a></p>"
+                                  "<p>\xE2\x80\x94 Ann (@ann) May 1, 2020</p>");
+  REQUIRE(linked.posts.size() == 1);
+  CHECK(!linked.posts[0].status_id);
 }
 
 TEST_CASE("flattened posts inside HTML follow the plain-text block rules", "[scan][shapes]") {

@@ -8,11 +8,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tweetcheck/cache.hpp"
 #include "tweetcheck/http.hpp"
 #include "tweetcheck/resolve.hpp"
+#include "tweetcheck/result.hpp"
 #include "tweetcheck/types.hpp"
 
 namespace tweetcheck {
@@ -39,7 +41,7 @@ struct OriginalPost {
   std::string handle;
   std::string display_name;
   std::string created_at;   ///< ISO 8601 (UTC)
-  std::string source;       ///< syndication, oembed, wayback, x-api, archive
+  std::string source;       ///< the name of the source that gave it (default_sources())
   std::string url;          ///< where a person can see it (permalink or archived copy)
   /// What the post displays: t.co URLs as their display text, the continuation link dropped.
   std::string display_text;
@@ -81,8 +83,8 @@ struct DiffWord {
 struct CheckedPost {
   Post post;
   Verdict verdict = Verdict::unverifiable;
-  std::vector<std::string> reasons; ///< e.g. text_changed, number_changed, deleted, network_error
-  std::vector<std::string> notes;   ///< e.g. display_name_changed, edited_since, quotes:ID
+  std::vector<std::string> reasons; ///< codes of the reason table (text_changed, deleted, network_error, …)
+  std::vector<std::string> notes;   ///< codes of the note table, some with an argument (edited_since, quotes:ID, …)
   std::vector<DiffWord> diff;       ///< article vs original, for altered texts
   std::optional<OriginalPost> original;
   /// An edited post: the latest version, when the article shows an earlier one, and what changed.
@@ -94,15 +96,22 @@ struct CheckedPost {
   std::string ignore_note;  ///< the rule's comment
 };
 
+/// The names of the sources there are, in the order they are tried by default (archive,
+/// syndication, oembed, x-api, wayback).
+std::vector<std::string> default_sources();
+/// Succeeds when `name` is a source; fails (Errc::usage), naming the sources there are, when not.
+Result<void> check_source_name(std::string_view name);
+
 struct VerifyOptions {
-  /// Sources in the order tried (archive, syndication, oembed, x-api, wayback).
-  std::vector<std::string> sources{"archive", "syndication", "oembed", "x-api", "wayback"};
+  /// Sources in the order tried; a name that is not a source (check_source_name) is skipped.
+  std::vector<std::string> sources = default_sources();
   std::map<std::string, OriginalPost> archive; ///< a local archive (load_archive), by status ID
   std::string bearer_token; ///< X API v2; empty: the x-api source is skipped
   /// Remembers transient answers across calls (one audit); may be null.
   std::shared_ptr<ResponseMemo> memo;
   bool offline = false;
-  /// Called as the stages advance ("resolving links", "syndication", …) with counts; may be empty.
+  /// Called as the stages advance ("resolving short links", then each source's name) with counts;
+  /// may be empty.
   std::function<void(std::string_view stage, std::size_t items)> progress;
   std::chrono::seconds found_ttl = std::chrono::hours(24 * 7);
   std::chrono::seconds gone_ttl = std::chrono::hours(24);

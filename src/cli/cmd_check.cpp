@@ -160,7 +160,9 @@ Command add_check_command(CLI::App& app, const Globals& g) {
       ->take_all();
   sub->add_option("--ignore-file", a->ignore_file, "accepted findings (default: ./.tweetcheckignore if present)");
   sub->add_option("--fail-on", a->fail_on, "verdicts that make the exit status 1")->capture_default_str();
-  sub->add_option("--sources", a->sources, "sources in the order tried (default archive,syndication,oembed,x-api,wayback)");
+  std::string order;
+  for (const std::string& s : default_sources()) order += (order.empty() ? "" : ",") + s;
+  sub->add_option("--sources", a->sources, "sources in the order tried (default " + order + ")");
   sub->add_option("--archive", a->archive, "local archive: JSONL of syndication/API v2 objects, or tweets.js");
   sub->add_option("--input-format", a->input_format, "how to read the inputs")
       ->check(CLI::IsMember({"auto", "html", "text", "markdown"}))

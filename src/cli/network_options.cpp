@@ -81,9 +81,7 @@ Result<VerifyOptions> make_verify_options(const std::string& sources, const std:
     options.sources.clear();
     std::stringstream ss(sources);
     for (std::string s; std::getline(ss, s, ',');) {
-      if (s != "syndication" && s != "oembed" && s != "wayback" && s != "x-api" && s != "archive") {
-        return fail(Errc::usage, "unknown source '" + s + "' in --sources (syndication, oembed, wayback, x-api, archive)");
-      }
+      if (auto known = check_source_name(s); !known) return tl::unexpected(known.error());
       options.sources.push_back(s);
     }
   }
