@@ -347,7 +347,6 @@ Result<std::uint64_t> merge_audits(const std::vector<std::string>& inputs, const
 Result<void> write_audit_summary(const std::string& results, const std::string& csv_path, const std::string& html_path) {
   std::ifstream in(results, std::ios::binary);
   if (!in) return fail(Errc::io, "cannot open '" + results + "'");
-  static const char* k_verdicts[] = {"verified", "altered", "misattributed", "missing", "unverifiable"};
   struct Row {
     std::uint64_t posts = 0;
     std::map<std::string, std::uint64_t> v;
@@ -370,20 +369,22 @@ Result<void> write_audit_summary(const std::string& results, const std::string& 
     std::string date = text_of(doc, "date", "");
     if (date.size() < 4 && j.contains("date") && j["date"].is_string()) date = j["date"].get<std::string>();
     const std::string year = date.size() >= 4 && std::isdigit(static_cast<unsigned char>(date[0])) ? date.substr(0, 4) : "unknown";
-    const std::string verdict = text_of(j, "verdict", "unverifiable");
+    const std::string verdict = text_of(j, "verdict", to_string(Verdict::unverifiable).data());
     for (Row* r : {&rows[{site, year}], &by_year[year], &by_site[site]}) {
       ++r->posts;
       ++r->v[verdict];
     }
   }
   auto missing_share = [](const Row& r) { return r.posts ? static_cast<double>(r.v.count("missing") ? r.v.at("missing") : 0) / static_cast<double>(r.posts) : 0.0; };
-  auto count = [](const Row& r, const char* v) { auto it = r.v.find(v); return it == r.v.end() ? std::uint64_t{0} : it->second; };
+  auto count = [](const Row& r, Verdict v) { auto it = r.v.find(std::string(to_string(v))); return it == r.v.end() ? std::uint64_t{0} : it->second; };
   if (!csv_path.empty()) {
     std::ostringstream csv;
-    csv << "site,year,posts,verified,altered,misattributed,missing,unverifiable,missing_share\r\n";
+    csv << "site,year,posts";
+    for (Verdict v : k_all_verdicts) csv << ',' << to_string(v);
+    csv << ",missing_share\r\n";
     for (const auto& [key, r] : rows) {
       csv << detail::csv_field(key.first) << ',' << key.second << ',' << r.posts;
-      for (const char* v : k_verdicts) csv << ',' << count(r, v);
+      for (Verdict v : k_all_verdicts) csv << ',' << count(r, v);
       char share[32];
       std::snprintf(share, sizeof share, "%.4f", missing_share(r));
       csv << ',' << share << "\r\n";
@@ -422,11 +423,11 @@ Result<void> write_audit_summary(const std::string& results, const std::string& 
     chart("Missing share by year of publication", by_year);
     chart("Missing share by site", by_site);
     h << "<h2>By site and year</h2>\n<table><tr><th>Site</th><th>Year</th><th>Posts</th>";
-    for (const char* v : k_verdicts) h << "<th>" << v << "</th>";
+    for (Verdict v : k_all_verdicts) h << "<th>" << to_string(v) << "</th>";
     h << "<th>Missing share</th></tr>\n";
     for (const auto& [key, r] : rows) {
       h << "<tr><td>" << detail::html_escape(key.first) << "</td><td>" << key.second << "</td><td>" << r.posts << "</td>";
-      for (const char* v : k_verdicts) h << "<td>" << count(r, v) << "</td>";
+      for (Verdict v : k_all_verdicts) h << "<td>" << count(r, v) << "</td>";
       char share[32];
       std::snprintf(share, sizeof share, "%.1f%%", missing_share(r) * 100);
       h << "<td>" << share << "</td></tr>\n";

@@ -63,14 +63,12 @@ Summary summarize(const std::vector<CheckedPost>& posts, const std::vector<Verdi
 }
 
 std::string summary_line(const Summary& s) {
-  auto n = [&](const char* v) {
-    auto it = s.by_verdict.find(v);
-    return it == s.by_verdict.end() ? 0 : it->second;
-  };
-  std::string out = std::to_string(s.posts) + (s.posts == 1 ? " post: " : " posts: ") + std::to_string(n("verified")) +
-                    " verified, " + std::to_string(n("altered")) + " altered, " + std::to_string(n("misattributed")) +
-                    " misattributed, " + std::to_string(n("missing")) + " missing, " + std::to_string(n("unverifiable")) +
-                    " unverifiable";
+  std::string out = std::to_string(s.posts) + (s.posts == 1 ? " post: " : " posts: ");
+  for (Verdict v : k_all_verdicts) {
+    const std::string name(to_string(v));
+    auto it = s.by_verdict.find(name);
+    out += (v == k_all_verdicts[0] ? "" : ", ") + std::to_string(it == s.by_verdict.end() ? 0 : it->second) + " " + name;
+  }
   if (s.ignored) out += ", " + std::to_string(s.ignored) + " ignored";
   out += "; " + std::to_string(s.failed) + " failing";
   return out;
@@ -163,9 +161,10 @@ void write_json(std::ostream& out, const std::vector<CheckedPost>& posts, const 
   Json fail_list = Json::array();
   for (Verdict v : o.fail_on) fail_list.push_back(std::string(to_string(v)));
   Json summary{{"posts", s.posts}};
-  for (const char* v : {"verified", "altered", "misattributed", "missing", "unverifiable"}) {
-    auto it = s.by_verdict.find(v);
-    summary[v] = it == s.by_verdict.end() ? 0 : it->second;
+  for (Verdict v : k_all_verdicts) {
+    const std::string name(to_string(v));
+    auto it = s.by_verdict.find(name);
+    summary[name] = it == s.by_verdict.end() ? 0 : it->second;
   }
   summary["ignored"] = s.ignored;
   summary["failed"] = s.failed;

@@ -40,7 +40,7 @@ Result<std::vector<Verdict>> parse_verdicts(std::string_view list) {
     const std::string item = detail::trim_copy(list.substr(i, j - i));
     if (!item.empty()) {
       bool known = false;
-      for (Verdict v : {Verdict::verified, Verdict::altered, Verdict::misattributed, Verdict::missing, Verdict::unverifiable}) {
+      for (Verdict v : k_all_verdicts) {
         if (item == to_string(v)) {
           out.push_back(v);
           known = true;

@@ -20,6 +20,9 @@
 namespace tweetcheck {
 
 enum class Verdict { verified, altered, misattributed, missing, unverifiable };
+/// Every verdict, in the order reports count them; its name is to_string(v).
+inline constexpr Verdict k_all_verdicts[] = {Verdict::verified, Verdict::altered, Verdict::misattributed, Verdict::missing,
+                                             Verdict::unverifiable};
 
 /// A link in an original post, as the source's own structure describes it.
 struct PostLink {
