@@ -14,7 +14,7 @@
 # ccache is used when installed. Leak reports of third-party libraries that are not leaks are
 # suppressed in tools/lsan.supp, each with its reason.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 root=$(pwd)
 builddir=${SANITIZE_BUILD:-build-asan}
 cxx=${CXX_SANITIZE:-clang++-14}
