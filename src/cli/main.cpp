@@ -412,9 +412,10 @@ int run_check(const CheckArgs& a, spdlog::logger& log) {
     if (a.output.empty()) write_report(std::cout, checked, *main_format, ro);
   }
   if (show_progress) std::fprintf(stderr, "\r\033[K");
-  for (const auto& [format, path] : files) {
+  for (const auto& [file_format, path] : files) {
     ReportOptions fo = ro;
     fo.color = false;
+    const ReportFormat format = file_format; // (clang 14 cannot capture a structured binding)
     if (auto w = write_atomic(path, [&](std::ostream& os) { write_report(os, checked, format, fo); }); !w) {
       log.error("{}", w.error().message);
       status = k_exit_failed;
