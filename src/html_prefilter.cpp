@@ -427,6 +427,10 @@ bool html_may_hold_embed(std::string_view html, std::string* why, ParseSpan* spa
   bool found = false;
   std::size_t span_begin = 0;
   std::size_t context_depth = SIZE_MAX; // the last candidate's context ends when this level closes
+  // A candidate less than k_context_levels deep has the document itself as its context: the span
+  // then runs to the end of the page even where the page has no single root element (a fragment
+  // whose widget is followed by its fallback, which the tree rule looks for after the widget).
+  bool context_is_document = false;
   std::size_t span_end = n;
   // A candidate at stack depth `depth`: widen the span; with no span wanted, one is enough.
   auto candidate = [&](std::size_t depth) {
@@ -435,6 +439,7 @@ bool html_may_hold_embed(std::string_view html, std::string* why, ParseSpan* spa
     span_begin = found ? std::min(span_begin, begin) : begin;
     found = true;
     if (context_depth == SIZE_MAX || ctx < context_depth) context_depth = ctx;
+    if (depth <= k_context_levels) context_is_document = true;
     span_end = n;
     return span == nullptr;
   };
@@ -543,7 +548,7 @@ bool html_may_hold_embed(std::string_view html, std::string* why, ParseSpan* spa
             if (open[x - 1].name == "q" || open[x - 1].name == "blockquote") quote_open -= quote_open > 0 ? 1 : 0;
           }
           open.resize(d - 1);
-          if (found && d - 1 <= context_depth && context_depth != SIZE_MAX) {
+          if (found && !context_is_document && d - 1 <= context_depth && context_depth != SIZE_MAX) {
             span_end = e == std::string_view::npos ? n : e + 1; // the last candidate's context closed
             context_depth = SIZE_MAX;
           }

@@ -102,7 +102,14 @@ TEST_CASE("a widget and its own fallback are one post; the same post embedded ag
   CHECK(scan_string(widget + quote).posts.size() == 1);
   CHECK(scan_string(widget + "<p>And again:</p>" + quote).posts.size() == 2);
   CHECK(scan_string(widget + "<noscript>" + quote + "</noscript>").posts.size() == 1);
-  CHECK(*scan_string(widget + "<noscript>" + quote + "</noscript>").posts[0].handle == "harris_wins");
+  // A fragment with no root element: the copy after the widget is still its fallback.
+  for (const std::string& page : {widget + "<noscript>" + quote + "</noscript>",
+                                  "<p>Before.</p>" + widget + "<noscript>" + quote + "</noscript><p>After.</p>"}) {
+    const auto got = scan_string(page);
+    REQUIRE(got.posts.size() == 1);
+    CHECK(got.posts[0].handle == std::optional<std::string>("harris_wins"));
+    CHECK(got.posts[0].date_text == std::optional<std::string>("August 13, 2024"));
+  }
 }
 
 TEST_CASE("Facebook plugin iframes decode their href; fb-post divs; in a feed too", "[scan][shapes]") {
