@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "escape.hpp"
+#include "report/escape.hpp"
 #include "tweetcheck/report.hpp"
 
 namespace {

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "json_util.hpp"
+#include "core/json_util.hpp"
 #include "tweetcheck/dates.hpp"
 #include "tweetcheck/entities.hpp"
 

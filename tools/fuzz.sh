@@ -32,8 +32,9 @@ libs="$(pkg-config --libs $pkgs) -lpthread"
 # The library, once (make-style: an object is rebuilt when its source is newer).
 objs=()
 pids=()
-for src in src/*.cpp; do
-  obj="$out/obj/$(basename "$src" .cpp).o"
+mapfile -t lib_sources < <(find src -name '*.cpp' -not -path 'src/cli/*' | sort)
+for src in "${lib_sources[@]}"; do
+  obj="$out/obj/$(echo "${src#src/}" | tr / _ | sed 's/\.cpp$//').o"
   objs+=("$obj")
   if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ -n "$(find src include -name '*.h*' -newer "$obj" -print -quit)" ]; then
     # shellcheck disable=SC2086

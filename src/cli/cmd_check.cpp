@@ -7,7 +7,7 @@
 #include <sstream>
 #include <unistd.h>
 
-#include "atomic_file.hpp"
+#include "store/atomic_file.hpp"
 #include "cli.hpp"
 #include "network_options.hpp"
 #include "progress.hpp"

@@ -1,0 +1,110 @@
+#pragma once
+// The verifier's sources (private): the table of sources, request URLs and what their answers mean.
+#include <array>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "verify/reasons.hpp"
+#include "tweetcheck/http.hpp"
+#include "tweetcheck/result.hpp"
+#include "tweetcheck/types.hpp"
+#include "tweetcheck/verify.hpp"
+
+namespace tweetcheck::sources {
+
+/// What one source said about one post.
+struct Answer {
+  enum class Kind { found, missing, error };
+  Kind kind = Kind::error;
+  /// missing: a `missing` reason of the table (deleted, suspended, …); error: network_error,
+  /// rate_limited, redirect_refused or one of the answer reasons (malformed_response, …).
+  Reason reason = Reason::network_error;
+  std::optional<OriginalPost> original;
+  /// For the evidence: a tombstone's words that no row of the table knows, or why a redirect was
+  /// not followed; empty otherwise.
+  std::string detail;
+};
+
+/// Every source, in one table (source_table.cpp).
+enum class SourceId { syndication, oembed, wayback, x_api, archive };
+
+/// How the verifier asks a source.
+enum class Asking {
+  local,   ///< the archive loaded with --archive: no request
+  per_id,  ///< one request per status ID (`request_url`), its answer read by `parse`
+  capture, ///< the Wayback Machine: a CDX query for the status page, then its newest capture
+};
+
+/// Whether a source needs the X API bearer token (and is skipped without one).
+enum class NeedsToken { no, yes };
+
+/// A row of the source table.
+struct Source {
+  SourceId id;
+  std::string_view name;  ///< as --sources, the evidence and `original.source` spell it
+  Platform platform;      ///< whose posts it serves
+  Asking asking;
+  /// The service's hosts, requests going to the first; a redirect is followed only among them.
+  /// Empty for a local source.
+  std::array<std::string_view, 2> hosts;
+  std::string (*request_url)(const std::string& id);                    ///< per_id sources; else null
+  Answer (*parse)(const HttpResponse& response, const std::string& id); ///< per_id sources; else null
+  NeedsToken token = NeedsToken::no; ///< sent as `Authorization: Bearer …`
+};
+
+/// The rows, in the order --sources lists them in its error message.
+std::span<const Source> source_table();
+const Source& source(SourceId id);
+/// The row of a name; null for a name the table does not have.
+const Source* find_source(std::string_view name);
+/// The source's name (`source(id).name`).
+std::string name(SourceId id);
+/// The host requests to the source go to (its first host).
+std::string host(SourceId id);
+/// Whether any source serves posts of the platform.
+bool serves(Platform platform);
+
+std::string syndication_url(const std::string& id);
+std::string oembed_url(const std::string& id);
+std::string xapi_url(const std::string& id);
+/// CDX query for captures of a status page (handle known) or of a user's statuses in a time range.
+std::string wayback_cdx_url(const std::string& handle, const std::string& id);
+std::string wayback_cdx_user_url(const std::string& handle, const std::string& from, const std::string& to);
+std::string wayback_raw_url(const std::string& timestamp, const std::string& original);
+/// The page a person opens for a capture.
+std::string wayback_page_url(const std::string& timestamp, const std::string& original);
+
+/// Transport-level failures and rate limits, shared by every source; nullopt when the response
+/// itself must be read.
+std::optional<Answer> transport_answer(const HttpResponse& r);
+
+Answer parse_syndication(const HttpResponse& r, const std::string& id);
+Answer parse_oembed(const HttpResponse& r, const std::string& id);
+Answer parse_xapi(const HttpResponse& r, const std::string& id);
+/// CDX JSON rows: (timestamp, original URL) of 200 captures, oldest first.
+std::vector<std::pair<std::string, std::string>> parse_cdx(const std::string& body);
+/// An archived status page (or archived syndication / oEmbed JSON) of post `id`.
+Answer parse_wayback_capture(const HttpResponse& r, const std::string& id, const std::string& archived_url);
+
+/// A local archive: JSONL of syndication or API v2 objects, or a data export's tweets.js.
+/// Fails (Errc::io / Errc::parse) naming the file and line.
+Result<std::map<std::string, OriginalPost>> load_archive(const std::string& path);
+
+/// What a tombstone or error text says: the `missing` reason its wording names (deleted,
+/// suspended, account_gone, protected, withheld, age_restricted, removed, unavailable) and
+/// whether the wording is a known one (an unknown one reads unavailable).
+struct TombstoneReading {
+  Reason reason = Reason::unavailable;
+  bool known = false;
+};
+TombstoneReading read_tombstone(const std::string& text);
+
+/// The name of the source whose hosts (the table's) `url` belongs to; "" when it is none of
+/// them. A source follows a redirect only to a host of the same service.
+std::string service_of(const std::string& url);
+
+} // namespace tweetcheck::sources

@@ -1,0 +1,733 @@
+// The verify stage: posts → status IDs (permalinks, short links, an archive search) → sources, in
+// the configured order, in rounds over one HTTP client → a verdict per post.
+#include "tweetcheck/verify.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <functional>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "verify/compare.hpp"
+#include "core/json_util.hpp"
+#include "core/log.hpp"
+#include "scan/post_url.hpp"
+#include "verify/reasons.hpp"
+#include "verify/sources.hpp"
+#include "core/text_util.hpp"
+#include "tweetcheck/dates.hpp"
+
+namespace tweetcheck {
+
+std::string_view to_string(Verdict v) {
+  switch (v) {
+  case Verdict::verified: return "verified";
+  case Verdict::altered: return "altered";
+  case Verdict::misattributed: return "misattributed";
+  case Verdict::missing: return "missing";
+  case Verdict::unverifiable: return "unverifiable";
+  }
+  return "unverifiable";
+}
+
+Result<std::vector<Verdict>> parse_verdicts(std::string_view list) {
+  std::vector<Verdict> out;
+  std::size_t i = 0;
+  while (i <= list.size()) {
+    std::size_t j = list.find(',', i);
+    if (j == std::string_view::npos) j = list.size();
+    const std::string item = detail::trim_copy(list.substr(i, j - i));
+    if (!item.empty()) {
+      bool known = false;
+      for (Verdict v : k_all_verdicts) {
+        if (item == to_string(v)) {
+          out.push_back(v);
+          known = true;
+        }
+      }
+      if (!known) return fail(Errc::usage, "unknown verdict '" + item + "' in --fail-on");
+    }
+    i = j + 1;
+  }
+  return out;
+}
+
+Result<std::map<std::string, OriginalPost>> load_archive(const std::string& path) { return sources::load_archive(path); }
+
+namespace {
+
+using sources::Answer;
+using sources::SourceId;
+using nlohmann::json;
+
+/// Fetches URLs for the sources: each distinct URL once, the cache first; definitive answers are
+/// cached with their evidence (status, time, SHA-256), transient ones never. A redirect is
+/// followed only within the service's own hosts (sources::service_of), each hop a new request
+/// through the client (so the endpoint mapping and the private-address guard apply to every
+/// hop), at most k_max_hops of them; a redirect anywhere else is not followed and the answer
+/// says why (`refused`).
+class Fetcher {
+public:
+  static constexpr std::size_t k_max_hops = 5;
+
+  Fetcher(HttpClient* client, Cache* cache, const VerifyOptions& o) : m_client(client), m_cache(cache), m_options(o) {}
+
+  struct Item {
+    HttpResponse response;  ///< the last response (the answer to read)
+    bool from_cache = false;
+    std::vector<HttpResponse> hops; ///< the redirects before it, in order (bodies dropped)
+    std::string refused;    ///< why the last response's redirect was not followed; "" when none
+    bool offline = false;   ///< not asked: the run is offline (or has no client) and nothing was kept
+  };
+
+  /// Says whether a 200 answer to the URL first asked for is well formed (its source's parser
+  /// reads it as something other than malformed_response); only those are cached.
+  using Accept = std::function<bool(const std::string& first, const HttpResponse&)>;
+
+  std::map<std::string, Item> fetch(const std::vector<HttpRequest>& requests, Accept accept = {}) {
+    m_accept = std::move(accept);
+    std::map<std::string, Item> out;
+    std::vector<HttpRequest> todo;
+    std::set<std::string> seen;
+    for (const HttpRequest& req : requests) {
+      if (!seen.insert(req.url).second) continue;
+      if (auto hit = cached(req.url)) {
+        out[req.url] = std::move(*hit);
+      } else if (auto remembered = m_options.memo ? m_options.memo->get(req.url) : std::nullopt) {
+        out[req.url] = Item{std::move(*remembered), true, {}, {}};
+      } else if (!m_client || m_options.offline) {
+        HttpResponse r;
+        r.url = req.url;
+        r.failure = HttpFailure::other;
+        r.error = "not asked: no network";
+        out[req.url] = Item{std::move(r), false, {}, {}, true};
+      } else {
+        todo.push_back(req);
+      }
+    }
+    for (const HttpRequest& req : todo) submit(out, req.url, req, {});
+    if (!todo.empty()) m_client->run();
+    return out;
+  }
+
+private:
+  static std::string key(const std::string& url) { return "http/1 GET " + url; }
+
+  /// Sends `req` (a hop of the chain that began at `first`); its answer ends the chain or is
+  /// followed.
+  void submit(std::map<std::string, Item>& out, const std::string& first, HttpRequest req, std::vector<HttpResponse> hops) {
+    HttpRequest copy = req;
+    m_client->submit(std::move(copy), [this, &out, first, req = std::move(req), hops = std::move(hops)](HttpResponse r) mutable {
+      on_response(out, first, std::move(req), std::move(hops), std::move(r));
+    });
+  }
+
+  void on_response(std::map<std::string, Item>& out, const std::string& first, HttpRequest req,
+                   std::vector<HttpResponse> hops, HttpResponse r) {
+    Item item;
+    const bool redirect = r.failure == HttpFailure::none && (r.status == 301 || r.status == 302 || r.status == 303 ||
+                                                              r.status == 307 || r.status == 308);
+    if (redirect) {
+      const std::string location = r.header("location");
+      const std::string next = location.empty() ? std::string() : resolve_reference(req.url, location);
+      const std::string service = sources::service_of(first);
+      if (next.empty()) {
+        item.refused = location.empty() ? "HTTP " + std::to_string(r.status) + " without Location"
+                                        : "unreadable Location: " + location.substr(0, 200);
+      } else if (service.empty() || sources::service_of(next) != service) {
+        item.refused = "redirect to " + next.substr(0, 200) + " refused: not a host of " +
+                       (service.empty() ? std::string("the service asked") : service);
+      } else if (!detail::starts_with_icase(next, "https://")) {
+        item.refused = "redirect to " + next.substr(0, 200) + " refused: not https";
+      } else if (hops.size() + 1 > k_max_hops) {
+        item.refused = "more than " + std::to_string(k_max_hops) + " redirects";
+      } else if (next == first || std::any_of(hops.begin(), hops.end(), [&](const HttpResponse& h) { return h.url == next; }) ||
+                 next == req.url) {
+        item.refused = "redirect loop at " + next.substr(0, 200);
+      } else {
+        r.body.clear();
+        hops.push_back(std::move(r));
+        req.url = next; // same headers: the next host belongs to the same service
+        submit(out, first, std::move(req), std::move(hops));
+        return;
+      }
+      detail::log().debug("{}: {}", first, item.refused);
+    }
+    item.response = std::move(r);
+    item.hops = std::move(hops);
+    const bool stored = item.refused.empty() && store(first, item);
+    if (m_options.memo) {
+      HttpResponse memo = item.response;
+      memo.url = first; // remembered under the URL asked for
+      m_options.memo->put(memo, !stored && memo.status == 200);
+    }
+    out[first] = std::move(item);
+  }
+
+  std::optional<Item> cached(const std::string& url) {
+    if (!m_cache) return std::nullopt;
+    auto hit = m_cache->get(key(url));
+    if (!hit || !*hit) return std::nullopt;
+    const json j = detail::parse_json(**hit);
+    if (j.is_discarded() || !j.is_object()) return std::nullopt;
+    try { // value() throws on a wrong-typed member: such an entry is not used
+      return cached_item(j, url);
+    } catch (const json::exception&) {
+      return std::nullopt;
+    }
+  }
+
+  static Item cached_item(const json& j, const std::string& url) {
+    Item item;
+    item.from_cache = true;
+    HttpResponse& r = item.response;
+    r.url = j.value("url", url);
+    r.effective_url = j.value("effective_url", url);
+    r.status = j.value("status", 0L);
+    r.body = j.value("body", "");
+    r.sha256 = j.value("sha256", "");
+    r.fetched_at_ms = j.value("fetched_at_ms", std::int64_t{0});
+    for (const auto& h : j.value("hops", json::array())) {
+      if (!h.is_object()) continue;
+      HttpResponse hop;
+      hop.url = h.value("url", "");
+      hop.status = h.value("status", 0L);
+      hop.sha256 = h.value("sha256", "");
+      hop.fetched_at_ms = h.value("fetched_at_ms", std::int64_t{0});
+      item.hops.push_back(std::move(hop));
+    }
+    return item;
+  }
+
+  /// Caches a definitive answer under the URL first asked for; false when it is not one (or
+  /// there is no cache).
+  bool store(const std::string& first, const Item& item) {
+    const HttpResponse& r = item.response;
+    if (r.failure != HttpFailure::none) return false;
+    const bool definitive = r.status == 200 || r.status == 403 || r.status == 404 || r.status == 410;
+    if (!definitive) return false; // 5xx, 429 and the like are asked again next time
+    // A 200 may still be malformed; keep it only when it parses as the sources expect JSON to.
+    if (r.status == 200 && detail::parse_json(r.body).is_discarded() && r.url.find("/web/") == std::string::npos) {
+      return false;
+    }
+    if (r.status == 200 && m_accept && !m_accept(first, r)) return false;
+    if (!m_cache) return true;
+    json hops = json::array();
+    for (const HttpResponse& h : item.hops) {
+      hops.push_back({{"url", h.url}, {"status", h.status}, {"sha256", h.sha256}, {"fetched_at_ms", h.fetched_at_ms}});
+    }
+    json j{{"effective_url", r.effective_url}, {"status", r.status}, {"body", r.body},
+           {"sha256", r.sha256}, {"fetched_at_ms", r.fetched_at_ms}};
+    if (!item.hops.empty()) {
+      j["url"] = r.url;
+      j["hops"] = std::move(hops);
+    }
+    auto put = m_cache->put(key(first), j.dump(-1, ' ', false, json::error_handler_t::replace),
+                            r.status == 200 ? m_options.found_ttl : m_options.gone_ttl);
+    if (!put) detail::log().warn("{}", put.error().message);
+    return true;
+  }
+
+  HttpClient* m_client;
+  Cache* m_cache;
+  const VerifyOptions& m_options;
+  Accept m_accept;
+};
+
+/// An Accept for answers read by `parse` (URL first asked for → the ID it asks about).
+template <class Parse>
+Fetcher::Accept well_formed(std::map<std::string, std::string> id_of, Parse parse) {
+  return [id_of = std::move(id_of), parse](const std::string& first, const HttpResponse& r) {
+    auto it = id_of.find(first);
+    if (it == id_of.end()) return true;
+    const Answer a = parse(r, it->second);
+    return !(a.kind == Answer::Kind::error && a.reason == Reason::malformed_response);
+  };
+}
+
+struct Lookup {
+  std::string id;
+  std::string handle; ///< from the article (for archive searches)
+  std::optional<OriginalPost> original;
+  std::optional<Reason> missing;
+  std::set<Reason> errors;
+  std::vector<Evidence> evidence;
+  std::optional<OriginalPost> archived; ///< an archived copy of a missing post
+  bool wayback_tried = false;
+  std::vector<OriginalPost> versions; ///< earlier versions (edit history)
+};
+
+Evidence evidence_of(const HttpResponse& r, bool from_cache, const std::string& source) {
+  return Evidence{r.url, r.status, r.fetched_at_ms, r.sha256, source, from_cache, {}};
+}
+
+/// Every hop of a fetch, in order, the last one carrying why its redirect was refused.
+void add_evidence(std::vector<Evidence>& to, const Fetcher::Item& item, const std::string& source) {
+  for (const HttpResponse& h : item.hops) to.push_back(evidence_of(h, item.from_cache, source));
+  to.push_back(evidence_of(item.response, item.from_cache, source));
+  to.back().detail = item.refused;
+}
+
+/// What a source's answer means, or `redirect_refused` when it redirected where it may not.
+template <class Parse>
+Answer read_answer(const Fetcher::Item& item, Parse parse) {
+  if (!item.refused.empty()) {
+    Answer a;
+    a.kind = Answer::Kind::error;
+    a.reason = Reason::redirect_refused;
+    a.detail = item.refused;
+    return a;
+  }
+  return parse(item.response);
+}
+
+void apply(Lookup& l, const Answer& a) {
+  switch (a.kind) {
+  case Answer::Kind::found:
+    l.original = a.original;
+    break;
+  case Answer::Kind::missing:
+    if (!l.missing) l.missing = a.reason;
+    break;
+  case Answer::Kind::error:
+    l.errors.insert(a.reason);
+    break;
+  }
+}
+
+bool pending(const Lookup& l) { return !l.original && !l.missing; }
+
+/// A source could not be reached, or answered what cannot be read or used (a post's network_error).
+bool network_trouble(const Lookup& l) {
+  return l.errors.count(Reason::network_error) || l.errors.count(Reason::malformed_response) || l.errors.count(Reason::auth_error);
+}
+
+/// Whether the run asks the source.
+bool wants(const VerifyOptions& options, SourceId id) {
+  return std::find(options.sources.begin(), options.sources.end(), sources::name(id)) != options.sources.end();
+}
+
+/// The page a person opens for a raw capture: ".../web/TSid_/URL" → ".../web/TS/URL".
+std::string archived_capture_url(const std::string& raw) {
+  const auto web = raw.find("/web/");
+  if (web == std::string::npos) return raw;
+  const auto id = raw.find("id_/", web + 5);
+  if (id == std::string::npos || raw.find('/', web + 5) < id) return raw;
+  return raw.substr(0, id) + raw.substr(id + 3);
+}
+
+/// Wayback: CDX for the status page, then its raw capture. Used to find a post whose live
+/// sources failed, and an archived copy of a post that is gone.
+void wayback_round(std::vector<Lookup*> lookups, Fetcher& fetcher, bool for_archive_copy) {
+  std::vector<HttpRequest> cdx;
+  std::vector<Lookup*> asked;
+  for (Lookup* l : lookups) {
+    if (l->handle.empty() || l->wayback_tried) continue;
+    l->wayback_tried = true;
+    cdx.push_back({sources::wayback_cdx_url(l->handle, l->id), {}});
+    asked.push_back(l);
+  }
+  if (cdx.empty()) return;
+  auto cdx_answers = fetcher.fetch(cdx);
+  std::vector<HttpRequest> captures;
+  std::map<std::string, std::pair<Lookup*, std::string>> capture_of; // raw URL -> (lookup, archived URL)
+  for (Lookup* l : asked) {
+    const auto& item = cdx_answers[sources::wayback_cdx_url(l->handle, l->id)];
+    if (item.offline) {
+      l->errors.insert(Reason::offline);
+      continue;
+    }
+    add_evidence(l->evidence, item, sources::name(SourceId::wayback));
+    if (!item.refused.empty()) {
+      l->errors.insert(Reason::redirect_refused);
+      continue;
+    }
+    if (auto t = sources::transport_answer(item.response)) {
+      l->errors.insert(t->reason);
+      continue;
+    }
+    const auto rows = sources::parse_cdx(item.response.body);
+    if (rows.empty()) continue;
+    const auto& [ts, original] = rows.back(); // the newest capture
+    const std::string raw = sources::wayback_raw_url(ts, original);
+    captures.push_back({raw, {}});
+    capture_of[raw] = {l, sources::wayback_page_url(ts, original)};
+  }
+  std::map<std::string, std::string> capture_ids;
+  for (const auto& [raw, target] : capture_of) capture_ids[raw] = target.first->id;
+  auto capture_answers = fetcher.fetch(captures, well_formed(std::move(capture_ids), [](const HttpResponse& r, const std::string& id) { return sources::parse_wayback_capture(r, id, r.url); }));
+  for (auto& [raw, target] : capture_of) {
+    auto& [l, archived_url] = target;
+    const auto& item = capture_answers[raw];
+    if (item.offline) continue;
+    add_evidence(l->evidence, item, sources::name(SourceId::wayback));
+    // Wayback redirects to the nearest capture: show the one that answered.
+    const std::string shown = item.hops.empty() ? archived_url : archived_capture_url(item.response.url);
+    const std::string& id = l->id; // (clang 14 cannot capture a structured binding)
+    Answer a = read_answer(item, [&](const HttpResponse& r) { return sources::parse_wayback_capture(r, id, shown); });
+    if (a.kind != Answer::Kind::found) {
+      if (a.kind == Answer::Kind::error && a.reason != Reason::not_archived) l->errors.insert(a.reason);
+      continue;
+    }
+    if (for_archive_copy) l->archived = a.original;
+    else l->original = a.original;
+  }
+}
+
+/// The short links of a post that may lead to its status: t.co, pic.twitter.com, pic.x.com.
+std::vector<std::string> short_links(const Post& p) {
+  std::vector<std::string> out;
+  auto consider = [&](const std::string& u) {
+    const std::string n = normalize_short_url(u);
+    if (detail::starts_with_icase(n, "https://t.co/") && std::find(out.begin(), out.end(), u) == out.end()) out.push_back(u);
+  };
+  for (const Link& l : p.links) {
+    consider(l.url);
+    if (l.text.find("pic.twitter.com/") != std::string::npos || l.text.find("pic.x.com/") != std::string::npos) consider(l.text);
+  }
+  return out;
+}
+
+/// Days since 1970-01-01 of an ISO date.
+long day_number(const std::string& iso) {
+  int y = std::atoi(iso.substr(0, 4).c_str()), m = std::atoi(iso.substr(5, 2).c_str());
+  const int d = std::atoi(iso.substr(8, 2).c_str());
+  y -= m <= 2;
+  const long era = (y >= 0 ? y : y - 399) / 400;
+  const long yoe = y - era * 400;
+  const long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/// A post with neither permalink nor short links: search the archive of the account's statuses
+/// around the shown date (Snowflake IDs bound the day) and take the capture whose text matches.
+std::optional<std::string> find_by_archive_search(const Post& p, Fetcher& fetcher, std::vector<Evidence>& evidence) {
+  // A quote in prose shows no date: the account's newest archived statuses are searched instead.
+  const bool quote = p.form == EmbedForm::quote;
+  if (!p.handle || !p.text || (!p.date && !quote)) return std::nullopt;
+  const std::string day = p.date ? p.date->substr(0, 4) + p.date->substr(5, 2) + p.date->substr(8, 2) : std::string();
+  const std::string url = sources::wayback_cdx_user_url(*p.handle, day, day);
+  auto answers = fetcher.fetch({{url, {}}});
+  const auto& item = answers[url];
+  add_evidence(evidence, item, sources::name(SourceId::wayback));
+  if (!item.refused.empty() || sources::transport_answer(item.response)) return std::nullopt;
+  std::vector<HttpRequest> captures;
+  std::map<std::string, std::pair<std::string, std::string>> id_of; // raw URL -> (id, archived URL)
+  auto rows = sources::parse_cdx(item.response.body);
+  if (!p.date) std::reverse(rows.begin(), rows.end()); // newest first
+  for (const auto& [ts, original] : rows) {
+    auto u = detail::find_status_url(original);
+    if (!u) continue;
+    // Snowflake IDs carry their day: keep the candidates posted within a day of the shown date
+    // (the shown date may be the embedder's local day).
+    const auto d = snowflake_date(u->status_id);
+    if (p.date && (!d || std::abs(day_number(*d) - day_number(*p.date)) > 1)) continue;
+    const std::string raw = sources::wayback_raw_url(ts, original);
+    if (id_of.count(raw) || captures.size() >= 20) continue;
+    captures.push_back({raw, {}});
+    id_of[raw] = {u->status_id, sources::wayback_page_url(ts, original)};
+  }
+  std::map<std::string, std::string> capture_ids;
+  for (const auto& [raw, target] : id_of) capture_ids[raw] = target.first;
+  auto got = fetcher.fetch(captures, well_formed(std::move(capture_ids), [](const HttpResponse& r, const std::string& id) { return sources::parse_wayback_capture(r, id, r.url); }));
+  for (auto& [raw, target] : id_of) {
+    const auto& cap = got[raw];
+    const std::string shown = cap.hops.empty() ? target.second : archived_capture_url(cap.response.url);
+    const std::string& id = target.first; // (clang 14 cannot capture a structured binding)
+    const Answer a = read_answer(cap, [&](const HttpResponse& r) { return sources::parse_wayback_capture(r, id, shown); });
+    if (a.kind != Answer::Kind::found) continue;
+    if (compare_post_text(*p.text, p.links, *a.original, quote ? ExcerptPolicy::excerpt_allowed : ExcerptPolicy::whole_post).equal) {
+      add_evidence(evidence, cap, sources::name(SourceId::wayback));
+      return target.first;
+    }
+  }
+  return std::nullopt;
+}
+
+/// The UTC calendar date of an ISO 8601 time ("2023-09-17T15:52:15.000Z" → "2023-09-17").
+std::optional<std::string> utc_date(const std::string& created_at) {
+  if (created_at.size() >= 10 && created_at[4] == '-' && created_at[7] == '-') return created_at.substr(0, 10);
+  return std::nullopt;
+}
+
+void decide(CheckedPost& c, Lookup* l, const VerifyOptions& options) {
+  const Post& p = c.post;
+  // A quote in prose may give only a part of the post (note `excerpt`).
+  const ExcerptPolicy policy = p.form == EmbedForm::quote ? ExcerptPolicy::excerpt_allowed : ExcerptPolicy::whole_post;
+  // Codes come from the table: a Reason, or the comparison's reasons (written from it).
+  auto add_code = [&](const std::string& r) {
+    if (std::find(c.reasons.begin(), c.reasons.end(), r) == c.reasons.end()) c.reasons.push_back(r);
+  };
+  auto add = [&](Reason r) { add_code(code(r)); };
+  // The shown date against the ID's own time: checked offline, whatever the sources say.
+  bool date_mismatch = false;
+  if (p.date && p.status_id) {
+    if (auto d = snowflake_date(*p.status_id)) date_mismatch = *d != *p.date;
+  }
+  if (!l) {
+    c.verdict = Verdict::unverifiable;
+    add(Reason::no_status_id);
+    if (options.offline) add(Reason::offline);
+    return;
+  }
+  c.evidence = l->evidence;
+  if (l->original) {
+    const OriginalPost& o = *l->original;
+    c.original = o;
+    if (o.quoted_id) c.notes.push_back(note(Note::quotes, *o.quoted_id));
+    bool altered = false;
+    if (p.text) {
+      TextComparison t = compare_post_text(*p.text, p.links, o, policy);
+      // The edit history: the latest version, and the earlier ones the article may show.
+      const OriginalPost* latest = nullptr;
+      if (!o.edit_ids.empty() && o.edit_ids.back() != o.id) {
+        for (const OriginalPost& v : l->versions) {
+          if (v.id == o.edit_ids.back()) latest = &v;
+        }
+      }
+      if (!t.equal) {
+        for (const OriginalPost& v : l->versions) {
+          TextComparison tv = compare_post_text(*p.text, p.links, v, policy);
+          if (!tv.equal) continue;
+          // The article shows an earlier version of the post it links.
+          c.notes.push_back(note(Note::edited_since));
+          c.notes.push_back(note(Note::matches_version, v.id));
+          c.latest = o;
+          c.latest_diff = std::move(t.diff);
+          c.original = v;
+          t = std::move(tv);
+          break;
+        }
+      } else if (latest || (o.stale_edit && !o.edit_ids.empty() && o.edit_ids.back() != o.id)) {
+        // The article shows this version, and the post was edited after it.
+        c.notes.push_back(note(Note::edited_since));
+        if (latest) {
+          c.latest = *latest;
+          TextComparison tl = compare_post_text(*p.text, p.links, *latest, policy);
+          c.latest_diff = tl.equal ? std::vector<DiffWord>{} : std::move(tl.diff);
+        }
+      }
+      if (t.punctuation_differs) c.notes.push_back(note(Note::punctuation_differs));
+      if (t.head_only) c.notes.push_back(note(Note::long_post_head_only));
+      if (t.excerpt) c.notes.push_back(note(Note::excerpt));
+      if (!t.equal) {
+        altered = true;
+        c.diff = std::move(t.diff);
+        for (const auto& r : t.reasons) add_code(r);
+      }
+    }
+    const bool handle_mismatch = p.handle && !o.handle.empty() && !detail::iequals(*p.handle, o.handle);
+    if (p.date) {
+      const auto original_date = o.created_at.empty() ? snowflake_date(o.id) : utc_date(o.created_at);
+      if (original_date && *original_date != *p.date) date_mismatch = true;
+    }
+    if (handle_mismatch) add(Reason::handle_mismatch);
+    if (date_mismatch) add(Reason::date_mismatch);
+    if (p.display_name && !o.display_name.empty() && normalise_for_compare(*p.display_name) != normalise_for_compare(o.display_name)) {
+      c.notes.push_back(note(Note::display_name_changed));
+    }
+    c.verdict = altered ? Verdict::altered : (handle_mismatch || date_mismatch) ? Verdict::misattributed : Verdict::verified;
+    return;
+  }
+  if (l->missing) {
+    c.verdict = Verdict::missing;
+    add(*l->missing);
+    if (l->archived) {
+      c.original = l->archived;
+      if (p.text) {
+        TextComparison t = compare_post_text(*p.text, p.links, *l->archived, policy);
+        add(t.equal ? Reason::archived_match : Reason::archived_mismatch);
+        if (!t.equal) c.diff = std::move(t.diff);
+      } else {
+        add(Reason::archived_match);
+      }
+    }
+    return;
+  }
+  c.verdict = date_mismatch ? Verdict::misattributed : Verdict::unverifiable;
+  if (date_mismatch) add(Reason::date_mismatch);
+  if (l->errors.count(Reason::rate_limited)) add(Reason::rate_limited);
+  if (network_trouble(*l)) add(Reason::network_error);
+  if (l->errors.count(Reason::offline) || options.offline) add(Reason::offline);
+  if (l->errors.count(Reason::malformed_response)) c.notes.push_back(note(Note::malformed_response));
+  if (c.reasons.empty() || (c.reasons.size() == 1 && date_mismatch)) add(options.offline ? Reason::offline : Reason::network_error);
+}
+
+} // namespace
+
+std::vector<CheckedPost> verify(const std::vector<Post>& posts, HttpClient* client, Cache* cache,
+                                const VerifyOptions& options) {
+  std::vector<CheckedPost> out(posts.size());
+  Fetcher fetcher(client, cache, options);
+  // 1. Status IDs: permalinks first, then short links (one resolver batch for the whole run).
+  std::vector<std::optional<std::string>> ids(posts.size());
+  std::vector<std::string> links;
+  for (std::size_t i = 0; i < posts.size(); ++i) {
+    out[i].post = posts[i];
+    if (posts[i].platform != Platform::twitter) continue;
+    ids[i] = posts[i].status_id;
+    if (!ids[i]) {
+      for (const auto& u : short_links(posts[i])) links.push_back(u);
+    }
+  }
+  std::map<std::string, Resolution> resolved;
+  auto progress = [&](std::string_view stage, std::size_t n) {
+    if (options.progress && n > 0) options.progress(stage, n);
+  };
+  progress("resolving short links", links.size());
+  if (!links.empty()) {
+    ResolveOptions ro;
+    ro.offline = options.offline || !client;
+    ro.memo = options.memo;
+    for (auto& r : resolve(links, options.offline ? nullptr : client, cache, ro)) resolved[r.url] = std::move(r);
+  }
+  for (std::size_t i = 0; i < posts.size(); ++i) {
+    if (ids[i] || posts[i].platform != Platform::twitter) continue;
+    const Resolution* pick = nullptr;
+    for (const auto& u : short_links(posts[i])) {
+      const Resolution& r = resolved[u];
+      if (!r.status_id) continue;
+      // Reused media may lead to another account's post: prefer the article's author.
+      const bool same_author = posts[i].handle && r.handle && detail::iequals(*posts[i].handle, *r.handle);
+      if (!pick || (same_author && !(pick->handle && posts[i].handle && detail::iequals(*pick->handle, *posts[i].handle)))) {
+        pick = &r;
+      }
+    }
+    if (pick) {
+      ids[i] = pick->status_id;
+      out[i].resolution = *pick;
+      out[i].post.status_id = pick->status_id;
+      if (posts[i].handle && pick->handle && !detail::iequals(*posts[i].handle, *pick->handle)) {
+        out[i].notes.push_back(note(Note::status_id_from_link_by, *pick->handle));
+      }
+    }
+  }
+  // 2. Still no ID: search the account's archived statuses around the shown date.
+  for (std::size_t i = 0; i < posts.size(); ++i) {
+    if (ids[i] || posts[i].platform != Platform::twitter) continue;
+    if (!wants(options, SourceId::wayback)) continue;
+    std::vector<Evidence> ev;
+    if (auto id = find_by_archive_search(posts[i], fetcher, ev)) {
+      ids[i] = id;
+      out[i].post.status_id = id;
+      out[i].notes.push_back(note(Note::status_id_from_archive_search));
+    }
+    out[i].evidence.insert(out[i].evidence.end(), ev.begin(), ev.end());
+  }
+  // 3. One lookup per distinct ID, source by source.
+  std::map<std::string, Lookup> lookups;
+  for (std::size_t i = 0; i < posts.size(); ++i) {
+    if (!ids[i]) continue;
+    Lookup& l = lookups[*ids[i]];
+    l.id = *ids[i];
+    if (l.handle.empty() && posts[i].handle) l.handle = *posts[i].handle;
+  }
+  for (const std::string& name : options.sources) {
+    std::vector<Lookup*> todo;
+    for (auto& [id, l] : lookups) {
+      if (pending(l)) todo.push_back(&l);
+    }
+    if (todo.empty()) break;
+    progress(name, todo.size());
+    const sources::Source* source = sources::find_source(name);
+    if (!source) continue;
+    if (source->asking == sources::Asking::local) {
+      for (Lookup* l : todo) {
+        auto it = options.archive.find(l->id);
+        if (it != options.archive.end()) l->original = it->second;
+      }
+      continue;
+    }
+    if (source->asking == sources::Asking::capture) {
+      wayback_round(todo, fetcher, false);
+      continue;
+    }
+    const bool token = source->token == sources::NeedsToken::yes;
+    if (token && options.bearer_token.empty()) continue;
+    std::vector<HttpRequest> requests;
+    std::map<std::string, std::string> asked;
+    for (Lookup* l : todo) {
+      HttpRequest req;
+      req.url = source->request_url(l->id);
+      if (token) req.headers.emplace_back("Authorization", "Bearer " + options.bearer_token);
+      asked[req.url] = l->id;
+      requests.push_back(std::move(req));
+    }
+    const auto parse = source->parse;
+    auto answers = fetcher.fetch(requests, well_formed(std::move(asked), parse));
+    for (Lookup* l : todo) {
+      auto it = answers.find(source->request_url(l->id));
+      if (it == answers.end()) continue;
+      if (it->second.offline) {
+        l->errors.insert(Reason::offline);
+        continue;
+      }
+      add_evidence(l->evidence, it->second, std::string(source->name));
+      const Answer a = read_answer(it->second, [&](const HttpResponse& r) { return parse(r, l->id); });
+      // A tombstone's words no row knows (the redirect's refusal is there already).
+      if (!a.detail.empty() && l->evidence.back().detail.empty()) l->evidence.back().detail = a.detail;
+      apply(*l, a);
+    }
+  }
+  // 4. Posts that are gone: compare with an archived copy when there is one.
+  if (wants(options, SourceId::wayback)) {
+    std::vector<Lookup*> gone;
+    for (auto& [id, l] : lookups) {
+      if (l.missing) gone.push_back(&l);
+    }
+    wayback_round(gone, fetcher, true);
+  }
+  // 5. Edited posts: fetch the earlier versions once (syndication lists them by ID).
+  {
+    std::vector<HttpRequest> requests;
+    std::vector<std::pair<Lookup*, std::string>> wanted;
+    for (auto& [id, l] : lookups) {
+      if (!l.original) continue;
+      for (const auto& e : l.original->edit_ids) {
+        if (e == l.id) continue;
+        requests.push_back({sources::source(SourceId::syndication).request_url(e), {}});
+        wanted.emplace_back(&l, e);
+      }
+    }
+    if (!requests.empty()) {
+      const sources::Source& versions = sources::source(SourceId::syndication);
+      std::map<std::string, std::string> asked;
+      for (const auto& [l, e] : wanted) asked[versions.request_url(e)] = e;
+      auto answers = fetcher.fetch(requests, well_formed(std::move(asked), versions.parse));
+      for (auto& [l, e] : wanted) {
+        const auto& item = answers[versions.request_url(e)];
+        const Answer a = versions.parse(item.response, e);
+        if (a.kind == Answer::Kind::found) {
+          l->versions.push_back(*a.original);
+          l->evidence.push_back(evidence_of(item.response, item.from_cache, std::string(versions.name)));
+        }
+      }
+    }
+  }
+  // 6. Verdicts.
+  for (std::size_t i = 0; i < posts.size(); ++i) {
+    CheckedPost& c = out[i];
+    if (!sources::serves(posts[i].platform)) {
+      c.verdict = Verdict::unverifiable;
+      c.reasons.push_back(code(Reason::unsupported_platform));
+      continue;
+    }
+    std::vector<Evidence> before = std::move(c.evidence);
+    Lookup* l = ids[i] ? &lookups[*ids[i]] : nullptr;
+    decide(c, l, options);
+    c.evidence.insert(c.evidence.begin(), before.begin(), before.end());
+    // A source that redirected outside its own hosts: say so rather than network_error when
+    // nothing else went wrong on the network.
+    if (l && c.verdict == Verdict::unverifiable && l->errors.count(Reason::redirect_refused)) {
+      if (!network_trouble(*l)) c.reasons.erase(std::remove(c.reasons.begin(), c.reasons.end(), code(Reason::network_error)), c.reasons.end());
+      if (std::find(c.reasons.begin(), c.reasons.end(), code(Reason::redirect_refused)) == c.reasons.end()) {
+        c.reasons.push_back(code(Reason::redirect_refused));
+      }
+    }
+  }
+  return out;
+}
+
+} // namespace tweetcheck
