@@ -38,10 +38,16 @@ constexpr int k_exit_ok = 0;
 constexpr int k_exit_findings = 1;
 constexpr int k_exit_failed = 2;
 
+/// "file", or "file:line:column" when the diagnostic has a position.
+std::string where(const tweetcheck::Diagnostic& d) {
+  if (d.where.line == 0) return d.where.file;
+  return d.where.file + ":" + std::to_string(d.where.line) + ":" + std::to_string(d.where.column);
+}
+
 bool starts_with_scheme(const std::string& s) { return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0; }
 
 int run_scan(const std::vector<std::string>& inputs, const std::string& format_name,
-             const std::string& input_format_name, unsigned jobs, spdlog::logger& log) {
+             const std::string& input_format_name, unsigned jobs, std::size_t max_input_bytes, spdlog::logger& log) {
   using namespace tweetcheck;
   const InputFormat input_format = input_format_name == "html"       ? InputFormat::html
                                    : input_format_name == "text"     ? InputFormat::text
@@ -60,6 +66,7 @@ int run_scan(const std::vector<std::string>& inputs, const std::string& format_n
       status = k_exit_failed;
       continue;
     }
+    for (InputRef& ref : *found) ref.max_bytes = max_input_bytes;
     refs.insert(refs.end(), found->begin(), found->end());
   }
   ScanWriter writer(std::cout, format);
@@ -70,7 +77,7 @@ int run_scan(const std::vector<std::string>& inputs, const std::string& format_n
       status = k_exit_failed;
       return;
     }
-    for (const Diagnostic& d : result->diagnostics) log.warn("{}: {}", d.where.file, d.message);
+    for (const Diagnostic& d : result->diagnostics) log.warn("{}: {}", where(d), d.message);
     for (const Post& p : result->posts) writer.post(p);
   });
   writer.end();
@@ -230,6 +237,7 @@ struct CheckArgs {
   std::string format, output, ignore_file, fail_on = "altered,misattributed,missing", sources, archive,
       input_format = "auto";
   bool quiet = false;
+  std::size_t max_input_mib = tweetcheck::k_default_max_input_bytes >> 20;
   NetworkArgs net;
 };
 
@@ -331,7 +339,7 @@ int run_check(const CheckArgs& a, spdlog::logger& log) {
   std::vector<std::size_t> per_document; // how many posts each document holds, in order
   auto take = [&](const Document& doc) {
     const ScanResult r = scan(doc);
-    for (const Diagnostic& d : r.diagnostics) log.warn("{}: {}", d.where.file, d.message);
+    for (const Diagnostic& d : r.diagnostics) log.warn("{}: {}", where(d), d.message);
     posts.insert(posts.end(), r.posts.begin(), r.posts.end());
     per_document.push_back(r.posts.size());
   };
@@ -348,7 +356,8 @@ int run_check(const CheckArgs& a, spdlog::logger& log) {
       status = k_exit_failed;
       continue;
     }
-    for (const InputRef& ref : *refs) {
+    for (InputRef& ref : *refs) {
+      ref.max_bytes = a.max_input_mib << 20;
       auto doc = read_document(ref);
       if (!doc) {
         log.error("{}", doc.error().message);
@@ -435,6 +444,7 @@ struct AuditArgs {
   unsigned jobs = 0;
   std::size_t batch = 500;
   bool scan_only = false, quiet = false;
+  std::size_t max_input_mib = tweetcheck::k_default_max_input_bytes >> 20;
   NetworkArgs net;
 };
 
@@ -469,6 +479,7 @@ int run_audit_cmd(const AuditArgs& a, spdlog::logger& log) {
   }
   AuditOptions o;
   o.archive = a.archive_options;
+  o.archive.max_input_bytes = a.max_input_mib << 20;
   o.on_fetch_error = [&log](const std::string& url, const std::string& why) { log.warn("cannot fetch article '{}': {}", url, why); };
   o.output = a.output;
   o.state = a.state;
@@ -567,6 +578,10 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     unsigned jobs = 0;
     scan->add_option("-j,--jobs", jobs, "documents scanned in parallel (0: one per core)")->capture_default_str();
+    std::size_t max_input_mib = tweetcheck::k_default_max_input_bytes >> 20;
+    scan->add_option("--max-input-size", max_input_mib, "MiB read at most from one input; larger ones are refused")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
+        ->capture_default_str();
     scan->add_option("INPUT", inputs, "file, directory (recursed) or - for standard input")->required();
 
     auto* resolve_cmd = app.add_subcommand("resolve", "expand short links (t.co, pic.twitter.com, …) to the posts they lead to");
@@ -595,6 +610,9 @@ int main(int argc, char** argv) {
     check_cmd->add_option("--input-format", check.input_format, "how to read the inputs")
         ->check(CLI::IsMember({"auto", "html", "text", "markdown"}))
         ->capture_default_str();
+    check_cmd->add_option("--max-input-size", check.max_input_mib, "MiB read at most from one input; larger ones are refused")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
+        ->capture_default_str();
     check.net.add_to(check_cmd);
     check_cmd->add_option("INPUT", check.inputs, "file, directory, - for standard input, or an article URL")->required();
 
@@ -611,6 +629,9 @@ int main(int argc, char** argv) {
     audit_cmd->add_option("--url-field", audit.archive_options.url_field, "JSONL field holding its URL")->capture_default_str();
     audit_cmd->add_option("--id-field", audit.archive_options.id_field, "JSONL field identifying it")->capture_default_str();
     audit_cmd->add_option("--date-field", audit.archive_options.date_field, "JSONL field holding its date")->capture_default_str();
+    audit_cmd->add_option("--max-input-size", audit.max_input_mib, "MiB read at most from one file; larger ones are refused")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
+        ->capture_default_str();
     audit_cmd->add_option("--summary-csv", audit.summary_csv, "per site and year: posts and verdicts (CSV)");
     audit_cmd->add_option("--summary-html", audit.summary_html, "the same as a page with charts");
     audit_cmd->add_option("-j,--jobs", audit.jobs, "scan threads (0: one per core)");
@@ -647,7 +668,7 @@ int main(int argc, char** argv) {
       log->error("cannot write standard output: {}", errno ? std::strerror(errno) : "write error");
       return k_exit_failed;
     };
-    if (scan->parsed()) return stdout_written(run_scan(inputs, format, input_format, jobs, *log));
+    if (scan->parsed()) return stdout_written(run_scan(inputs, format, input_format, jobs, max_input_mib << 20, *log));
     if (resolve_cmd->parsed()) return stdout_written(run_resolve(urls, resolve_format, max_hops, resolve_net, *log));
     if (audit_cmd->parsed()) {
       audit.quiet = quiet;
