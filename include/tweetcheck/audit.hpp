@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tweetcheck/cache.hpp"
+#include "tweetcheck/collect.hpp"
 #include "tweetcheck/http.hpp"
 #include "tweetcheck/result.hpp"
 #include "tweetcheck/types.hpp"
@@ -31,6 +32,7 @@ struct ArchiveOptions {
   std::string url_field = "url";    ///< JSONL: the article's URL
   std::string id_field = "id";      ///< JSONL: its identity (else the line number)
   std::string date_field = "date";  ///< JSONL: its date
+  std::size_t max_input_bytes = k_default_max_input_bytes; ///< larger files are refused (an error naming them)
 };
 
 /// Inputs may also be article URLs (http/https), given directly or in a list file; they are

@@ -37,6 +37,7 @@ struct CheckOptions {
   InputFormat input_format = InputFormat::auto_detect;
   std::vector<IgnoreRule> ignores; ///< accepted findings, applied before each document is handed on
   unsigned jobs = 0;               ///< scan threads (0: one per core)
+  std::size_t max_input_bytes = k_default_max_input_bytes; ///< larger files are refused (on_error)
   /// true: each document is verified and handed on as soon as it is scanned (reports that stream);
   /// false: every post of the run is verified together (one batch of requests), then each
   /// document is handed on. Either way distinct posts are asked once (cache and memo).

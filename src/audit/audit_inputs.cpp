@@ -273,7 +273,7 @@ struct Reader {
   Result<void> file(const std::string& path) {
     if (ends_with(path, ".warc") || ends_with(path, ".warc.gz")) return warc(path);
     if (ends_with(path, ".jsonl") || ends_with(path, ".ndjson")) return jsonl(path);
-    auto doc = read_document({path, InputFormat::auto_detect});
+    auto doc = read_document({path, InputFormat::auto_detect, options.max_input_bytes});
     if (!doc) return tl::unexpected(doc.error());
     if (detail::looks_like_feed(path, doc->content) && detect_format(path, doc->content) == InputFormat::feed) {
       return feed(path, doc->content);

@@ -34,6 +34,12 @@ Command add_check_command(CLI::App& app, const Globals& g);
 Command add_audit_command(CLI::App& app, const Globals& g);
 Command add_merge_command(CLI::App& app, const Globals& g);
 
+/// "file", or "file:line:column" when the diagnostic has a position.
+std::string where(const tweetcheck::Diagnostic& d);
+
+/// The --max-input-size option (MiB) on `sub`, stored in `mib`.
+void add_max_input_size(CLI::App* sub, std::size_t& mib, const char* what);
+
 /// "html" → InputFormat::html, …; anything else: auto-detect (the option's check allows only these).
 tweetcheck::InputFormat parse_input_format(const std::string& name);
 

@@ -19,6 +19,7 @@ struct AuditArgs {
   unsigned jobs = 0;
   std::size_t batch = 500;
   bool scan_only = false;
+  std::size_t max_input_mib = k_default_max_input_bytes >> 20;
   NetworkArgs net;
 };
 
@@ -67,6 +68,7 @@ int run_audit_cmd(const AuditArgs& a, const Globals& g) {
   if (!settings) return failed(settings.error());
   AuditOptions o;
   o.archive = a.archive_options;
+  o.archive.max_input_bytes = a.max_input_mib << 20;
   o.on_fetch_error = [&log](const std::string& url, const std::string& why) { log.warn("cannot fetch article '{}': {}", url, why); };
   o.output = a.output;
   o.state = a.state;
@@ -107,6 +109,7 @@ Command add_audit_command(CLI::App& app, const Globals& g) {
   sub->add_option("--url-field", a->archive_options.url_field, "JSONL field holding its URL")->capture_default_str();
   sub->add_option("--id-field", a->archive_options.id_field, "JSONL field identifying it")->capture_default_str();
   sub->add_option("--date-field", a->archive_options.date_field, "JSONL field holding its date")->capture_default_str();
+  add_max_input_size(sub, a->max_input_mib, "file");
   sub->add_option("--summary-csv", a->summary_csv, "per site and year: posts and verdicts (CSV)");
   sub->add_option("--summary-html", a->summary_html, "the same as a page with charts");
   sub->add_option("-j,--jobs", a->jobs, "scan threads (0: one per core)");

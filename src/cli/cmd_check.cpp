@@ -22,6 +22,7 @@ struct CheckArgs {
   std::vector<std::string> inputs, outputs;
   std::string format, output, ignore_file, fail_on = "altered,misattributed,missing", sources, archive,
       input_format = "auto";
+  std::size_t max_input_mib = k_default_max_input_bytes >> 20;
   NetworkArgs net;
 };
 
@@ -92,6 +93,7 @@ int run_check_cmd(const CheckArgs& a, const Globals& g) {
   options.verify = std::move(*verify_opts);
   options.ignores = std::move(*ignores);
   options.input_format = parse_input_format(a.input_format);
+  options.max_input_bytes = a.max_input_mib << 20;
   options.stream = a.output.empty() && *main_format == ReportFormat::jsonl;
   // JSONL on stdout is streamed: each article's lines as soon as it is checked. Distinct posts
   // are still asked once: through the cache, and a memo for answers not worth caching.
@@ -124,7 +126,7 @@ int run_check_cmd(const CheckArgs& a, const Globals& g) {
   const auto summary = run_check(
       a.inputs, options, a.net.offline ? nullptr : client->get(), cache->get(),
       [&](CheckedDocument&& doc) {
-        for (const Diagnostic& d : doc.diagnostics) log.warn("{}: {}", d.where.file, d.message);
+        for (const Diagnostic& d : doc.diagnostics) log.warn("{}: {}", where(d), d.message);
         if (options.stream && !doc.posts.empty()) write_report(std::cout, doc.posts, ReportFormat::jsonl, ro);
         checked.insert(checked.end(), std::make_move_iterator(doc.posts.begin()), std::make_move_iterator(doc.posts.end()));
       },
@@ -167,6 +169,7 @@ Command add_check_command(CLI::App& app, const Globals& g) {
   sub->add_option("--input-format", a->input_format, "how to read the inputs")
       ->check(CLI::IsMember({"auto", "html", "text", "markdown"}))
       ->capture_default_str();
+  add_max_input_size(sub, a->max_input_mib, "input");
   a->net.add_to(sub);
   sub->add_option("INPUT", a->inputs, "file, directory, - for standard input, or an article URL")->required();
   return {sub, [a, &g] { return run_check_cmd(*a, g); }};

@@ -15,12 +15,24 @@ InputFormat parse_input_format(const std::string& name) {
                               : InputFormat::auto_detect;
 }
 
+std::string where(const Diagnostic& d) {
+  if (d.where.line == 0) return d.where.file;
+  return d.where.file + ":" + std::to_string(d.where.line) + ":" + std::to_string(d.where.column);
+}
+
+void add_max_input_size(CLI::App* sub, std::size_t& mib, const char* what) {
+  sub->add_option("--max-input-size", mib, std::string("MiB read at most from one ") + what + "; larger ones are refused")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
+      ->capture_default_str();
+}
+
 namespace {
 
 struct ScanArgs {
   std::vector<std::string> inputs;
   std::string format = "json", input_format = "auto";
   unsigned jobs = 0;
+  std::size_t max_input_mib = k_default_max_input_bytes >> 20;
 };
 
 int run_scan(const ScanArgs& a, spdlog::logger& log) {
@@ -36,6 +48,7 @@ int run_scan(const ScanArgs& a, spdlog::logger& log) {
       status = k_exit_failed;
       continue;
     }
+    for (InputRef& ref : *found) ref.max_bytes = a.max_input_mib << 20;
     refs.insert(refs.end(), found->begin(), found->end());
   }
   ScanWriter writer(std::cout, format);
@@ -46,7 +59,7 @@ int run_scan(const ScanArgs& a, spdlog::logger& log) {
       status = k_exit_failed;
       return;
     }
-    for (const Diagnostic& d : result->diagnostics) log.warn("{}: {}", d.where.file, d.message);
+    for (const Diagnostic& d : result->diagnostics) log.warn("{}: {}", where(d), d.message);
     for (const Post& p : result->posts) writer.post(p);
   });
   writer.end();
@@ -63,6 +76,7 @@ Command add_scan_command(CLI::App& app, const Globals& g) {
       ->check(CLI::IsMember({"auto", "html", "text", "markdown"}))
       ->capture_default_str();
   sub->add_option("-j,--jobs", a->jobs, "documents scanned in parallel (0: one per core)")->capture_default_str();
+  add_max_input_size(sub, a->max_input_mib, "input");
   sub->add_option("INPUT", a->inputs, "file, directory (recursed) or - for standard input")->required();
   return {sub, [a, &g] { return run_scan(*a, *g.log); }};
 }

@@ -91,7 +91,10 @@ CheckSummary run_check(const std::vector<std::string>& inputs, const CheckOption
       ++summary.failed_inputs;
       continue;
     }
-    for (InputRef& ref : *refs) items.push_back({std::move(ref)});
+    for (InputRef& ref : *refs) {
+      ref.max_bytes = options.max_input_bytes;
+      items.push_back({std::move(ref)});
+    }
   }
   pages.clear();
 

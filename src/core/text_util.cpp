@@ -216,12 +216,21 @@ std::uint32_t LineIndex::line_of(std::size_t offset) const {
 }
 
 std::uint32_t LineIndex::column_of(std::size_t offset) const {
-  const std::size_t start = m_starts[line_of(offset) - 1];
+  const std::uint32_t line = line_of(offset);
+  std::size_t i = m_starts[line - 1];
   std::uint32_t col = 1;
-  for (std::size_t i = start; i < offset && i < m_text.size();) {
+  if (line == m_last_line && offset >= m_last_offset) {
+    i = m_last_offset;
+    col = m_last_column;
+  }
+  for (; i < offset && i < m_text.size();) {
     next_code_point(m_text, i);
     ++col;
   }
+  // Where the walk ended (a code point boundary at or after `offset`), with its column.
+  m_last_line = line;
+  m_last_offset = i;
+  m_last_column = col;
   return col;
 }
 

@@ -41,6 +41,10 @@ public:
 private:
   std::string_view m_text;
   std::vector<std::size_t> m_starts;
+  // The last column computed: posts come mostly in document order, so the next one on the same
+  // line continues from here instead of from the line's start (a minified page is one line).
+  mutable std::size_t m_last_offset = 0;
+  mutable std::uint32_t m_last_line = 0, m_last_column = 0;
 };
 
 } // namespace tweetcheck::detail

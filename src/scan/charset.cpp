@@ -143,6 +143,11 @@ Decoded decode_to_utf8(std::string_view bytes, bool is_html) {
   // Byte order marks decide first.
   if (bytes.substr(0, 3) == "\xEF\xBB\xBF") {
     out.encoding = "utf-8";
+    if (is_valid_utf8(bytes.substr(3))) {
+      out.borrowed = bytes.substr(3);
+      out.is_borrowed = true;
+      return out;
+    }
     out.replaced = sanitize_utf8(bytes.substr(3), out.text);
     return out;
   }
@@ -155,7 +160,8 @@ Decoded decode_to_utf8(std::string_view bytes, bool is_html) {
   }
   if (is_valid_utf8(bytes)) {
     out.encoding = "utf-8";
-    out.text.assign(bytes);
+    out.borrowed = bytes;
+    out.is_borrowed = true;
     return out;
   }
   std::string cs = is_html ? normalise_charset(declared_charset(bytes)) : std::string();

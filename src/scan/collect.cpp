@@ -2,6 +2,7 @@
 #include "tweetcheck/collect.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -66,17 +67,41 @@ Result<std::vector<InputRef>> collect_inputs(const std::vector<std::string>& inp
   return out;
 }
 
+namespace {
+
+std::string mib(std::size_t bytes) {
+  const std::size_t m = bytes >> 20;
+  return m > 0 && (bytes & ((std::size_t{1} << 20) - 1)) == 0 ? std::to_string(m) + " MiB" : std::to_string(bytes) + " bytes";
+}
+
+Error too_large(const std::string& what, std::size_t max) {
+  return Error{Errc::io, "cannot read " + what + ": larger than " + mib(max) +
+                             ", the limit for one input (--max-input-size)"};
+}
+
+/// Reads `in` to its end into `out`, but never more than `max` bytes: false when there was more.
+bool read_bounded(std::istream& in, std::size_t max, std::string& out) {
+  char buf[1 << 16];
+  for (;;) {
+    in.read(buf, sizeof buf);
+    const auto got = static_cast<std::size_t>(in.gcount());
+    if (got == 0) return true;
+    if (out.size() + got > max) return false;
+    out.append(buf, got);
+  }
+}
+
+} // namespace
+
 Result<Document> read_document(const InputRef& input) {
   Document doc;
   doc.name = input.path;
   doc.format = input.format;
   if (input.path == "-") {
-    std::ostringstream ss;
-    ss << std::cin.rdbuf();
+    if (!read_bounded(std::cin, input.max_bytes, doc.content)) return tl::unexpected(too_large("standard input", input.max_bytes));
     if (std::cin.bad()) {
       return fail(Errc::io, "cannot read standard input");
     }
-    doc.content = std::move(ss).str();
     return doc;
   }
   std::ifstream in(input.path, std::ios::binary);
@@ -86,6 +111,9 @@ Result<Document> read_document(const InputRef& input) {
   in.seekg(0, std::ios::end);
   const std::streamoff size = in.tellg();
   in.seekg(0, std::ios::beg);
+  if (size > 0 && static_cast<std::uintmax_t>(size) > input.max_bytes) {
+    return tl::unexpected(too_large("'" + input.path + "'", input.max_bytes));
+  }
   if (size > 0) {
     doc.content.resize(static_cast<std::size_t>(size));
     in.read(doc.content.data(), size);
@@ -93,7 +121,9 @@ Result<Document> read_document(const InputRef& input) {
   } else {
     // Not seekable (a pipe or device): read to the end.
     in.clear();
-    doc.content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (!read_bounded(in, input.max_bytes, doc.content)) {
+      return tl::unexpected(too_large("'" + input.path + "'", input.max_bytes));
+    }
   }
   if (in.bad()) {
     return fail(Errc::io, "cannot read '" + input.path + "': " + std::strerror(errno));

@@ -64,7 +64,9 @@ std::size_t find_fast(std::string_view hay, std::string_view needle, std::size_t
 }
 
 bool has_bare_url(std::string_view text, std::string_view needle) {
-  for (std::size_t p = find_fast(text, needle); p != std::string_view::npos; p = find_fast(text, needle, p + needle.size())) {
+  // Each line is looked at once, however often the needle stands in it (linear in `text`).
+  std::size_t line_end = 0;
+  for (std::size_t p = find_fast(text, needle); p != std::string_view::npos; p = find_fast(text, needle, line_end)) {
     const std::size_t nl = text.rfind('\n', p);
     const std::size_t b = nl == std::string_view::npos ? 0 : nl + 1;
     const std::size_t e = std::min(text.find('\n', p), text.size());
@@ -72,6 +74,7 @@ bool has_bare_url(std::string_view text, std::string_view needle) {
     const bool url = line.size() > 2 && (line[0] == 'h' || line[0] == 'H' || line[0] == '/' || line[0] == '<' ||
                                          line[0] == '&'); // http(s)://, //, <url>, &lt;url&gt;
     if (url && line.find_first_of(" \t") == std::string_view::npos) return true;
+    line_end = e + 1;
   }
   return false;
 }
@@ -89,6 +92,20 @@ bool has_bare_status_url(std::string_view text) {
   return has_bare_url(text, "/status") || has_bare_url(text, "facebook.com/") || has_bare_url(text, "instagram.com/");
 }
 
+/// True when `s` holds nothing but white space (as trim() reads it); stops at the first other byte.
+bool is_blank(std::string_view s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') continue;
+    if (static_cast<unsigned char>(c) == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xA0) {
+      ++i;
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
 /// Text that the flattened-post rule could act on: "(@handle)" followed closely by a date (digits).
 bool has_credit_text(std::string_view text) {
   for (std::size_t p = text.find("(@"); p != std::string_view::npos; p = text.find("(@", p + 2)) {
@@ -97,7 +114,7 @@ bool has_credit_text(std::string_view text) {
     if (e == p + 2 || e >= text.size() || text[e] != ')') continue;
     const std::string_view after = text.substr(e + 1, 48);
     // The date follows as text, or in the next element (a permalink).
-    if (after.find_first_of("0123456789") != std::string_view::npos || trim(text.substr(e + 1)).empty()) return true;
+    if (after.find_first_of("0123456789") != std::string_view::npos || is_blank(text.substr(e + 1))) return true;
   }
   return false;
 }
@@ -158,11 +175,14 @@ std::string text_before(std::string_view html, std::size_t pos, std::size_t limi
   std::string rev;
   std::size_t i = pos;
   std::string name;
-  while (i > 0 && rev.size() < limit) {
+  // Markup is walked over too: never more than this many bytes back (a run of tags without text).
+  const std::size_t floor = pos > limit * 64 ? pos - limit * 64 : 0;
+  while (i > floor && rev.size() < limit) {
     const char c = html[i - 1];
     if (c == '>') {
-      const std::size_t lt = html.rfind('<', i - 1);
-      if (lt == std::string_view::npos) break;
+      const std::size_t back = html.substr(floor, i - 1 - floor).rfind('<');
+      if (back == std::string_view::npos) break;
+      const std::size_t lt = floor + back;
       std::size_t b = lt + 1;
       const bool end = b < i && html[b] == '/';
       if (end) ++b;
@@ -399,7 +419,7 @@ Tag inspect_tag(std::string_view name, std::string_view attrs, std::string* why)
 
 } // namespace
 
-bool html_may_hold_embed(std::string_view html, std::string* why, ParseSpan* span) {
+bool html_may_hold_embed(std::string_view html, std::string* why, std::vector<ParseSpan>* spans) {
   // Open elements, to know whether a permalink stands inside a Twitter-named element (a wrapper)
   // and which part of the page a parse needs to see every embed with its context.
   struct Open {
@@ -410,38 +430,127 @@ bool html_may_hold_embed(std::string_view html, std::string* why, ParseSpan* spa
     bool several = false; ///< named elements: more than one distinct status ID inside
     bool linked = false;  ///< a status link stands inside
     int linked_kids = 0, prose_kids = 0; ///< direct children with a status link / prose
-    std::size_t text = 0; ///< named elements: non-space text bytes inside (a lower bound of the parsed text)
+    std::size_t text_base = 0; ///< `solid` when it opened (its text is what was counted since)
+    bool embed = false;        ///< an embed by itself (a candidate tag)
+    std::size_t auto_below = 0; ///< open elements below it that the parser closes by itself
   };
   // Named elements that link one post, waiting for their containers: a container of nothing but
   // posts is a feed widget (the tree rule in_feed).
   struct Pending {
     std::size_t depth;
+    std::size_t at;
     std::string why;
   };
   std::vector<Pending> pending;
   std::vector<Open> open;
-  // The tree rules look at an embed's ancestors (wrappers, attributions printed beside it) but
-  // never further up than this many levels.
-  constexpr std::size_t k_context_levels = 8;
+  std::vector<std::size_t> named_at; // indices in `open` of the named elements
+  std::vector<std::size_t> embed_at; // indices in `open` of the embed elements
+  // Inside an embed cut at a bound (this index in `open` and deeper), nothing is parsed but the
+  // embeds nested in it, each from its own start.
+  std::size_t suppress = SIZE_MAX;
+  std::size_t resume_at = 0; // where the last embed cut short ended: no span begins before it
+  // Work per tag stays bounded however deep the page nests (linear time): the per-link update
+  // looks at the outermost k_named_tracked named elements (deeper ones are candidates when they
+  // open), at most k_pending wrappers wait for their containers (older ones become candidates),
+  // and an end tag looks for its element among the k_end_tag_search innermost ones (and only
+  // when an element of a name with its hash is open at all).
+  constexpr std::size_t k_named_tracked = 64, k_pending = 64, k_end_tag_search = 4096;
+  std::size_t open_by_hash[256] = {};
+  auto name_hash = [](std::string_view nm) {
+    unsigned h = 2166136261u;
+    for (char c : nm) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+    return h & 255u;
+  };
+  // Elements whose next sibling closes them in the parser (an old page's unclosed <p> and <li>):
+  // they pile up here but never nest there, so they do not count towards the depth bound.
+  auto closes_itself = [](std::string_view nm) {
+    for (std::string_view a : {"p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "tbody", "thead", "tfoot"}) {
+      if (nm == a) return true;
+    }
+    return false;
+  };
+  std::size_t auto_open = 0;
+  // The nesting the parser sees at level `c` of `open`.
+  auto depth_at = [&](std::size_t c) { return c < open.size() ? c - open[c].auto_below : c - auto_open; };
+  std::size_t solid = 0;   // non-space text bytes seen while a named element was open
+  std::size_t li_open = 0; // open <li> elements
   const std::size_t n = html.size();
   bool found = false;
-  std::size_t span_begin = 0;
-  std::size_t context_depth = SIZE_MAX; // the last candidate's context ends when this level closes
-  // A candidate less than k_context_levels deep has the document itself as its context: the span
-  // then runs to the end of the page even where the page has no single root element (a fragment
+  // The spans to parse. The last one is open (its end not yet known) while context_depth is set:
+  // it ends where that level closes.
+  std::vector<ParseSpan> local;
+  std::vector<ParseSpan>& out = spans ? *spans : local;
+  out.clear();
+  std::size_t context_depth = SIZE_MAX;
+  // A candidate less than k_context_levels deep has the document itself as its context: its span
+  // then runs on (within the bounds) even where the page has no single root element (a fragment
   // whose widget is followed by its fallback, which the tree rule looks for after the widget).
   bool context_is_document = false;
-  std::size_t span_end = n;
-  // A candidate at stack depth `depth`: widen the span; with no span wanted, one is enough.
-  auto candidate = [&](std::size_t depth) {
-    const std::size_t ctx = depth > k_context_levels ? depth - k_context_levels : 0;
-    const std::size_t begin = ctx > 0 ? open[ctx].at : 0;
-    span_begin = found ? std::min(span_begin, begin) : begin;
+  std::size_t base_depth = 0;   // the level the last span starts at
+  std::size_t last_at = 0;      // where the last span's latest candidate starts
+  bool sealed = false;          // the last span takes no more candidates (it went too deep)
+  std::size_t pos = 0;          // where the tag or text being looked at starts
+  // A candidate at stack depth `depth` starting at `at`: widen the span or start a new one;
+  // with no spans wanted, one is enough.
+  // The last span ends at `end`, before its context closed: the embeds begun in it and still open
+  // are too large to parse.
+  auto cut_at = [&](std::size_t end) {
+    ParseSpan& s = out.back();
+    s.end = std::max(end, s.begin);
+    s.cut = true;
+    context_depth = SIZE_MAX;
+    for (std::size_t x = embed_at.size(); x > 0 && open[embed_at[x - 1]].at >= s.begin; --x) {
+      ++s.too_large;
+      s.too_large_at = open[embed_at[x - 1]].at;
+      suppress = std::min(suppress, embed_at[x - 1]);
+    }
+  };
+  auto candidate = [&](std::size_t depth, std::size_t at, bool embed_tag = false) {
     found = true;
+    if (spans == nullptr) return true;
+    const bool inside_cut = depth > suppress;
+    if (inside_cut && !embed_tag) return false;
+    std::size_t ctx = depth > k_context_levels ? depth - k_context_levels : 0;
+    auto level_at = [&](std::size_t c) { return c > 0 ? open[c].at : 0; };
+    while (ctx < depth && (inside_cut || level_at(ctx) + k_context_bytes < at)) ++ctx;
+    std::size_t begin = ctx < depth ? level_at(ctx) : at;
+    const bool joins = !out.empty() && !sealed && !out.back().cut && pos - out.back().begin <= k_span_join_bytes;
+    if (joins) {
+      ParseSpan& s = out.back();
+      const std::size_t floor = out.size() > 1 ? out[out.size() - 2].end : 0;
+      s.begin = std::max({std::min(s.begin, begin), floor, std::min(resume_at, s.begin)});
+      base_depth = std::min(base_depth, depth_at(ctx));
+    } else {
+      if (!out.empty() && context_depth != SIZE_MAX) {
+        // The last span is still open: it ends where this candidate's context begins, at the
+        // outermost of its ancestors (within its context) that began after the last candidate.
+        while (ctx < depth && level_at(ctx) <= last_at) ++ctx;
+        begin = ctx < depth ? level_at(ctx) : at;
+        cut_at(begin);
+      }
+      if (!out.empty()) begin = std::max({begin, out.back().end, std::min(resume_at, at)});
+      out.push_back({begin, n, false});
+      base_depth = depth_at(ctx);
+      context_depth = SIZE_MAX;
+      context_is_document = false;
+      sealed = false;
+    }
+    last_at = at;
     if (context_depth == SIZE_MAX || ctx < context_depth) context_depth = ctx;
     if (depth <= k_context_levels) context_is_document = true;
-    span_end = n;
-    return span == nullptr;
+    out.back().end = n;
+    return false;
+  };
+  // The bounds of one parse, checked at each tag: a span still open is cut here when it has grown
+  // too long or the nesting below its start too deep; one gone too deep takes no more candidates.
+  auto check_bounds = [&](std::size_t depth) {
+    if (out.empty() || sealed) return;
+    const bool too_deep = depth > base_depth + k_max_parse_depth;
+    const bool too_long = pos - out.back().begin > k_max_parse_bytes;
+    if (context_depth != SIZE_MAX && (too_deep || too_long)) {
+      cut_at(too_long ? out.back().begin + k_max_parse_bytes : pos);
+    }
+    if (too_deep) sealed = true;
   };
   // The wrapper rule: a Twitter-named element that links exactly one post. Decided when the
   // element closes (or the page ends), once every link inside it is known.
@@ -453,15 +562,21 @@ bool html_may_hold_embed(std::string_view html, std::string* why, ParseSpan* spa
         const bool feed = open[d].linked_kids >= 3 && open[d].prose_kids == 0;
         if (!feed) {
           if (why) *why = pending[p].why;
-          if (candidate(pending[p].depth)) return true;
+          if (candidate(pending[p].depth, pending[p].at)) return true;
         }
         pending.erase(pending.begin() + static_cast<long>(p));
         continue;
       }
       ++p;
     }
-    if (open[d].named && !open[d].id.empty() && !open[d].several && open[d].text <= 4000) {
-      pending.push_back({d, "a Twitter-named <" + open[d].name + "> linking one post (" + open[d].id + ")"});
+    if (open[d].named && !open[d].id.empty() && !open[d].several && solid - open[d].text_base <= 4000) {
+      if (pending.size() >= k_pending) {
+        // Too many waiting: decide the oldest as a candidate (the check may only over-approximate).
+        if (why) *why = pending.front().why;
+        if (candidate(pending.front().depth, pending.front().at)) return true;
+        pending.erase(pending.begin());
+      }
+      pending.push_back({d, open[d].at, "a Twitter-named <" + open[d].name + "> linking one post (" + open[d].id + ")"});
     }
     if (d > 0) {
       if (open[d].linked) {
@@ -476,36 +591,40 @@ bool html_may_hold_embed(std::string_view html, std::string* why, ParseSpan* spa
   auto flush_pending = [&] {
     for (const Pending& p : pending) {
       if (why) *why = p.why;
-      if (candidate(p.depth)) return true;
+      if (candidate(p.depth, p.at)) return true;
     }
     pending.clear();
     return false;
   };
   auto finish = [&] {
-    if (span) {
-      span->begin = found ? span_begin : 0;
-      span->end = found ? span_end : 0;
+    for (ParseSpan& sp : out) { // what the page's end added to a span is bounded too
+      if (sp.end - sp.begin > k_max_parse_bytes) {
+        sp.end = sp.begin + k_max_parse_bytes;
+        sp.cut = true;
+      }
     }
     return found;
   };
   std::string name_buf;
   std::size_t quote_open = 0; // open <q> and <blockquote> elements
   std::size_t named_open = 0;
+  std::size_t next_close_a = 0; // where the next "</a" stands (found once per link, not per link searched)
+  bool close_a_known = false;
   std::size_t i = 0;
   while (i < n) {
     const char* lt = static_cast<const char*>(std::memchr(html.data() + i, '<', n - i));
     const std::size_t next = lt ? static_cast<std::size_t>(lt - html.data()) : n;
+    pos = i;
     // Text between tags: a bare status URL may stand there.
     if (next > i && has_bare_status_url(html.substr(i, next - i))) {
       if (why) *why = "status URL in text";
-      if (candidate(open.size())) return finish();
+      if (candidate(open.size(), i)) return finish();
     }
     if (next > i && !open.empty()) {
       const std::string_view run = html.substr(i, next - i);
       if (run.find_first_not_of(" \n\t\r") != std::string_view::npos) {
         ++open.back().prose_kids;
         if (named_open > 0) {
-          std::size_t solid = 0;
           for (std::size_t x = 0; x < run.size(); ++x) {
             const char c = run[x];
             if (c == ' ' || c == '\n' || c == '\t' || c == '\r') continue;
@@ -515,18 +634,17 @@ bool html_may_hold_embed(std::string_view html, std::string* why, ParseSpan* spa
               if (semi != std::string_view::npos && semi - x <= 10) x = semi;
             }
           }
-          for (Open& o : open) {
-            if (o.named) o.text += solid;
-          }
         }
       }
     }
     if (next > i && has_credit_text(html.substr(i, next - i))) {
       if (why) *why = "credit line in text";
-      if (candidate(open.size())) return finish();
+      if (candidate(open.size(), i)) return finish();
     }
     if (!lt) break;
     i = next;
+    pos = i;
+    check_bounds(depth_at(open.size()));
     if (html.compare(i, 4, "<!--") == 0) {
       const std::size_t e = html.find("-->", i + 4);
       if (e == std::string_view::npos) break; // the rest of the page is a comment
@@ -540,16 +658,26 @@ bool html_may_hold_embed(std::string_view html, std::string* why, ParseSpan* spa
       while (k < n && (std::isalnum(static_cast<unsigned char>(html[k])) || html[k] == '-' || html[k] == ':')) ++k;
       const std::string_view name = lowered(html.substr(j + 1, k - j - 1), name_buf);
       const std::size_t e = html.find('>', k);
-      for (std::size_t d = open.size(); d > 0; --d) {
+      const std::size_t stop = open.size() > k_end_tag_search ? open.size() - k_end_tag_search : 0;
+      for (std::size_t d = open.size(); d > stop && open_by_hash[name_hash(name)] > 0; --d) {
         if (open[d - 1].name == name) {
           for (std::size_t x = open.size(); x > d - 1; --x) {
             if (close_named(x - 1)) return finish();
             named_open -= open[x - 1].named ? 1 : 0;
+            if (open[x - 1].named) named_at.pop_back();
+            if (open[x - 1].embed) embed_at.pop_back();
             if (open[x - 1].name == "q" || open[x - 1].name == "blockquote") quote_open -= quote_open > 0 ? 1 : 0;
+            if (open[x - 1].name == "li") --li_open;
+            if (closes_itself(open[x - 1].name)) --auto_open;
+            --open_by_hash[name_hash(open[x - 1].name)];
           }
           open.resize(d - 1);
-          if (found && !context_is_document && d - 1 <= context_depth && context_depth != SIZE_MAX) {
-            span_end = e == std::string_view::npos ? n : e + 1; // the last candidate's context closed
+          if (open.size() <= suppress && suppress != SIZE_MAX) { // the embed cut short has closed
+            suppress = SIZE_MAX;
+            resume_at = e == std::string_view::npos ? n : e + 1;
+          }
+          if (found && !context_is_document && d - 1 <= context_depth && context_depth != SIZE_MAX && !out.empty()) {
+            out.back().end = e == std::string_view::npos ? n : e + 1; // the last candidate's context closed
             context_depth = SIZE_MAX;
           }
           break;
@@ -597,23 +725,29 @@ bool html_may_hold_embed(std::string_view html, std::string* why, ParseSpan* spa
     }
     if (k >= n) { // an unterminated tag: let the parser decide
       if (why) *why = "unterminated tag";
-      candidate(open.size());
+      candidate(open.size(), i);
       return finish();
     }
+    // A parse never nests deeper than its bound: decided before this element counts.
+    if (!is_void(name) && html[k - 1] != '/') check_bounds(depth_at(open.size()) + (closes_itself(name) ? 0 : 1));
     const Tag tag = inspect_tag(name, html.substr(j, k - j), why);
     if (name == "a" && twitter_post_or_profile_href(html.substr(j, k - j)) &&
         quote_link(html.substr(j, k - j), html, i, html.substr(k + 1, 300), quote_open > 0)) {
       if (why) *why = "a link to a post or profile right after a quotation";
-      if (candidate(open.size())) return finish();
+      if (candidate(open.size(), i)) return finish();
     }
     if (tag.candidate) {
-      if (candidate(open.size())) return finish();
+      if (candidate(open.size(), i, true)) return finish();
     } else if (!tag.id.empty() && (tag.named || named_open > 0)) {
       // A feed widget: the link in a list item, or a link around a whole post's text.
-      const bool listed = name == "li" || std::any_of(open.begin(), open.end(), [](const Open& o) { return o.name == "li"; });
+      const bool listed = name == "li" || li_open > 0;
       bool long_text = false;
       if (name == "a") {
-        const std::size_t close = html.find("</a", k);
+        if (!close_a_known || (next_close_a != std::string_view::npos && next_close_a < k)) {
+          next_close_a = html.find("</a", k);
+          close_a_known = true;
+        }
+        const std::size_t close = next_close_a;
         std::size_t text = 0;
         bool in_tag = false;
         for (std::size_t x = k + 1; x < std::min(close, n) && text <= 200; ++x) {
@@ -621,20 +755,35 @@ bool html_may_hold_embed(std::string_view html, std::string* why, ParseSpan* spa
           else if (html[x] == '>') in_tag = false;
           else if (!in_tag) ++text;
         }
-        long_text = text > 200 && close != std::string_view::npos && html.substr(k, close - k).find("\n\n") == std::string_view::npos &&
-                    html.substr(k, close - k).find("<div") == std::string_view::npos;
+        // The text of a link runs to its end; only its first 64 KiB are looked at.
+        const std::string_view inside = close == std::string_view::npos ? std::string_view()
+                                                                         : html.substr(k, std::min(close - k, std::size_t{1} << 16));
+        long_text = text > 200 && close != std::string_view::npos && inside.find("\n\n") == std::string_view::npos &&
+                    inside.find("<div") == std::string_view::npos;
       }
-      for (Open& o : open) {
-        if (!o.named) continue;
+      for (std::size_t x = 0; x < named_at.size() && x < k_named_tracked; ++x) {
+        Open& o = open[named_at[x]];
         if (o.id.empty()) o.id = std::string(tag.id);
         else if (o.id != tag.id) o.several = true;
         if (listed || long_text) o.several = true;
       }
-      if (tag.named && (is_void(name) || html[k - 1] == '/') && candidate(open.size())) return finish();
+      if (tag.named && (is_void(name) || html[k - 1] == '/') && candidate(open.size(), i)) return finish();
     }
     if (!is_void(name) && html[k - 1] != '/') {
       if (name == "q" || name == "blockquote") ++quote_open;
+      if (name == "li") ++li_open;
+      if (tag.named && named_at.size() >= k_named_tracked) {
+        if (why) *why = "Twitter-named elements nested deeper than " + std::to_string(k_named_tracked);
+        if (candidate(open.size(), i)) return finish();
+      }
+      ++open_by_hash[name_hash(name)];
+      if (tag.named) named_at.push_back(open.size());
+      if (tag.candidate) embed_at.push_back(open.size());
       open.push_back({name, tag.named, i, tag.named ? std::string(tag.id) : std::string()});
+      open.back().text_base = solid;
+      open.back().embed = tag.candidate;
+      open.back().auto_below = auto_open;
+      if (closes_itself(name)) ++auto_open;
       named_open += tag.named ? 1 : 0;
       if (!tag.id.empty() && name == "a") open.back().linked = true; // as the tree rule, only links count
     } else if (!tag.id.empty() && name == "a" && !open.empty()) {
@@ -658,6 +807,8 @@ bool html_may_hold_embed(std::string_view html, std::string* why, ParseSpan* spa
       }
     }
   }
+  pos = n;
+  check_bounds(depth_at(open.size()));
   for (std::size_t x = open.size(); x > 0; --x) {
     if (close_named(x - 1)) return finish();
   }

@@ -227,11 +227,12 @@ ScanResult scan_impl(const Document& doc) {
   // its byte order mark) is decoded first.
   const std::string_view raw = doc.content;
   const bool utf16 = raw.substr(0, 2) == "\xFF\xFE" || raw.substr(0, 2) == "\xFE\xFF";
-  detail::ParseSpan span;
-  if (format == InputFormat::html && !utf16 && !detail::html_may_hold_embed(raw, nullptr, &span)) {
+  std::vector<detail::ParseSpan> spans;
+  if (format == InputFormat::html && !utf16 && !detail::html_may_hold_embed(raw, nullptr, &spans)) {
     return result;
   }
-  detail::Decoded decoded = detail::decode_to_utf8(doc.content, format == InputFormat::html);
+  // Valid UTF-8 (most pages) is scanned where it lies, without a copy.
+  const detail::Decoded decoded = detail::decode_to_utf8(doc.content, format == InputFormat::html);
   if (decoded.replaced > 0) {
     Diagnostic d;
     d.where.file = doc.name;
@@ -239,25 +240,33 @@ ScanResult scan_impl(const Document& doc) {
                 " invalid byte sequence(s) replaced by U+FFFD";
     result.diagnostics.push_back(std::move(d));
   }
-  const std::string& text = decoded.text;
+  const std::string_view text = decoded.utf8();
   const detail::ScanContext ctx(doc.name, text);
   std::vector<detail::Range> claimed;
   std::vector<Post>& posts = result.posts;
+  // Posts left out because their embed ran past a bound of the parse (scan_internal.hpp).
+  std::size_t too_large = 0, too_large_at = 0;
+  auto scan_spans = [&](std::string_view html, bool bare_urls) {
+    for (const detail::ParseSpan& sp : spans) {
+      detail::scan_html(ctx, html.substr(sp.begin, sp.end - sp.begin), sp.begin, bare_urls, posts, claimed, sp.cut);
+      if (sp.too_large > 0 && too_large == 0) too_large_at = sp.too_large_at;
+      too_large += sp.too_large;
+    }
+  };
   switch (format) {
   case InputFormat::feed:
     break;
   case InputFormat::html:
   case InputFormat::auto_detect:
-    if (utf16 && !detail::html_may_hold_embed(text, nullptr, &span)) break;
-    // Decoding may change lengths (legacy encodings): then the raw offsets no longer apply.
-    if (!utf16 && text.size() != raw.size()) span = {0, text.size()};
-    detail::scan_html(ctx, std::string_view(text).substr(span.begin, span.end - span.begin), span.begin, true, posts,
-                      claimed);
+    // A converted copy (a BOM, UTF-16, legacy encodings) has other offsets: look at it again.
+    if (text.data() != raw.data() && !detail::html_may_hold_embed(text, nullptr, &spans)) break;
+    scan_spans(text, true);
     break;
   case InputFormat::markdown: {
     const std::string masked = detail::mask_markdown(text);
-    if (masked.find('<') != std::string::npos && may_hold_html_embed(masked)) {
-      detail::scan_html(ctx, masked, 0, false, posts, claimed);
+    if (masked.find('<') != std::string::npos && may_hold_html_embed(masked) &&
+        detail::html_may_hold_embed(masked, nullptr, &spans)) {
+      scan_spans(masked, false);
     }
     detail::scan_shortcodes(ctx, masked, posts);
     detail::scan_text(ctx, masked, true, posts, claimed);
@@ -265,12 +274,23 @@ ScanResult scan_impl(const Document& doc) {
     break;
   }
   case InputFormat::text:
-    if (contains_any(text, {"<blockquote", "<iframe", "<amp-twitter", "<div"})) {
-      detail::scan_html(ctx, text, 0, false, posts, claimed);
+    if (contains_any(text, {"<blockquote", "<iframe", "<amp-twitter", "<div"}) &&
+        detail::html_may_hold_embed(text, nullptr, &spans)) {
+      scan_spans(text, false);
     }
     detail::scan_shortcodes(ctx, text, posts);
     detail::scan_text(ctx, text, false, posts, claimed);
     break;
+  }
+  if (too_large > 0) {
+    Diagnostic d;
+    d.where.file = doc.name;
+    d.where.line = ctx.lines().line_of(too_large_at);
+    d.where.column = ctx.lines().column_of(too_large_at);
+    d.message = "embed too large to parse (its markup runs past " + std::to_string(detail::k_max_parse_bytes >> 20) +
+                " MiB or nests deeper than " + std::to_string(detail::k_max_parse_depth) + " elements): " +
+                std::to_string(too_large) + " embed(s) not reported";
+    result.diagnostics.push_back(std::move(d));
   }
   std::stable_sort(posts.begin(), posts.end(), [](const Post& a, const Post& b) { return a.offset < b.offset; });
   return result;

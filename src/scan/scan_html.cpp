@@ -777,6 +777,13 @@ public:
               std::vector<Range>& claimed)
       : m_ctx(ctx), m_base(map.base), m_bare_urls(bare_urls), m_posts(posts), m_claimed(claimed), m_map(&map) {}
 
+  /// Where the parsed part ends, when it was cut at a bound: an element still open there (closed
+  /// by the parser at the end of its input) is too large to parse.
+  void set_cut(std::size_t parsed_size) {
+    m_cut = true;
+    m_parsed_size = parsed_size;
+  }
+
   void run(const GumboNode* root) {
     // Explicit stack: (node, inside a Twitter wrapper that holds an embed).
     std::vector<std::pair<const GumboNode*, bool>> stack{{root, false}};
@@ -817,13 +824,21 @@ private:
     m_claimed.emplace_back(start, std::max(start + 1, src(n->v.element.end_pos.offset)));
   }
 
-  void add(const GumboNode* n, Post post) {
+  /// Reports `post` for element `n`; false when `n` was cut short (then only counted).
+  bool add(const GumboNode* n, Post post) {
     const std::size_t start = start_of(n);
+    if (m_cut && n->v.element.end_pos.offset >= m_parsed_size) {
+      // Its text, links and credit would be cut short: a wrong post is worse than none (the
+      // pre-parse check counts it as too large).
+      m_claimed.emplace_back(start, start + 1);
+      return false;
+    }
     std::size_t end = src(n->v.element.end_pos.offset);
     if (end < start) end = start + 1;
     m_claimed.emplace_back(start, end);
     finish_post(m_ctx, start, post);
     m_posts.push_back(std::move(post));
+    return true;
   }
 
   Visit visit(const GumboNode* n) {
@@ -1157,8 +1172,7 @@ private:
       }
     }
     const std::string iso = time ? iso_date_attr(attr(time, "datetime")) : std::string();
-    add(n, std::move(post));
-    if (!iso.empty()) m_posts.back().date = iso;
+    if (add(n, std::move(post)) && !iso.empty()) m_posts.back().date = iso;
     return true;
   }
 
@@ -1381,6 +1395,8 @@ private:
   std::size_t m_base;
   bool m_bare_urls;
   std::vector<Post>& m_posts;
+  bool m_cut = false;
+  std::size_t m_parsed_size = 0;
   std::vector<Range>& m_claimed;
   const OffsetMap* m_map = nullptr;
 };
@@ -1608,13 +1624,22 @@ void quoted_posts(const Flat& flat, std::vector<Post>& found) {
 /// Runs the plain-text rules over the page's text as a reader sees it (blocks as paragraphs, <br>
 /// as line breaks), leaving out the embeds already found, and maps what they find back to the
 /// markup.
-void flattened_posts(const ScanContext& ctx, const GumboNode* root, const OffsetMap& map, std::vector<Post>& posts,
-                     std::vector<Range>& claimed) {
+void flattened_posts(const ScanContext& ctx, const GumboNode* root, const OffsetMap& map, std::size_t end,
+                     std::vector<Post>& posts, std::vector<Range>& claimed) {
   std::vector<Segment> segments;
-  const std::vector<Range> taken = claimed;
+  // The ranges claimed in this part of the page [map.base, end), by start, with the furthest end
+  // of any range so far: one lookup per element, however many posts the page holds.
+  std::vector<Range> taken;
+  for (const Range& r : claimed) {
+    if (r.second > map.base && r.first < end) taken.push_back(r);
+  }
+  std::sort(taken.begin(), taken.end());
+  std::vector<std::size_t> reach(taken.size());
+  for (std::size_t k = 0; k < taken.size(); ++k) reach[k] = std::max(taken[k].second, k > 0 ? reach[k - 1] : 0);
   Flattener flattener(&segments, [&](const GumboNode* e) {
     const std::size_t at = map(e->v.element.start_pos.offset);
-    return std::any_of(taken.begin(), taken.end(), [&](const Range& r) { return at >= r.first && at < r.second; });
+    auto it = std::upper_bound(taken.begin(), taken.end(), at, [](std::size_t v, const Range& r) { return v < r.first; });
+    return it != taken.begin() && reach[static_cast<std::size_t>(it - taken.begin()) - 1] > at;
   });
   const Flat flat = flattener.run(root);
   if (segments.empty()) return;
@@ -1732,7 +1757,7 @@ void scan_markdown_quotes(const ScanContext& ctx, std::string_view text, std::ve
 }
 
 void scan_html(const ScanContext& ctx, std::string_view html, std::size_t base, bool bare_urls,
-               std::vector<Post>& posts, std::vector<Range>& claimed) {
+               std::vector<Post>& posts, std::vector<Range>& claimed, bool cut) {
   GumboOptions options = kGumboDefaultOptions;
   options.max_errors = 0; // errors are not reported; recording them only costs time
   OffsetMap map;
@@ -1742,10 +1767,12 @@ void scan_html(const ScanContext& ctx, std::string_view html, std::size_t base, 
   if (!output) return;
   // A rendered widget and its own fallback (in the same wrapper, or right after it) are one post;
   // the same post embedded elsewhere on the page is another.
-  HtmlScanner(ctx, map, bare_urls, posts, claimed).run(output->document);
+  HtmlScanner scanner(ctx, map, bare_urls, posts, claimed);
+  if (cut) scanner.set_cut(parsed.size());
+  scanner.run(output->document);
   // Flattened posts in the page's text (text extractors, CMS imports): "<p>TEXT</p><p>— Name
   // (@handle) Date</p>", "<p>TEXT<br>— Name (@handle) Date</p>", with the rules of plain text.
-  if (bare_urls) flattened_posts(ctx, output->document, map, posts, claimed);
+  if (bare_urls) flattened_posts(ctx, output->document, map, map(parsed.size()), posts, claimed);
 }
 
 } // namespace tweetcheck::detail

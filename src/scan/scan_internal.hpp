@@ -61,20 +61,46 @@ inline constexpr std::string_view k_provider_attributes[] = {"data-provider", "d
                                                              "data-platform", "data-network", "data-embed"};
 
 /// Cheap check on the raw markup: false only when no tag or text could be an embed.
-/// The part [begin, end) of a page that a parse must see to find every embed with the context the
-/// tree rules look at.
+/// A part [begin, end) of a page that a parse must see to find the embeds in it with the context
+/// the tree rules look at.
 struct ParseSpan {
   std::size_t begin = 0, end = 0;
+  /// Ended at a bound (k_max_parse_bytes, k_max_parse_depth) before the context of its last
+  /// candidate closed: elements still open at `end` are too large to parse.
+  bool cut = false;
+  /// Embeds begun in the span and still open where it was cut (too large to parse), and where
+  /// the first of them begins. What follows inside them is not parsed, but for embeds nested in
+  /// them.
+  std::size_t too_large = 0, too_large_at = 0;
 };
-/// `why`, when given, says what made the page a candidate; `span`, when given, is set to the part
-/// to parse (the whole page is scanned then, not only up to the first candidate).
-bool html_may_hold_embed(std::string_view html, std::string* why = nullptr, ParseSpan* span = nullptr);
+
+/// Bounds on what one Gumbo parse sees, so that scan time stays linear and memory bounded
+/// whatever the page. The tree rules look at most k_context_levels above an embed.
+inline constexpr std::size_t k_context_levels = 8;
+/// A span never reaches further back than this before the candidate that opened it (a page of
+/// 100 MB with an embed at its end parses the embed, not the page).
+inline constexpr std::size_t k_context_bytes = 1u << 20;
+/// A new candidate joins the current span while the span is at most this long; past it, it
+/// starts a new span.
+inline constexpr std::size_t k_span_join_bytes = 2u << 20;
+/// No span is longer than this: an embed (or its context) still open here is cut, and its post
+/// is reported as a diagnostic, "embed too large to parse".
+inline constexpr std::size_t k_max_parse_bytes = 8u << 20;
+/// Nor nested deeper than this many elements below its start (the parser's work grows with
+/// depth times length): the span is cut where the nesting goes deeper.
+inline constexpr std::size_t k_max_parse_depth = 256;
+
+/// `why`, when given, says what made the page a candidate; `spans`, when given, receives the
+/// parts to parse, in order and disjoint (the whole page is looked at then, not only up to the
+/// first candidate). Linear in the size of `html`.
+bool html_may_hold_embed(std::string_view html, std::string* why = nullptr, std::vector<ParseSpan>* spans = nullptr);
 
 /// Scans HTML markup: `html` is the part of the document that starts at byte `base` (Markdown
 /// passes a masked copy of the same length). `bare_urls`: also report status URLs standing alone
-/// in a block (WordPress auto-embeds).
+/// in a block (WordPress auto-embeds). `cut`: the part ends at a bound; a post whose element is
+/// still open at its end is not reported (its text would be cut short).
 void scan_html(const ScanContext& ctx, std::string_view html, std::size_t base, bool bare_urls,
-               std::vector<Post>& posts, std::vector<Range>& claimed);
+               std::vector<Post>& posts, std::vector<Range>& claimed, bool cut = false);
 
 /// What the HTML scanner knows of the structure behind the text it gives to scan_text (the page's
 /// text as a reader sees it).

@@ -12,6 +12,7 @@
 
 #include "report/escape.hpp"
 #include "support/temp_dir.hpp"
+#include "tweetcheck/scan.hpp"
 #include "support/run.hpp"
 
 using nlohmann::json;
@@ -406,4 +407,142 @@ TEST_CASE("hostile: a config nested 100,000 deep is a clear error naming the fil
     CHECK(r.out.find("config '" + config + "' line 3, column ") != std::string::npos);
     CHECK(r.out.find("exceeded maximum nested value depth of 256") != std::string::npos);
   }
+}
+
+namespace {
+
+/// An embed of post k_id + i with its text, credit and permalink.
+std::string embed(int i) {
+  return "<blockquote class=\"twitter-tweet\"><p lang=\"en\" dir=\"ltr\">Post number " + std::to_string(i) +
+         " is fine.</p>&mdash; Example (@example) <a href=\"https://twitter.com/example/status/" +
+         std::to_string(1503385460536246272ULL + static_cast<unsigned>(i)) + "\">March 14, 2022</a></blockquote>\n";
+}
+
+std::string status_of(int i) { return std::to_string(1503385460536246272ULL + static_cast<unsigned>(i)); }
+
+tweetcheck::ScanResult scan_page(const std::string& middle) {
+  tweetcheck::Document doc;
+  doc.name = "hostile.html";
+  doc.format = tweetcheck::InputFormat::html;
+  doc.content = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>t</title></head><body>\n<article>\n" +
+                embed(0) + middle + embed(1) + "</article></body></html>\n";
+  return tweetcheck::scan(doc);
+}
+
+std::size_t too_large_reported(const tweetcheck::ScanResult& r) {
+  std::size_t n = 0;
+  for (const auto& d : r.diagnostics) n += d.message.find("embed too large to parse") != std::string::npos ? 1 : 0;
+  return n;
+}
+
+} // namespace
+
+TEST_CASE("hostile: unclosed and deeply nested embeds are parsed in bounded spans; well-formed posts are still found", "[hostile][scan]") {
+  SECTION("30,000 unclosed openings") {
+    std::string middle;
+    for (int i = 0; i < 30000; ++i) middle += "<blockquote class=\"twitter-tweet\"><p>x</p>\n";
+    const auto r = scan_page(middle);
+    REQUIRE(r.posts.size() == 2);
+    CHECK(r.posts[0].status_id == status_of(0));
+    CHECK(r.posts[0].text == "Post number 0 is fine.");
+    // The post after them stands inside them (as a browser nests it), and is still found.
+    CHECK(r.posts[1].status_id == status_of(1));
+    REQUIRE(too_large_reported(r) == 1);
+    const auto& d = r.diagnostics.back();
+    CHECK(d.where.line == 4); // the first opening
+    CHECK(d.where.column == 1);
+    CHECK(d.message.find("embed(s) not reported") != std::string::npos);
+  }
+  SECTION("an embed holding 100,000 nested elements") {
+    std::string middle = "<blockquote class=\"twitter-tweet\"><p>deep</p>" + std::string() ;
+    for (int i = 0; i < 100000; ++i) middle += "<div>";
+    middle += "x";
+    for (int i = 0; i < 100000; ++i) middle += "</div>";
+    middle += "&mdash; E (@e) <a href=\"https://twitter.com/e/status/" + status_of(99) + "\">March 1, 2022</a></blockquote>\n";
+    const auto r = scan_page(middle);
+    // The nested embed is too large; nothing of it is reported, not even its tail as a flattened post.
+    REQUIRE(r.posts.size() == 2);
+    CHECK(r.posts[0].status_id == status_of(0));
+    CHECK(r.posts[1].status_id == status_of(1));
+    CHECK(r.posts[1].text == "Post number 1 is fine.");
+    CHECK(too_large_reported(r) == 1);
+  }
+  SECTION("an embed of 9 MiB") {
+    std::string middle = "<blockquote class=\"twitter-tweet\"><p>";
+    while (middle.size() < (std::size_t{9} << 20)) middle += "word and more words here. ";
+    middle += "</p>&mdash; E (@e) <a href=\"https://twitter.com/e/status/" + status_of(99) + "\">March 1, 2022</a></blockquote>\n";
+    const auto r = scan_page(middle);
+    REQUIRE(r.posts.size() == 2);
+    CHECK(r.posts[1].status_id == status_of(1));
+    CHECK(too_large_reported(r) == 1);
+  }
+  SECTION("5,000 embeds on one line, 2.5 MB: every one found, none too large") {
+    std::string middle;
+    for (int i = 2; i < 5002; ++i) {
+      std::string e = embed(i);
+      e.pop_back(); // minified: no line breaks
+      middle += e;
+    }
+    const auto r = scan_page(middle);
+    REQUIRE(r.posts.size() == 5002);
+    for (std::size_t k = 0; k + 1 < r.posts.size(); ++k) CHECK(r.posts[k].offset < r.posts[k + 1].offset);
+    CHECK(r.posts[4000].status_id == status_of(4001));
+    CHECK(r.posts[4000].text == "Post number 4001 is fine.");
+    CHECK(r.posts[4000].where.line == 4);
+    CHECK(too_large_reported(r) == 0);
+  }
+  SECTION("100,000 unclosed paragraphs (as old pages write them) are not nesting") {
+    std::string middle;
+    for (int i = 0; i < 100000; ++i) middle += "<p>para\n";
+    const auto r = scan_page(middle + embed(7));
+    REQUIRE(r.posts.size() == 3);
+    CHECK(r.posts[1].status_id == status_of(7));
+    CHECK(r.posts[1].text == "Post number 7 is fine.");
+    CHECK(too_large_reported(r) == 0);
+  }
+}
+
+TEST_CASE("hostile: the scan names the place of an embed too large to parse", "[hostile][e2e][scan]") {
+  TempDir d;
+  std::string page = "<html><body>\n" + embed(0);
+  for (int i = 0; i < 1000; ++i) page += "<blockquote class=\"twitter-tweet\"><p>x</p>\n";
+  const std::string f = d.file("unclosed.html", page);
+  const Run r = tc("scan --format jsonl " + q(f) + " 2>&1");
+  CHECK(r.status == 0);
+  CHECK(r.out.find("warning: " + f + ":3:1: embed too large to parse") != std::string::npos);
+  CHECK(r.out.find(status_of(0)) != std::string::npos);
+}
+
+TEST_CASE("hostile: an input over the size limit is refused with the file named; the others are read", "[hostile][e2e][cli]") {
+  TempDir d;
+  const std::string small = d.file("small.html", article());
+  // A sparse file of 257 MiB: over the default limit of 256 MiB, yet nothing written to disk.
+  const std::string big = d / "big.html";
+  REQUIRE(tweetcheck::test::shell("truncate -s 257M " + q(big)).status == 0);
+  Run r = tc("scan --format jsonl " + q(big) + " " + q(small) + " 2>&1");
+  CHECK(r.status == 2);
+  CHECK(r.out.find("cannot read '" + big + "': larger than 256 MiB, the limit for one input (--max-input-size)") !=
+        std::string::npos);
+  CHECK(r.out.find(k_id) != std::string::npos); // the small input is still scanned
+  // The limit is configurable; files and standard input alike.
+  const std::string two = d.file("two.html", std::string(std::size_t{2} << 20, ' ') + article());
+  r = tc("scan --max-input-size 1 " + q(two) + " 2>&1 >/dev/null");
+  CHECK(r.status == 2);
+  CHECK(r.out.find("cannot read '" + two + "': larger than 1 MiB") != std::string::npos);
+  r = tc("scan --max-input-size 1 - < " + q(two) + " 2>&1 >/dev/null");
+  CHECK(r.status == 2);
+  CHECK(r.out.find("cannot read standard input: larger than 1 MiB") != std::string::npos);
+  r = tc("scan --max-input-size 3 --format jsonl " + q(two));
+  CHECK(r.status == 0);
+  CHECK(r.out.find(k_id) != std::string::npos);
+  r = tc("check --offline --no-cache --max-input-size 1 " + q(two) + " 2>&1 >/dev/null");
+  CHECK(r.status == 2);
+  CHECK(r.out.find("cannot read '" + two + "': larger than 1 MiB") != std::string::npos);
+  // An audit stops at it as at an unreadable file.
+  fs::remove(big);
+  fs::create_directory(d / "site");
+  fs::rename(two, d / "site/two.html");
+  r = tc("audit --scan-only --max-input-size 1 --output " + q(d / "out.jsonl") + " " + q(d / "site") + " 2>&1 >/dev/null");
+  CHECK(r.status == 2);
+  CHECK(r.out.find("larger than 1 MiB") != std::string::npos);
 }

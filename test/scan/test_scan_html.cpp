@@ -138,13 +138,18 @@ TEST_CASE("the pre-parse check passes every corpus page with embeds and no page 
     ++pages;
     const std::string html = read_file(fixture_path("corpus/" + rel));
     std::string why;
-    detail::ParseSpan span;
-    const bool candidate = detail::html_may_hold_embed(html, &why, &span);
+    std::vector<detail::ParseSpan> spans;
+    const bool candidate = detail::html_may_hold_embed(html, &why, &spans);
     INFO(rel << " (" << why << ")");
     CHECK(candidate == (entry["n"].get<int>() > 0));
-    if (candidate) {
+    CHECK(candidate == !spans.empty());
+    std::size_t end = 0;
+    for (const detail::ParseSpan& span : spans) {
+      CHECK(span.begin >= end); // in order and disjoint
       CHECK(span.begin < span.end);
       CHECK(span.end <= html.size());
+      CHECK(!span.cut); // no real page comes near the bounds
+      end = span.end;
     }
   }
   CHECK(pages >= 59);
