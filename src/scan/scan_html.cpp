@@ -1662,11 +1662,11 @@ void flattened_posts(const ScanContext& ctx, const GumboNode* root, const Offset
     // The date of an HTML credit line is often the permalink ("— Name (@handle) <a href=status>
     // Date</a>"): the markup gives the post's ID, as in an embed.
     for (std::size_t i = 0; i < found.size() && i < credit_lines.size(); ++i) {
-      const auto [begin, end] = credit_lines[i];
-      if (begin == SIZE_MAX || found[i].status_id) continue;
+      const auto [line_begin, line_end] = credit_lines[i];
+      if (line_begin == SIZE_MAX || found[i].status_id) continue;
       for (std::size_t a = flat.anchors.size(); a > 0; --a) {
         const Anchor& anchor = flat.anchors[a - 1];
-        if (anchor.start < begin || anchor.end > end) continue;
+        if (anchor.start < line_begin || anchor.end > line_end) continue;
         auto u = find_status_url(anchor.href);
         if (!u || u->platform != Platform::twitter) continue;
         found[i].status_id = u->status_id;
