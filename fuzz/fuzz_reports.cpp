@@ -27,8 +27,10 @@ bool csv_parses(const std::string& s) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (quoted) {
       if (s[i] == '"') {
-        if (i + 1 < s.size() && s[i + 1] == '"') ++i;
-        else quoted = false;
+        if (i + 1 < s.size() && s[i + 1] == '"')
+          ++i;
+        else
+          quoted = false;
       }
     } else if (s[i] == '"') {
       if (i > 0 && s[i - 1] != ',' && s[i - 1] != '\n') return false;
@@ -73,8 +75,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   c.original = o;
   const std::vector<CheckedPost> posts{c};
   ReportOptions ro;
-  for (ReportFormat f : {ReportFormat::text, ReportFormat::json, ReportFormat::jsonl, ReportFormat::html, ReportFormat::sarif,
-                         ReportFormat::junit, ReportFormat::csv, ReportFormat::markdown}) {
+  for (ReportFormat f : {ReportFormat::text, ReportFormat::json, ReportFormat::jsonl, ReportFormat::html,
+                         ReportFormat::sarif, ReportFormat::junit, ReportFormat::csv, ReportFormat::markdown}) {
     std::ostringstream out;
     write_report(out, posts, f, ro);
     const std::string s = out.str();

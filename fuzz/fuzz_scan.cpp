@@ -8,7 +8,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   static const tweetcheck::InputFormat k_formats[] = {tweetcheck::InputFormat::html, tweetcheck::InputFormat::text,
-                                                      tweetcheck::InputFormat::markdown, tweetcheck::InputFormat::auto_detect};
+                                                      tweetcheck::InputFormat::markdown,
+                                                      tweetcheck::InputFormat::auto_detect};
   tweetcheck::Document doc;
   doc.name = "fuzz";
   doc.format = k_formats[data[0] % 4];

@@ -18,20 +18,20 @@ namespace tweetcheck {
 
 /// One article of an archive.
 struct ArchiveDoc {
-  std::string key;  ///< stable identity: path, "warc-path#record", "jsonl-path#id-or-line", "feed#guid"
+  std::string key;       ///< stable identity: path, "warc-path#record", "jsonl-path#id-or-line", "feed#guid"
   std::uint64_t seq = 0; ///< position among all articles of the inputs (shard-independent)
-  std::string url;  ///< the article's URL when known (WARC, JSONL url field, feed link, canonical link)
-  std::string date; ///< publication or capture date (ISO) when known
+  std::string url;       ///< the article's URL when known (WARC, JSONL url field, feed link, canonical link)
+  std::string date;      ///< publication or capture date (ISO) when known
   Document doc;
   bool fetch = false; ///< an article URL: its content is fetched when its batch runs
 };
 
 struct ArchiveOptions {
-  std::vector<std::string> include, exclude; ///< shell globs on paths inside folders
-  std::string text_field = "html";  ///< JSONL: the article (HTML or text)
-  std::string url_field = "url";    ///< JSONL: the article's URL
-  std::string id_field = "id";      ///< JSONL: its identity (else the line number)
-  std::string date_field = "date";  ///< JSONL: its date
+  std::vector<std::string> include, exclude;               ///< shell globs on paths inside folders
+  std::string text_field = "html";                         ///< JSONL: the article (HTML or text)
+  std::string url_field = "url";                           ///< JSONL: the article's URL
+  std::string id_field = "id";                             ///< JSONL: its identity (else the line number)
+  std::string date_field = "date";                         ///< JSONL: its date
   std::size_t max_input_bytes = k_default_max_input_bytes; ///< larger files are refused (an error naming them)
 };
 
@@ -53,15 +53,16 @@ bool in_shard(std::string_view key, unsigned k, unsigned n);
 struct AuditOptions {
   ArchiveOptions archive;
   VerifyOptions verify;
-  std::string output;      ///< JSONL results, appended as batches complete
-  std::string state;       ///< resume state (SQLite); default: output + ".state"
+  std::string output; ///< JSONL results, appended as batches complete
+  std::string state;  ///< resume state (SQLite); default: output + ".state"
   unsigned shard_k = 1, shard_n = 1;
-  unsigned jobs = 0;       ///< scan threads (0: one per core)
+  unsigned jobs = 0; ///< scan threads (0: one per core)
   std::size_t batch_docs = 500;
   std::size_t batch_bytes = 64u << 20;
-  bool scan_only = false;  ///< posts without verdicts (no network)
+  bool scan_only = false; ///< posts without verdicts (no network)
   /// Progress: documents done, posts, verdict counts so far.
-  std::function<void(std::uint64_t docs, std::uint64_t posts, const std::map<std::string, std::uint64_t>& verdicts)> progress;
+  std::function<void(std::uint64_t docs, std::uint64_t posts, const std::map<std::string, std::uint64_t>& verdicts)>
+      progress;
   /// Told about article URLs that could not be fetched (the audit goes on without them).
   std::function<void(const std::string& url, const std::string& why)> on_fetch_error;
 };
@@ -84,6 +85,7 @@ Result<std::uint64_t> merge_audits(const std::vector<std::string>& inputs, const
 /// Per site and per year of publication: posts and how many are verified / altered /
 /// misattributed / missing / unverifiable, read from an audit's JSONL output; written as CSV and
 /// as a self-contained HTML page with charts.
-Result<void> write_audit_summary(const std::string& results_jsonl, const std::string& csv_path, const std::string& html_path);
+Result<void> write_audit_summary(const std::string& results_jsonl, const std::string& csv_path,
+                                 const std::string& html_path);
 
 } // namespace tweetcheck

@@ -25,8 +25,7 @@ struct InputRef {
 /// .html .htm .xhtml .shtml .txt .text .md .markdown .mdx, and feeds: .rss .atom .xml .json) and
 /// "-" into a list of inputs.
 /// Fails with Errc::io naming the path when an input does not exist or cannot be listed.
-Result<std::vector<InputRef>> collect_inputs(const std::vector<std::string>& inputs,
-                                             InputFormat format);
+Result<std::vector<InputRef>> collect_inputs(const std::vector<std::string>& inputs, InputFormat format);
 
 /// Reads one input. Fails with Errc::io naming the path when it cannot be read, or when it holds
 /// more than `input.max_bytes` (then nothing of it is read: a cut page would lose its last posts).

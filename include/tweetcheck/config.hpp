@@ -36,9 +36,9 @@ std::string default_config_path();
 Result<std::pair<std::string, std::string>> parse_endpoint(std::string_view spec);
 
 /// Bounds of the numeric settings (command line and config file alike).
-inline constexpr double k_max_seconds = 86400;    ///< timeout, connect_timeout: at most a day
-inline constexpr double k_max_rate = 1e6;         ///< host_rate: requests per second
-inline constexpr long long k_max_retries = 100;   ///< retries
+inline constexpr double k_max_seconds = 86400;  ///< timeout, connect_timeout: at most a day
+inline constexpr double k_max_rate = 1e6;       ///< host_rate: requests per second
+inline constexpr long long k_max_retries = 100; ///< retries
 inline constexpr long long k_max_concurrency = 100000;
 
 /// Checks a number of seconds given as `what` (an option or a config key with its place): a

@@ -9,8 +9,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <unordered_map>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -25,44 +25,44 @@ struct HttpRequest {
 
 /// Why a transfer produced no usable response.
 enum class HttpFailure {
-  none,       ///< a response arrived (any status)
-  timeout,    ///< connect or total timeout
-  connect,    ///< could not connect (refused, unreachable, DNS)
-  tls,        ///< certificate or handshake failure
-  blocked,    ///< the address or scheme is not allowed (private network, non-http(s))
-  too_large,  ///< the body exceeded the size cap
-  other,      ///< anything else (message in `error`)
+  none,      ///< a response arrived (any status)
+  timeout,   ///< connect or total timeout
+  connect,   ///< could not connect (refused, unreachable, DNS)
+  tls,       ///< certificate or handshake failure
+  blocked,   ///< the address or scheme is not allowed (private network, non-http(s))
+  too_large, ///< the body exceeded the size cap
+  other,     ///< anything else (message in `error`)
 };
 
 struct HttpResponse {
-  std::string url;             ///< the URL as requested (before endpoint mapping)
-  std::string effective_url;   ///< where it was actually sent
-  long status = 0;             ///< HTTP status; 0 when no response arrived
+  std::string url;                                          ///< the URL as requested (before endpoint mapping)
+  std::string effective_url;                                ///< where it was actually sent
+  long status = 0;                                          ///< HTTP status; 0 when no response arrived
   std::vector<std::pair<std::string, std::string>> headers; ///< names lower-cased, in order
-  std::string body;            ///< at most HttpOptions::max_body bytes
+  std::string body;                                         ///< at most HttpOptions::max_body bytes
   HttpFailure failure = HttpFailure::none;
-  std::string error;           ///< what went wrong, for people
-  std::string sha256;          ///< hex SHA-256 of the body received
+  std::string error;              ///< what went wrong, for people
+  std::string sha256;             ///< hex SHA-256 of the body received
   std::int64_t fetched_at_ms = 0; ///< Unix time the final attempt finished
-  int attempts = 0;            ///< transfers made, retries included
+  int attempts = 0;               ///< transfers made, retries included
 
   /// The first header of that (lower-case) name, or "".
   std::string header(std::string_view name) const;
 };
 
 struct HttpOptions {
-  unsigned concurrency = 32;       ///< transfers in flight at once, all hosts
-  unsigned host_concurrency = 8;   ///< transfers in flight at once per host
-  double host_rate = 0;            ///< requests per second per host; 0: unlimited
+  unsigned concurrency = 32;     ///< transfers in flight at once, all hosts
+  unsigned host_concurrency = 8; ///< transfers in flight at once per host
+  double host_rate = 0;          ///< requests per second per host; 0: unlimited
   long connect_timeout_ms = 10000;
-  long timeout_ms = 30000;         ///< whole transfer (t.co can take seconds on some targets)
-  int retries = 3;                 ///< extra attempts on timeouts, connection errors, 5xx, 429
-  long backoff_ms = 500;           ///< first retry delay; doubles each time, with jitter
-  long max_retry_after_ms = 120000;///< longest Retry-After honoured before giving up
+  long timeout_ms = 30000;          ///< whole transfer (t.co can take seconds on some targets)
+  int retries = 3;                  ///< extra attempts on timeouts, connection errors, 5xx, 429
+  long backoff_ms = 500;            ///< first retry delay; doubles each time, with jitter
+  long max_retry_after_ms = 120000; ///< longest Retry-After honoured before giving up
   std::size_t max_body = 2 * 1024 * 1024;
   bool allow_private_network = false; ///< allow loopback/private/link-local/... addresses
-  std::string user_agent;          ///< default: "tweetcheck/VERSION (+https://github.com/tweetcheck)"
-  std::string ca_file;             ///< extra CA bundle (PEM), e.g. for a self-signed test server
+  std::string user_agent;             ///< default: "tweetcheck/VERSION (+https://github.com/tweetcheck)"
+  std::string ca_file;                ///< extra CA bundle (PEM), e.g. for a self-signed test server
   /// Host → base URL: a request for https://HOST/PATH?QUERY goes to BASE/PATH?QUERY. Mapped
   /// hosts are trusted: the private-network check does not apply to them.
   std::map<std::string, std::string> endpoints;

@@ -21,7 +21,7 @@ Result<ReportFormat> parse_report_format(std::string_view name);
 
 struct ReportOptions {
   std::vector<Verdict> fail_on{Verdict::altered, Verdict::misattributed, Verdict::missing};
-  bool color = false;            ///< text: ANSI colours (the CLI sets it on a terminal without NO_COLOR)
+  bool color = false;               ///< text: ANSI colours (the CLI sets it on a terminal without NO_COLOR)
   std::int64_t generated_at_ms = 0; ///< when the report was made (SOURCE_DATE_EPOCH makes it fixed)
   std::vector<std::string> inputs;  ///< what was checked, for the report's header
 };

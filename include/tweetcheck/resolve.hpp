@@ -28,9 +28,9 @@ struct Hop {
 };
 
 struct Resolution {
-  std::string url;       ///< as given
-  std::string final_url; ///< the last URL reached (a post's permalink for posts)
-  std::vector<Hop> chain; ///< every URL fetched, in order
+  std::string url;                      ///< as given
+  std::string final_url;                ///< the last URL reached (a post's permalink for posts)
+  std::vector<Hop> chain;               ///< every URL fetched, in order
   std::optional<std::string> status_id; ///< when the chain leads to a Twitter/X post
   std::optional<std::string> handle;
   ResolveStatus status = ResolveStatus::unresolved;
@@ -40,7 +40,7 @@ struct Resolution {
 
 struct ResolveOptions {
   int max_hops = 10;
-  bool offline = false; ///< answer from the cache only
+  bool offline = false;                                        ///< answer from the cache only
   std::chrono::seconds live_ttl = std::chrono::hours(24 * 30); ///< resolved links
   std::chrono::seconds dead_ttl = std::chrono::hours(24);      ///< dead links are re-checked sooner
   /// Remembers transient answers across calls (one audit); may be null.

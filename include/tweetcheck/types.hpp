@@ -53,11 +53,11 @@ struct Post {
   SourceSpan where;
   Platform platform = Platform::twitter;
   EmbedForm form = EmbedForm::blockquote;
-  std::optional<std::string> handle;       ///< without '@'; Bluesky: domain handle; Mastodon: user@instance
+  std::optional<std::string> handle; ///< without '@'; Bluesky: domain handle; Mastodon: user@instance
   std::optional<std::string> display_name;
-  std::optional<std::string> date_text;    ///< exactly as shown, possibly localised
-  std::optional<std::string> date;         ///< ISO YYYY-MM-DD when date_text parses
-  std::optional<std::string> status_id;    ///< Twitter: numeric ID; Bluesky: at:// URI; others: permalink
+  std::optional<std::string> date_text; ///< exactly as shown, possibly localised
+  std::optional<std::string> date;      ///< ISO YYYY-MM-DD when date_text parses
+  std::optional<std::string> status_id; ///< Twitter: numeric ID; Bluesky: at:// URI; others: permalink
   std::optional<std::string> status_url;
   std::optional<std::string> text;         ///< entities decoded, <br> as newline
   std::optional<std::string> content_hash; ///< Bluesky record CID, when the embed pins one

@@ -21,8 +21,8 @@ namespace tweetcheck {
 
 enum class Verdict { verified, altered, misattributed, missing, unverifiable };
 /// Every verdict, in the order reports count them; its name is to_string(v).
-inline constexpr Verdict k_all_verdicts[] = {Verdict::verified, Verdict::altered, Verdict::misattributed, Verdict::missing,
-                                             Verdict::unverifiable};
+inline constexpr Verdict k_all_verdicts[] = {Verdict::verified, Verdict::altered, Verdict::misattributed,
+                                             Verdict::missing, Verdict::unverifiable};
 
 /// A link in an original post, as the source's own structure describes it.
 struct PostLink {
@@ -40,12 +40,12 @@ struct PostLink {
 /// The original post as a source gave it.
 struct OriginalPost {
   std::string id;
-  std::string text;         ///< full text (note_tweet when given), HTML entities decoded once, t.co URLs as written
+  std::string text; ///< full text (note_tweet when given), HTML entities decoded once, t.co URLs as written
   std::string handle;
   std::string display_name;
-  std::string created_at;   ///< ISO 8601 (UTC)
-  std::string source;       ///< the name of the source that gave it (default_sources())
-  std::string url;          ///< where a person can see it (permalink or archived copy)
+  std::string created_at; ///< ISO 8601 (UTC)
+  std::string source;     ///< the name of the source that gave it (default_sources())
+  std::string url;        ///< where a person can see it (permalink or archived copy)
   /// What the post displays: t.co URLs as their display text, the continuation link dropped.
   std::string display_text;
   /// The links of the text (from the source's entities, or from the embed's anchors).
@@ -95,8 +95,8 @@ struct CheckedPost {
   std::vector<DiffWord> latest_diff; ///< the article's text vs the latest version
   std::vector<Evidence> evidence;
   std::optional<Resolution> resolution; ///< how the status ID was learnt from a short link
-  bool ignored = false;     ///< accepted by an ignore rule: reported, never failing the run
-  std::string ignore_note;  ///< the rule's comment
+  bool ignored = false;                 ///< accepted by an ignore rule: reported, never failing the run
+  std::string ignore_note;              ///< the rule's comment
 };
 
 /// The names of the sources there are, in the order they are tried by default (archive,
@@ -109,7 +109,7 @@ struct VerifyOptions {
   /// Sources in the order tried; a name that is not a source (check_source_name) is skipped.
   std::vector<std::string> sources = default_sources();
   std::map<std::string, OriginalPost> archive; ///< a local archive (load_archive), by status ID
-  std::string bearer_token; ///< X API v2; empty: the x-api source is skipped
+  std::string bearer_token;                    ///< X API v2; empty: the x-api source is skipped
   /// Remembers transient answers across calls (one audit); may be null.
   std::shared_ptr<ResponseMemo> memo;
   bool offline = false;

@@ -2,8 +2,8 @@
 // distinct post or link is fetched once per audit), results appended to JSONL and committed with
 // the record of their documents in a SQLite state file, so a crashed audit resumes exactly where
 // its last commit ended.
-#include "core/handles.hpp"
 #include "tweetcheck/audit.hpp"
+#include "core/handles.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -18,12 +18,12 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
-#include "store/atomic_file.hpp"
-#include "report/escape.hpp"
 #include "core/json_util.hpp"
+#include "core/text_util.hpp"
+#include "report/escape.hpp"
 #include "report/report_internal.hpp"
 #include "report/report_json.hpp"
-#include "core/text_util.hpp"
+#include "store/atomic_file.hpp"
 #include "tweetcheck/pipeline.hpp"
 #include "tweetcheck/pool.hpp"
 #include "tweetcheck/scan.hpp"
@@ -40,7 +40,8 @@ Result<std::pair<unsigned, unsigned>> parse_shard(std::string_view spec) {
     k = static_cast<unsigned>(std::strtoul(std::string(spec.substr(0, slash)).c_str(), nullptr, 10));
     n = static_cast<unsigned>(std::strtoul(std::string(spec.substr(slash + 1)).c_str(), nullptr, 10));
   }
-  if (k < 1 || n < 1 || k > n) return fail(Errc::usage, "--shard wants K/N with 1 <= K <= N, got '" + std::string(spec) + "'");
+  if (k < 1 || n < 1 || k > n)
+    return fail(Errc::usage, "--shard wants K/N with 1 <= K <= N, got '" + std::string(spec) + "'");
   return std::make_pair(k, n);
 }
 
@@ -154,12 +155,14 @@ Result<AuditStats> run_audit(const std::vector<std::string>& inputs, const Audit
   auto state = State::open(state_path);
   if (!state) return tl::unexpected(state.error());
   // The state belongs to one audit: the same inputs, shard and mode.
-  std::string signature = "v1|" + std::to_string(o.shard_k) + "/" + std::to_string(o.shard_n) + (o.scan_only ? "|scan" : "|check");
+  std::string signature =
+      "v1|" + std::to_string(o.shard_k) + "/" + std::to_string(o.shard_n) + (o.scan_only ? "|scan" : "|check");
   for (const auto& in : inputs) signature += "|" + in;
   const std::string previous = state->get("signature");
   if (!previous.empty() && previous != signature) {
-    return fail(Errc::config, "audit state '" + state_path + "' belongs to another audit (other inputs, shard or mode); "
-                              "remove it or give another --state");
+    return fail(Errc::config, "audit state '" + state_path +
+                                  "' belongs to another audit (other inputs, shard or mode); "
+                                  "remove it or give another --state");
   }
   if (previous.empty()) state->set("signature", signature);
   // Drop whatever was written after the last commit (a crash mid-batch).
@@ -219,7 +222,8 @@ Result<AuditStats> run_audit(const std::vector<std::string>& inputs, const Audit
     }
     // Scan in parallel.
     std::vector<ScanResult> scans(batch.size());
-    pool.run_ordered(batch.size(), [&](std::size_t i) { scans[i] = scan(batch[i].doc); }, [](std::size_t) {});
+    pool.run_ordered(
+        batch.size(), [&](std::size_t i) { scans[i] = scan(batch[i].doc); }, [](std::size_t) {});
     std::vector<Post> posts;
     std::vector<std::size_t> owner;
     for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -344,7 +348,8 @@ Result<std::uint64_t> merge_audits(const std::vector<std::string>& inputs, const
   return n;
 }
 
-Result<void> write_audit_summary(const std::string& results, const std::string& csv_path, const std::string& html_path) {
+Result<void> write_audit_summary(const std::string& results, const std::string& csv_path,
+                                 const std::string& html_path) {
   std::ifstream in(results, std::ios::binary);
   if (!in) return fail(Errc::io, "cannot open '" + results + "'");
   struct Row {
@@ -359,7 +364,8 @@ Result<void> write_audit_summary(const std::string& results, const std::string& 
     ++n;
     if (detail::trim(line).empty()) continue;
     const auto j = detail::parse_json(line);
-    if (j.is_discarded() || !j.is_object()) return fail(Errc::parse, "'" + results + "' line " + std::to_string(n) + ": not JSON");
+    if (j.is_discarded() || !j.is_object())
+      return fail(Errc::parse, "'" + results + "' line " + std::to_string(n) + ": not JSON");
     auto text_of = [](const nlohmann::json& o, const char* key, const char* otherwise) {
       auto it = o.is_object() ? o.find(key) : o.end();
       return it != o.end() && it->is_string() ? it->get<std::string>() : std::string(otherwise);
@@ -368,15 +374,22 @@ Result<void> write_audit_summary(const std::string& results, const std::string& 
     const std::string site = text_of(doc, "site", "unknown");
     std::string date = text_of(doc, "date", "");
     if (date.size() < 4 && j.contains("date") && j["date"].is_string()) date = j["date"].get<std::string>();
-    const std::string year = date.size() >= 4 && std::isdigit(static_cast<unsigned char>(date[0])) ? date.substr(0, 4) : "unknown";
+    const std::string year =
+        date.size() >= 4 && std::isdigit(static_cast<unsigned char>(date[0])) ? date.substr(0, 4) : "unknown";
     const std::string verdict = text_of(j, "verdict", to_string(Verdict::unverifiable).data());
     for (Row* r : {&rows[{site, year}], &by_year[year], &by_site[site]}) {
       ++r->posts;
       ++r->v[verdict];
     }
   }
-  auto missing_share = [](const Row& r) { return r.posts ? static_cast<double>(r.v.count("missing") ? r.v.at("missing") : 0) / static_cast<double>(r.posts) : 0.0; };
-  auto count = [](const Row& r, Verdict v) { auto it = r.v.find(std::string(to_string(v))); return it == r.v.end() ? std::uint64_t{0} : it->second; };
+  auto missing_share = [](const Row& r) {
+    return r.posts ? static_cast<double>(r.v.count("missing") ? r.v.at("missing") : 0) / static_cast<double>(r.posts)
+                   : 0.0;
+  };
+  auto count = [](const Row& r, Verdict v) {
+    auto it = r.v.find(std::string(to_string(v)));
+    return it == r.v.end() ? std::uint64_t{0} : it->second;
+  };
   if (!csv_path.empty()) {
     std::ostringstream csv;
     csv << "site,year,posts";
@@ -397,8 +410,9 @@ Result<void> write_audit_summary(const std::string& results, const std::string& 
       // An inline SVG bar chart of the missing share: no script, no fetch.
       const std::size_t bars = std::min<std::size_t>(data.size(), 40);
       const int width = 720, bar_h = 22, label_w = 200, height = static_cast<int>(bars) * bar_h + 30;
-      h << "<h2>" << detail::html_escape(title) << "</h2>\n<svg role=\"img\" aria-label=\"" << detail::html_escape(title)
-        << "\" width=\"" << width << "\" height=\"" << height << "\" xmlns=\"http://www.w3.org/2000/svg\" font-family=\"sans-serif\" font-size=\"12\">\n";
+      h << "<h2>" << detail::html_escape(title) << "</h2>\n<svg role=\"img\" aria-label=\""
+        << detail::html_escape(title) << "\" width=\"" << width << "\" height=\"" << height
+        << "\" xmlns=\"http://www.w3.org/2000/svg\" font-family=\"sans-serif\" font-size=\"12\">\n";
       int y = 10;
       std::size_t shown = 0;
       for (const auto& [label, r] : data) {
@@ -407,26 +421,30 @@ Result<void> write_audit_summary(const std::string& results, const std::string& 
         const int w = static_cast<int>(share * (width - label_w - 80));
         char pct[32];
         std::snprintf(pct, sizeof pct, "%.1f%%", share * 100);
-        h << "<text x=\"0\" y=\"" << y + 15 << "\">" << detail::html_escape(label) << "</text><rect x=\"" << label_w << "\" y=\"" << y + 3
-          << "\" width=\"" << std::max(w, 1) << "\" height=\"" << bar_h - 6 << "\" fill=\"#8250df\"/><text x=\"" << label_w + w + 6
-          << "\" y=\"" << y + 15 << "\">" << pct << " of " << r.posts << "</text>\n";
+        h << "<text x=\"0\" y=\"" << y + 15 << "\">" << detail::html_escape(label) << "</text><rect x=\"" << label_w
+          << "\" y=\"" << y + 3 << "\" width=\"" << std::max(w, 1) << "\" height=\"" << bar_h - 6
+          << "\" fill=\"#8250df\"/><text x=\"" << label_w + w + 6 << "\" y=\"" << y + 15 << "\">" << pct << " of "
+          << r.posts << "</text>\n";
         y += bar_h;
       }
       h << "</svg>\n";
     };
-    h << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>tweetcheck audit summary</title><style>"
-         "body{font:15px/1.5 system-ui,\"DejaVu Sans\",sans-serif;max-width:1000px;margin:24px auto;padding:0 16px;color:#1b1f24}"
+    h << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>tweetcheck audit "
+         "summary</title><style>"
+         "body{font:15px/1.5 system-ui,\"DejaVu Sans\",sans-serif;max-width:1000px;margin:24px auto;padding:0 "
+         "16px;color:#1b1f24}"
          "table{border-collapse:collapse;width:100%}th,td{border:1px solid #d8dde3;padding:4px 8px;text-align:right}"
          "th:first-child,td:first-child,th:nth-child(2),td:nth-child(2){text-align:left}th{background:#eef1f4}"
-         "</style></head><body>\n<h1>tweetcheck audit summary</h1>\n<p>" << n << " result lines from <code>"
-      << detail::html_escape(results) << "</code>.</p>\n";
+         "</style></head><body>\n<h1>tweetcheck audit summary</h1>\n<p>"
+      << n << " result lines from <code>" << detail::html_escape(results) << "</code>.</p>\n";
     chart("Missing share by year of publication", by_year);
     chart("Missing share by site", by_site);
     h << "<h2>By site and year</h2>\n<table><tr><th>Site</th><th>Year</th><th>Posts</th>";
     for (Verdict v : k_all_verdicts) h << "<th>" << to_string(v) << "</th>";
     h << "<th>Missing share</th></tr>\n";
     for (const auto& [key, r] : rows) {
-      h << "<tr><td>" << detail::html_escape(key.first) << "</td><td>" << key.second << "</td><td>" << r.posts << "</td>";
+      h << "<tr><td>" << detail::html_escape(key.first) << "</td><td>" << key.second << "</td><td>" << r.posts
+        << "</td>";
       for (Verdict v : k_all_verdicts) h << "<td>" << count(r, v) << "</td>";
       char share[32];
       std::snprintf(share, sizeof share, "%.1f%%", missing_share(r) * 100);

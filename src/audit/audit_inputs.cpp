@@ -1,16 +1,16 @@
 // Reading archives for audits: folders, WARC (libarchive), JSONL and feeds (RSS, Atom, JSON Feed).
 #include <algorithm>
 #include <cctype>
-#include <filesystem>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <filesystem>
 #include <fnmatch.h>
+#include <fstream>
+#include <memory>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <fstream>
-#include <memory>
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -18,9 +18,9 @@
 #include <re2/re2.h>
 
 #include "core/handles.hpp"
-#include "scan/feed.hpp"
 #include "core/json_util.hpp"
 #include "core/text_util.hpp"
+#include "scan/feed.hpp"
 #include "tweetcheck/audit.hpp"
 #include "tweetcheck/collect.hpp"
 #include "tweetcheck/scan.hpp"
@@ -30,7 +30,6 @@ namespace tweetcheck {
 namespace fs = std::filesystem;
 
 namespace {
-
 
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && detail::iequals(s.substr(s.size() - suffix.size()), suffix);
@@ -192,11 +191,14 @@ struct Reader {
         // A record larger than the bound is refused, never cut: a post at its end would be lost.
         if (data.size() + static_cast<std::size_t>(n) > k_max_warc_record) {
           return fail(Errc::parse, "WARC '" + name + "' record " + std::to_string(record) + ": larger than " +
-                                       std::to_string(k_max_warc_record >> 20) + " MiB, not read (the limit of one article)");
+                                       std::to_string(k_max_warc_record >> 20) +
+                                       " MiB, not read (the limit of one article)");
         }
         data.append(buf, static_cast<std::size_t>(n));
       }
-      if (n < 0) return fail(Errc::parse, "WARC '" + name + "' record " + std::to_string(record) + ": " + archive_error_string(a.get()));
+      if (n < 0)
+        return fail(Errc::parse,
+                    "WARC '" + name + "' record " + std::to_string(record) + ": " + archive_error_string(a.get()));
       if (data.size() >= 4 && data.compare(data.size() - 4, 4, "\r\n\r\n") == 0) data.resize(data.size() - 4);
       std::string type, body;
       if (!http_body(data, type, body)) continue;                            // not an HTTP response record
@@ -213,7 +215,8 @@ struct Reader {
       if (!emit(std::move(d))) return {};
     }
     if (r != ARCHIVE_EOF) {
-      return fail(Errc::parse, "WARC '" + name + "' after record " + std::to_string(record) + ": " + archive_error_string(a.get()));
+      return fail(Errc::parse,
+                  "WARC '" + name + "' after record " + std::to_string(record) + ": " + archive_error_string(a.get()));
     }
     return {};
   }
@@ -232,7 +235,8 @@ struct Reader {
         return fail(Errc::parse, "'" + path + "' line " + std::to_string(n) + ": JSON nested deeper than " +
                                      std::to_string(detail::k_max_json_depth) + " levels");
       }
-      if (j.is_discarded() || !j.is_object()) return fail(Errc::parse, "'" + path + "' line " + std::to_string(n) + ": not a JSON object");
+      if (j.is_discarded() || !j.is_object())
+        return fail(Errc::parse, "'" + path + "' line " + std::to_string(n) + ": not a JSON object");
       auto str = [&](const std::string& field) {
         auto it = j.find(field);
         if (it == j.end()) return std::string();
@@ -302,15 +306,15 @@ struct Reader {
       return file(path);
     }
     std::vector<std::string> files;
-    for (fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end; it != end && !ec;
-         it.increment(ec)) {
+    for (fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
+         it != end && !ec; it.increment(ec)) {
       if (!it->is_regular_file(ec)) continue;
       const std::string p = it->path().string();
       const std::string rel = fs::relative(it->path(), path, ec).string();
-      const bool known = ends_with(p, ".html") || ends_with(p, ".htm") || ends_with(p, ".xhtml") || ends_with(p, ".txt") ||
-                         ends_with(p, ".md") || ends_with(p, ".markdown") || ends_with(p, ".warc") ||
-                         ends_with(p, ".warc.gz") || ends_with(p, ".jsonl") || ends_with(p, ".rss") || ends_with(p, ".atom") ||
-                         ends_with(p, ".xml") || ends_with(p, ".json");
+      const bool known = ends_with(p, ".html") || ends_with(p, ".htm") || ends_with(p, ".xhtml") ||
+                         ends_with(p, ".txt") || ends_with(p, ".md") || ends_with(p, ".markdown") ||
+                         ends_with(p, ".warc") || ends_with(p, ".warc.gz") || ends_with(p, ".jsonl") ||
+                         ends_with(p, ".rss") || ends_with(p, ".atom") || ends_with(p, ".xml") || ends_with(p, ".json");
       if (!options.include.empty() ? !glob_match(options.include, rel) : !known) continue;
       if (glob_match(options.exclude, rel)) continue;
       files.push_back(p);

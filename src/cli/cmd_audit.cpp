@@ -69,7 +69,9 @@ int run_audit_cmd(const AuditArgs& a, const Globals& g) {
   AuditOptions o;
   o.archive = a.archive_options;
   o.archive.max_input_bytes = a.max_input_mib << 20;
-  o.on_fetch_error = [&log](const std::string& url, const std::string& why) { log.warn("cannot fetch article '{}': {}", url, why); };
+  o.on_fetch_error = [&log](const std::string& url, const std::string& why) {
+    log.warn("cannot fetch article '{}': {}", url, why);
+  };
   o.output = a.output;
   o.state = a.state;
   o.shard_k = shard->first;
@@ -83,7 +85,9 @@ int run_audit_cmd(const AuditArgs& a, const Globals& g) {
   auto client = make_curl_client(settings->http);
   if (!client) return failed(client.error());
   AuditProgress progress(log, progress_wanted(g.quiet), g.quiet);
-  o.progress = [&](std::uint64_t docs, std::uint64_t posts, const std::map<std::string, std::uint64_t>& v) { progress(docs, posts, v); };
+  o.progress = [&](std::uint64_t docs, std::uint64_t posts, const std::map<std::string, std::uint64_t>& v) {
+    progress(docs, posts, v);
+  };
   auto stats = run_audit(*inputs, o, a.net.offline ? nullptr : client->get(), cache->get());
   progress.finish();
   if (!stats) return failed(stats.error());
@@ -102,10 +106,16 @@ Command add_audit_command(CLI::App& app, const Globals& g) {
   auto a = std::make_shared<AuditArgs>();
   sub->add_option("--output", a->output, "JSONL results (appended; resumes where a stopped run ended)")->required();
   sub->add_option("--state", a->state, "resume state (default: OUTPUT.state)");
-  sub->add_option("--shard", a->shard, "process the K-th of N stable shares of the inputs (K/N)")->capture_default_str();
-  sub->add_option("--include", a->archive_options.include, "only files matching this glob (repeatable)")->allow_extra_args(false)->take_all();
-  sub->add_option("--exclude", a->archive_options.exclude, "skip files matching this glob (repeatable)")->allow_extra_args(false)->take_all();
-  sub->add_option("--text-field", a->archive_options.text_field, "JSONL field holding the article")->capture_default_str();
+  sub->add_option("--shard", a->shard, "process the K-th of N stable shares of the inputs (K/N)")
+      ->capture_default_str();
+  sub->add_option("--include", a->archive_options.include, "only files matching this glob (repeatable)")
+      ->allow_extra_args(false)
+      ->take_all();
+  sub->add_option("--exclude", a->archive_options.exclude, "skip files matching this glob (repeatable)")
+      ->allow_extra_args(false)
+      ->take_all();
+  sub->add_option("--text-field", a->archive_options.text_field, "JSONL field holding the article")
+      ->capture_default_str();
   sub->add_option("--url-field", a->archive_options.url_field, "JSONL field holding its URL")->capture_default_str();
   sub->add_option("--id-field", a->archive_options.id_field, "JSONL field identifying it")->capture_default_str();
   sub->add_option("--date-field", a->archive_options.date_field, "JSONL field holding its date")->capture_default_str();

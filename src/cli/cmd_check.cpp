@@ -7,10 +7,10 @@
 #include <sstream>
 #include <unistd.h>
 
-#include "store/atomic_file.hpp"
 #include "cli.hpp"
 #include "network_options.hpp"
 #include "progress.hpp"
+#include "store/atomic_file.hpp"
 #include "tweetcheck/ignore.hpp"
 #include "tweetcheck/pipeline.hpp"
 #include "tweetcheck/report_check.hpp"
@@ -21,7 +21,7 @@ namespace {
 struct CheckArgs {
   std::vector<std::string> inputs, outputs;
   std::string format, output, ignore_file, fail_on = "altered,misattributed,missing", sources, archive,
-      input_format = "auto";
+                                           input_format = "auto";
   std::size_t max_input_mib = k_default_max_input_bytes >> 20;
   NetworkArgs net;
 };
@@ -46,7 +46,9 @@ std::string today_utc() {
 /// The ignore file: --ignore-file, else ./.tweetcheckignore when present, else none.
 Result<std::vector<IgnoreRule>> load_ignores(const std::string& given, spdlog::logger& log) {
   std::error_code ec;
-  const std::string path = !given.empty() ? given : std::filesystem::exists(".tweetcheckignore", ec) ? ".tweetcheckignore" : "";
+  const std::string path = !given.empty()                                     ? given
+                           : std::filesystem::exists(".tweetcheckignore", ec) ? ".tweetcheckignore"
+                                                                              : "";
   if (path.empty()) return std::vector<IgnoreRule>{};
   std::vector<std::string> warnings;
   auto rules = load_ignore_file(path, today_utc(), &warnings);
@@ -76,14 +78,14 @@ int run_check_cmd(const CheckArgs& a, const Globals& g) {
   auto fail_on = parse_verdicts(a.fail_on);
   auto main_format = parse_report_format(a.format.empty() ? (stdout_tty ? "text" : "json") : a.format);
   using Files = std::vector<std::pair<ReportFormat, std::string>>;
-  Result<Files> files = main_format ? report_files(a, *main_format) : Result<Files>(tl::unexpected(main_format.error()));
+  Result<Files> files =
+      main_format ? report_files(a, *main_format) : Result<Files>(tl::unexpected(main_format.error()));
   auto ignores = load_ignores(a.ignore_file, log);
   auto verify_opts = make_verify_options(a.sources, a.archive, a.net.offline);
   auto settings = a.net.settings();
   for (const Error* e : {fail_on ? nullptr : &fail_on.error(), main_format ? nullptr : &main_format.error(),
-                         files ? nullptr : &files.error(),
-                         ignores ? nullptr : &ignores.error(), verify_opts ? nullptr : &verify_opts.error(),
-                         settings ? nullptr : &settings.error()}) {
+                         files ? nullptr : &files.error(), ignores ? nullptr : &ignores.error(),
+                         verify_opts ? nullptr : &verify_opts.error(), settings ? nullptr : &settings.error()}) {
     if (e) {
       log.error("{}", e->message);
       return k_exit_failed;
@@ -128,7 +130,8 @@ int run_check_cmd(const CheckArgs& a, const Globals& g) {
       [&](CheckedDocument&& doc) {
         for (const Diagnostic& d : doc.diagnostics) log.warn("{}: {}", where(d), d.message);
         if (options.stream && !doc.posts.empty()) write_report(std::cout, doc.posts, ReportFormat::jsonl, ro);
-        checked.insert(checked.end(), std::make_move_iterator(doc.posts.begin()), std::make_move_iterator(doc.posts.end()));
+        checked.insert(checked.end(), std::make_move_iterator(doc.posts.begin()),
+                       std::make_move_iterator(doc.posts.end()));
       },
       [&](const Error& e) { log.error("{}", e.message); });
   if (!options.stream && a.output.empty()) write_report(std::cout, checked, *main_format, ro);
@@ -155,7 +158,8 @@ int run_check_cmd(const CheckArgs& a, const Globals& g) {
 Command add_check_command(CLI::App& app, const Globals& g) {
   auto* sub = app.add_subcommand("check", "scan, resolve and verify: is each embedded post shown as it really is?");
   auto a = std::make_shared<CheckArgs>();
-  sub->add_option("--format", a->format, "text, json, jsonl, html, sarif, junit, csv or markdown (default: text on a terminal, else json)");
+  sub->add_option("--format", a->format,
+                  "text, json, jsonl, html, sarif, junit, csv or markdown (default: text on a terminal, else json)");
   sub->add_option("--output", a->output, "write the report to FILE (atomically) instead of stdout");
   sub->add_option("--output-format", a->outputs, "also write FORMAT to FILE (FORMAT=FILE, repeatable)")
       ->allow_extra_args(false)

@@ -60,7 +60,9 @@ int run_resolve(const ResolveArgs& a, spdlog::logger& log) {
 Command add_resolve_command(CLI::App& app, const Globals& g) {
   auto* sub = app.add_subcommand("resolve", "expand short links (t.co, pic.twitter.com, …) to the posts they lead to");
   auto a = std::make_shared<ResolveArgs>();
-  sub->add_option("--format", a->format, "output format")->check(CLI::IsMember({"json", "text"}))->capture_default_str();
+  sub->add_option("--format", a->format, "output format")
+      ->check(CLI::IsMember({"json", "text"}))
+      ->capture_default_str();
   sub->add_option("--max-hops", a->max_hops, "redirects followed at most")->capture_default_str();
   a->net.add_to(sub);
   sub->add_option("URL", a->urls, "short links, or - for one per line on standard input")->required();

@@ -21,7 +21,8 @@ std::string where(const Diagnostic& d) {
 }
 
 void add_max_input_size(CLI::App* sub, std::size_t& mib, const char* what) {
-  sub->add_option("--max-input-size", mib, std::string("MiB read at most from one ") + what + "; larger ones are refused")
+  sub->add_option("--max-input-size", mib,
+                  std::string("MiB read at most from one ") + what + "; larger ones are refused")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
       ->capture_default_str();
 }
@@ -37,7 +38,9 @@ struct ScanArgs {
 
 int run_scan(const ScanArgs& a, spdlog::logger& log) {
   const InputFormat input_format = parse_input_format(a.input_format);
-  const ScanFormat format = a.format == "jsonl" ? ScanFormat::jsonl : a.format == "text" ? ScanFormat::text : ScanFormat::json;
+  const ScanFormat format = a.format == "jsonl"  ? ScanFormat::jsonl
+                            : a.format == "text" ? ScanFormat::text
+                                                 : ScanFormat::json;
   // An input that cannot be found or listed is reported; the others are still scanned.
   int status = k_exit_ok;
   std::vector<InputRef> refs;
@@ -71,7 +74,9 @@ int run_scan(const ScanArgs& a, spdlog::logger& log) {
 Command add_scan_command(CLI::App& app, const Globals& g) {
   auto* sub = app.add_subcommand("scan", "find embedded posts and print what the article shows of them");
   auto a = std::make_shared<ScanArgs>();
-  sub->add_option("--format", a->format, "output format")->check(CLI::IsMember({"json", "jsonl", "text"}))->capture_default_str();
+  sub->add_option("--format", a->format, "output format")
+      ->check(CLI::IsMember({"json", "jsonl", "text"}))
+      ->capture_default_str();
   sub->add_option("--input-format", a->input_format, "how to read the inputs")
       ->check(CLI::IsMember({"auto", "html", "text", "markdown"}))
       ->capture_default_str();

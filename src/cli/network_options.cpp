@@ -56,7 +56,8 @@ Result<Settings> NetworkArgs::settings() const {
     if (value > 0) *ms = *v;
   }
   if (retries > k_max_retries || retries < -1) {
-    return fail(Errc::usage, "--retries must be a whole number from 0 to " + std::to_string(k_max_retries) + ", got " + std::to_string(retries));
+    return fail(Errc::usage, "--retries must be a whole number from 0 to " + std::to_string(k_max_retries) + ", got " +
+                                 std::to_string(retries));
   }
   if (retries >= 0) s.http.retries = retries;
   if (!ca_file.empty()) s.http.ca_file = ca_file;

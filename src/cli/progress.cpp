@@ -30,11 +30,10 @@ void AuditProgress::operator()(std::uint64_t docs, std::uint64_t posts, const st
     auto it = v.find(std::string(to_string(k)));
     return it == v.end() ? std::uint64_t{0} : it->second;
   };
-  const std::string line =
-      fmt::format("{} documents, {} posts ({} verified, {} altered, {} misattributed, {} missing, {} unverifiable), {:.0f} docs/s",
-                  docs, posts, n(Verdict::verified), n(Verdict::altered), n(Verdict::misattributed), n(Verdict::missing),
-                  n(Verdict::unverifiable),
-                  secs > 0 ? static_cast<double>(docs) / secs : 0.0);
+  const std::string line = fmt::format(
+      "{} documents, {} posts ({} verified, {} altered, {} misattributed, {} missing, {} unverifiable), {:.0f} docs/s",
+      docs, posts, n(Verdict::verified), n(Verdict::altered), n(Verdict::misattributed), n(Verdict::missing),
+      n(Verdict::unverifiable), secs > 0 ? static_cast<double>(docs) / secs : 0.0);
   if (tty_) {
     std::fprintf(stderr, "\r\033[Ktweetcheck audit: %s", line.c_str());
     std::fflush(stderr);

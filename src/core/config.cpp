@@ -12,8 +12,10 @@
 namespace tweetcheck {
 
 std::string default_config_path() {
-  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) return std::string(xdg) + "/tweetcheck/config.toml";
-  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.config/tweetcheck/config.toml";
+  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg)
+    return std::string(xdg) + "/tweetcheck/config.toml";
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return std::string(home) + "/.config/tweetcheck/config.toml";
   return {};
 }
 
@@ -82,7 +84,8 @@ Result<void> load_config(const std::string& path, Settings& settings) {
         settings.http.allow_private_network = b->get();
       } else if (k == "host_rate" || k == "timeout" || k == "connect_timeout") {
         if (!value.is_number()) return wrong(value, "http." + k, "a non-negative number");
-        const double v = value.is_integer() ? static_cast<double>(value.as_integer()->get()) : value.as_floating_point()->get();
+        const double v =
+            value.is_integer() ? static_cast<double>(value.as_integer()->get()) : value.as_floating_point()->get();
         std::ostringstream where;
         where << "config '" << path << "' line " << value.source().begin.line << ": http." << k;
         if (k == "host_rate") {
@@ -99,7 +102,8 @@ Result<void> load_config(const std::string& path, Settings& settings) {
         const auto* i = value.as_integer();
         const long long max = k == "retries" ? k_max_retries : k_max_concurrency;
         const std::optional<std::int64_t> v = i ? std::optional<std::int64_t>(i->get()) : std::nullopt;
-        if (!v || *v < 0 || *v > max) return wrong(value, "http." + k, ("a whole number from 0 to " + std::to_string(max)).c_str());
+        if (!v || *v < 0 || *v > max)
+          return wrong(value, "http." + k, ("a whole number from 0 to " + std::to_string(max)).c_str());
         if (k == "concurrency") settings.http.concurrency = static_cast<unsigned>(*v);
         if (k == "host_concurrency") settings.http.host_concurrency = static_cast<unsigned>(*v);
         if (k == "retries") settings.http.retries = static_cast<int>(*v);

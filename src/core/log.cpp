@@ -21,9 +21,9 @@ std::shared_ptr<spdlog::logger>& logger_slot() {
 
 void set_logger(std::shared_ptr<spdlog::logger> logger) {
   std::lock_guard<std::mutex> lock(g_mutex);
-  logger_slot() = logger ? std::move(logger)
-                         : std::make_shared<spdlog::logger>(
-                               "tweetcheck", std::make_shared<spdlog::sinks::null_sink_mt>());
+  logger_slot() = logger
+                      ? std::move(logger)
+                      : std::make_shared<spdlog::logger>("tweetcheck", std::make_shared<spdlog::sinks::null_sink_mt>());
 }
 
 namespace detail {

@@ -12,8 +12,8 @@ namespace tweetcheck {
 
 void scan_inputs(const std::vector<InputRef>& inputs, unsigned jobs,
                  const std::function<void(const InputRef&, Result<ScanResult>)>& on_result) {
-  WorkerPool pool(static_cast<unsigned>(std::min<std::size_t>(jobs ? jobs : std::max(1u, std::thread::hardware_concurrency()),
-                                                              std::max<std::size_t>(inputs.size(), 1))));
+  WorkerPool pool(static_cast<unsigned>(std::min<std::size_t>(
+      jobs ? jobs : std::max(1u, std::thread::hardware_concurrency()), std::max<std::size_t>(inputs.size(), 1))));
   parallel_map<Result<ScanResult>>(
       pool, inputs.size(),
       [&](std::size_t i) -> Result<ScanResult> {
@@ -111,8 +111,9 @@ CheckSummary run_check(const std::vector<std::string>& inputs, const CheckOption
     summary.posts += doc.posts.size();
     on_document(std::move(doc));
   };
-  WorkerPool pool(static_cast<unsigned>(std::min<std::size_t>(
-      options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency()), std::max<std::size_t>(items.size(), 1))));
+  WorkerPool pool(static_cast<unsigned>(
+      std::min<std::size_t>(options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency()),
+                            std::max<std::size_t>(items.size(), 1))));
   parallel_map<Scanned>(
       pool, items.size(),
       [&](std::size_t i) -> Scanned {

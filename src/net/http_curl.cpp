@@ -89,10 +89,7 @@ struct CurlGlobal {
   CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
   ~CurlGlobal() { curl_global_cleanup(); }
 };
-void ensure_curl_global() {
-  static CurlGlobal global;
-}
-
+void ensure_curl_global() { static CurlGlobal global; }
 
 struct Transfer {
   HttpRequest request;
@@ -501,24 +498,24 @@ bool is_private_address(const std::string& ip) {
   if (inet_pton(AF_INET, ip.c_str(), &a4) == 1) {
     const std::uint32_t v = ntohl(a4.s_addr);
     const auto in = [&](std::uint32_t net, int bits) { return (v >> (32 - bits)) == (net >> (32 - bits)); };
-    return in(0x00000000, 8) ||   // 0.0.0.0/8 unspecified / "this network"
-           in(0x0A000000, 8) ||   // 10/8
-           in(0x7F000000, 8) ||   // loopback
-           in(0xA9FE0000, 16) ||  // link-local
-           in(0xAC100000, 12) ||  // 172.16/12
-           in(0xC0A80000, 16) ||  // 192.168/16
-           in(0x64400000, 10) ||  // 100.64/10 carrier-grade NAT
-           in(0xC0000000, 24) ||  // 192.0.0/24 protocol assignments
-           in(0xC6120000, 15) ||  // 198.18/15 benchmarking
-           v >= 0xE0000000;       // multicast and reserved (224/4, 240/4, broadcast)
+    return in(0x00000000, 8) ||  // 0.0.0.0/8 unspecified / "this network"
+           in(0x0A000000, 8) ||  // 10/8
+           in(0x7F000000, 8) ||  // loopback
+           in(0xA9FE0000, 16) || // link-local
+           in(0xAC100000, 12) || // 172.16/12
+           in(0xC0A80000, 16) || // 192.168/16
+           in(0x64400000, 10) || // 100.64/10 carrier-grade NAT
+           in(0xC0000000, 24) || // 192.0.0/24 protocol assignments
+           in(0xC6120000, 15) || // 198.18/15 benchmarking
+           v >= 0xE0000000;      // multicast and reserved (224/4, 240/4, broadcast)
   }
   if (inet_pton(AF_INET6, ip.c_str(), &a6) == 1) {
     const unsigned char* b = a6.s6_addr;
     static const unsigned char k_zero[16] = {0};
     if (std::memcmp(b, k_zero, 15) == 0 && (b[15] == 0 || b[15] == 1)) return true; // :: and ::1
-    if (b[0] == 0xFF) return true;                                                 // multicast
-    if (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) return true;                        // fe80::/10 link-local
-    if ((b[0] & 0xFE) == 0xFC) return true;                                        // fc00::/7 unique local
+    if (b[0] == 0xFF) return true;                                                  // multicast
+    if (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) return true;                         // fe80::/10 link-local
+    if ((b[0] & 0xFE) == 0xFC) return true;                                         // fc00::/7 unique local
     const bool mapped4 = std::memcmp(b, k_zero, 10) == 0 && b[10] == 0xFF && b[11] == 0xFF;
     if (mapped4) {
       char v4[INET_ADDRSTRLEN];

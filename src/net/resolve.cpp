@@ -1,6 +1,6 @@
 // The resolve stage: short links followed hop by hop (no automatic redirects), chains recorded and cached.
-#include "core/handles.hpp"
 #include "tweetcheck/resolve.hpp"
+#include "core/handles.hpp"
 
 #include <cctype>
 #include <map>
@@ -13,8 +13,8 @@
 
 #include "core/json_util.hpp"
 #include "core/log.hpp"
-#include "scan/post_url.hpp"
 #include "core/text_util.hpp"
+#include "scan/post_url.hpp"
 
 namespace tweetcheck {
 
@@ -32,8 +32,10 @@ std::string_view to_string(ResolveStatus s) {
 std::string normalize_short_url(std::string_view raw) {
   std::string url = detail::trim_copy(raw);
   if (!detail::starts_with_icase(url, "http://") && !detail::starts_with_icase(url, "https://")) {
-    if (url.rfind("//", 0) == 0) url = "https:" + url;
-    else if (url.find("://") == std::string::npos) url = "https://" + url;
+    if (url.rfind("//", 0) == 0)
+      url = "https:" + url;
+    else if (url.find("://") == std::string::npos)
+      url = "https://" + url;
   }
   // pic.twitter.com/CODE and pic.x.com/CODE are t.co/CODE; http://t.co/CODE (the links of
   // 2011–2015 embeds and flattened text) is asked over https like every other t.co link.
@@ -65,7 +67,8 @@ std::string resolve_reference(const std::string& base, const std::string& ref) {
   // A reference with a scheme ("https:", "ftp:", "javascript:") is absolute (RFC 3986 §4.3);
   // only http(s) ones are parsed (for their dot segments), the others are returned as they are.
   std::size_t k = 0;
-  while (k < r.size() && (std::isalnum(static_cast<unsigned char>(r[k])) || r[k] == '+' || r[k] == '-' || r[k] == '.')) ++k;
+  while (k < r.size() && (std::isalnum(static_cast<unsigned char>(r[k])) || r[k] == '+' || r[k] == '-' || r[k] == '.'))
+    ++k;
   const bool has_scheme = k > 0 && k < r.size() && r[k] == ':' && std::isalpha(static_cast<unsigned char>(r[0]));
   if (has_scheme) {
     const std::string scheme = detail::ascii_lower(r.substr(0, k));
@@ -90,8 +93,11 @@ std::string resolve_reference(const std::string& base, const std::string& ref) {
 namespace {
 
 std::string decode_html_attr(std::string s) {
-  for (auto [from, to] : {std::pair<std::string_view, std::string_view>{"&amp;", "&"}, {"&#38;", "&"},
-                          {"&quot;", "\""}, {"&#x2F;", "/"}, {"&#47;", "/"}}) {
+  for (auto [from, to] : {std::pair<std::string_view, std::string_view>{"&amp;", "&"},
+                          {"&#38;", "&"},
+                          {"&quot;", "\""},
+                          {"&#x2F;", "/"},
+                          {"&#47;", "/"}}) {
     for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) {
       s.replace(p, from.size(), to);
     }
@@ -151,7 +157,8 @@ std::string html_redirect_target(const HttpResponse& response, const std::string
   }
   const std::string_view body = std::string_view(response.body).substr(0, 65536);
   static const RE2 content(R"((?is)\bcontent\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))");
-  static const RE2 js(R"((?s)(?:location\.replace|location\.assign)\(\s*["']((?:[^"'\\]|\\.)+)["']\s*\)|(?:window\.|document\.)?location(?:\.href)?\s*=\s*["']((?:[^"'\\]|\\.)+)["'])");
+  static const RE2 js(
+      R"((?s)(?:location\.replace|location\.assign)\(\s*["']((?:[^"'\\]|\\.)+)["']\s*\)|(?:window\.|document\.)?location(?:\.href)?\s*=\s*["']((?:[^"'\\]|\\.)+)["'])");
   re2::StringPiece whole;
   {
     re2::StringPiece in2(body.data(), body.size());
@@ -181,10 +188,12 @@ namespace {
 nlohmann::json to_json(const Resolution& r) {
   nlohmann::json chain = nlohmann::json::array();
   for (const Hop& h : r.chain) chain.push_back({{"url", h.url}, {"status", h.status}});
-  return {{"final_url", r.final_url}, {"chain", chain},
+  return {{"final_url", r.final_url},
+          {"chain", chain},
           {"status_id", r.status_id ? nlohmann::json(*r.status_id) : nlohmann::json(nullptr)},
           {"handle", r.handle ? nlohmann::json(*r.handle) : nlohmann::json(nullptr)},
-          {"status", std::string(to_string(r.status))}, {"reason", r.reason}};
+          {"status", std::string(to_string(r.status))},
+          {"reason", r.reason}};
 }
 
 std::optional<Resolution> resolution_of(const std::string& url, const nlohmann::json& j);
@@ -203,13 +212,17 @@ std::optional<Resolution> resolution_of(const std::string& url, const nlohmann::
   Resolution r;
   r.url = url;
   r.final_url = j.value("final_url", "");
-  for (const auto& h : j.value("chain", nlohmann::json::array())) r.chain.push_back({h.value("url", ""), h.value("status", 0L)});
+  for (const auto& h : j.value("chain", nlohmann::json::array()))
+    r.chain.push_back({h.value("url", ""), h.value("status", 0L)});
   if (j.contains("status_id") && j["status_id"].is_string()) r.status_id = j["status_id"].get<std::string>();
   if (j.contains("handle") && j["handle"].is_string()) r.handle = j["handle"].get<std::string>();
   const std::string s = j.value("status", "");
-  if (s == "resolved") r.status = ResolveStatus::resolved;
-  else if (s == "dead") r.status = ResolveStatus::dead;
-  else return std::nullopt;
+  if (s == "resolved")
+    r.status = ResolveStatus::resolved;
+  else if (s == "dead")
+    r.status = ResolveStatus::dead;
+  else
+    return std::nullopt;
   r.reason = j.value("reason", "");
   r.from_cache = true;
   return r;
@@ -290,7 +303,8 @@ private:
     std::string next;
     if (resp.status >= 300 && resp.status < 400) {
       const std::string location = resp.header("location");
-      if (location.empty()) return finish(r, ResolveStatus::error, "HTTP " + std::to_string(resp.status) + " without Location");
+      if (location.empty())
+        return finish(r, ResolveStatus::error, "HTTP " + std::to_string(resp.status) + " without Location");
       next = resolve_reference(url, location);
       if (next.empty()) return finish(r, ResolveStatus::error, "unreadable Location: " + location.substr(0, 80));
     } else if (resp.status >= 200 && resp.status < 300) {

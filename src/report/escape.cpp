@@ -93,8 +93,10 @@ std::string csv_field(std::string_view s) {
   if (cell.find_first_of(",\"\n\r") == std::string::npos) return cell;
   std::string out = "\"";
   for (char c : cell) {
-    if (c == '"') out += "\"\"";
-    else out.push_back(c);
+    if (c == '"')
+      out += "\"\"";
+    else
+      out.push_back(c);
   }
   out.push_back('"');
   return out;
@@ -103,12 +105,18 @@ std::string csv_field(std::string_view s) {
 std::string md_cell(std::string_view s) {
   std::string out;
   for (char c : s) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n' || c == '\r') out.push_back(' ');
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '&') out += "&amp;";
-    else out.push_back(c);
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n' || c == '\r')
+      out.push_back(' ');
+    else if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else if (c == '&')
+      out += "&amp;";
+    else
+      out.push_back(c);
   }
   return out;
 }
@@ -119,9 +127,12 @@ std::string md_code(std::string_view s) {
   for (char c : s) {
     run = c == '`' ? run + 1 : 0;
     longest = std::max(longest, run);
-    if (c == '|') body += "\\|"; // a table cell: GFM reads \| in a code span as |
-    else if (c == '\n' || c == '\r') body.push_back(' ');
-    else body.push_back(c);
+    if (c == '|')
+      body += "\\|"; // a table cell: GFM reads \| in a code span as |
+    else if (c == '\n' || c == '\r')
+      body.push_back(' ');
+    else
+      body.push_back(c);
   }
   const std::string fence(longest + 1, '`');
   // A span that starts or ends with a backtick is padded with a space (CommonMark strips one).
@@ -157,7 +168,8 @@ std::string terminal_text(std::string_view s) {
 
 bool is_http_url(std::string_view url) {
   return (starts_with_icase(url, "https://") || starts_with_icase(url, "http://")) &&
-         std::none_of(url.begin(), url.end(), [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7F; });
+         std::none_of(url.begin(), url.end(),
+                      [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7F; });
 }
 
 } // namespace tweetcheck::detail

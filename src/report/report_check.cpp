@@ -6,10 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include "report/escape.hpp"
-#include "verify/reasons.hpp"
 #include "report/report_internal.hpp"
 #include "report/report_json.hpp"
 #include "tweetcheck/report_check.hpp"
+#include "verify/reasons.hpp"
 
 namespace tweetcheck {
 
@@ -17,13 +17,14 @@ using Json = nlohmann::ordered_json;
 
 Result<ReportFormat> parse_report_format(std::string_view name) {
   static const std::pair<std::string_view, ReportFormat> k_names[] = {
-      {"text", ReportFormat::text},   {"json", ReportFormat::json},   {"jsonl", ReportFormat::jsonl},
-      {"html", ReportFormat::html},   {"sarif", ReportFormat::sarif}, {"junit", ReportFormat::junit},
-      {"csv", ReportFormat::csv},     {"markdown", ReportFormat::markdown}};
+      {"text", ReportFormat::text}, {"json", ReportFormat::json},        {"jsonl", ReportFormat::jsonl},
+      {"html", ReportFormat::html}, {"sarif", ReportFormat::sarif},      {"junit", ReportFormat::junit},
+      {"csv", ReportFormat::csv},   {"markdown", ReportFormat::markdown}};
   for (const auto& [n, f] : k_names) {
     if (n == name) return f;
   }
-  return fail(Errc::usage, "unknown format '" + std::string(name) + "' (text, json, jsonl, html, sarif, junit, csv, markdown)");
+  return fail(Errc::usage,
+              "unknown format '" + std::string(name) + "' (text, json, jsonl, html, sarif, junit, csv, markdown)");
 }
 
 bool fails(const CheckedPost& post, const std::vector<Verdict>& fail_on) {
@@ -67,7 +68,8 @@ std::string summary_line(const Summary& s) {
   for (Verdict v : k_all_verdicts) {
     const std::string name(to_string(v));
     auto it = s.by_verdict.find(name);
-    out += (v == k_all_verdicts[0] ? "" : ", ") + std::to_string(it == s.by_verdict.end() ? 0 : it->second) + " " + name;
+    out +=
+        (v == k_all_verdicts[0] ? "" : ", ") + std::to_string(it == s.by_verdict.end() ? 0 : it->second) + " " + name;
   }
   if (s.ignored) out += ", " + std::to_string(s.ignored) + " ignored";
   out += "; " + std::to_string(s.failed) + " failing";
@@ -89,7 +91,10 @@ namespace {
 Json diff_json(const std::vector<DiffWord>& diff) {
   Json out = Json::array();
   for (const DiffWord& d : diff) {
-    Json w{{"op", d.op == DiffWord::Op::same ? "same" : d.op == DiffWord::Op::added ? "added" : "removed"}, {"word", d.word}};
+    Json w{{"op", d.op == DiffWord::Op::same    ? "same"
+                  : d.op == DiffWord::Op::added ? "added"
+                                                : "removed"},
+           {"word", d.word}};
     if (!d.original.empty()) w["original"] = d.original;
     if (d.joined) w["joined"] = true;
     out.push_back(std::move(w));
@@ -98,10 +103,13 @@ Json diff_json(const std::vector<DiffWord>& diff) {
 }
 
 Json original_json(const OriginalPost& o) {
-  return Json{{"id", o.id},           {"text", o.text},
+  return Json{{"id", o.id},
+              {"text", o.text},
               {"display_text", o.display_text.empty() ? o.text : o.display_text},
-              {"handle", o.handle},   {"display_name", o.display_name},
-              {"created_at", o.created_at}, {"source", o.source},
+              {"handle", o.handle},
+              {"display_name", o.display_name},
+              {"created_at", o.created_at},
+              {"source", o.source},
               {"url", o.url}};
 }
 
@@ -128,7 +136,7 @@ Json check_json(const CheckedPost& c, const std::vector<Verdict>& fail_on) {
   }
   Json ev = Json::array();
   for (const Evidence& e : c.evidence) {
-    Json item{{"url", e.url}, {"status", e.status}, {"fetched_at", iso_time(e.fetched_at_ms)},
+    Json item{{"url", e.url},       {"status", e.status}, {"fetched_at", iso_time(e.fetched_at_ms)},
               {"sha256", e.sha256}, {"source", e.source}, {"from_cache", e.from_cache}};
     if (!e.detail.empty()) item["detail"] = e.detail;
     ev.push_back(std::move(item));
@@ -169,8 +177,8 @@ void write_json(std::ostream& out, const std::vector<CheckedPost>& posts, const 
   summary["ignored"] = s.ignored;
   summary["failed"] = s.failed;
   summary["fail_on"] = fail_list;
-  out << Json{{"schema", "tweetcheck/check/1"}, {"posts", all}, {"summary", summary}}.dump(2, ' ', false,
-                                                                                       Json::error_handler_t::replace)
+  out << Json{{"schema", "tweetcheck/check/1"}, {"posts", all}, {"summary", summary}}.dump(
+             2, ' ', false, Json::error_handler_t::replace)
       << '\n';
 }
 
@@ -198,8 +206,8 @@ void write_text(std::ostream& out, const std::vector<CheckedPost>& posts, const 
     }
     if (c.ignored) out << " [ignored" << (c.ignore_note.empty() ? "" : ": " + T(c.ignore_note)) << ']';
     out << '\n';
-    out << "  post:     " << (p.handle ? "@" + T(*p.handle) + " " : std::string()) << T(p.status_id.value_or("(no status ID)"))
-        << (p.date_text ? "  " + T(*p.date_text) : std::string()) << '\n';
+    out << "  post:     " << (p.handle ? "@" + T(*p.handle) + " " : std::string())
+        << T(p.status_id.value_or("(no status ID)")) << (p.date_text ? "  " + T(*p.date_text) : std::string()) << '\n';
     if (p.text) out << "  article:  " << T(one_line(*p.text)) << '\n';
     if (c.original) out << "  original: " << T(one_line(detail::shown_text(*c.original))) << '\n';
     if (!c.diff.empty()) {
@@ -207,16 +215,22 @@ void write_text(std::ostream& out, const std::vector<CheckedPost>& posts, const 
       out << "  diff:    ";
       for (const DiffWord& d : c.diff) {
         if (!d.joined || d.op != DiffWord::Op::same) out << ' ';
-        if (d.op == DiffWord::Op::same) out << T(d.word);
-        else if (d.op == DiffWord::Op::removed) out << (o.color ? "\033[31m" : "") << '-' << T(d.word) << reset;
-        else out << (o.color ? "\033[32m" : "") << '+' << T(d.word) << reset;
+        if (d.op == DiffWord::Op::same)
+          out << T(d.word);
+        else if (d.op == DiffWord::Op::removed)
+          out << (o.color ? "\033[31m" : "") << '-' << T(d.word) << reset;
+        else
+          out << (o.color ? "\033[32m" : "") << '+' << T(d.word) << reset;
       }
       out << '\n';
     }
-    if (c.original) out << "  source:   " << T(c.original->source) << "  " << T(c.original->url) << '\n';
-    else if (const std::string live = detail::live_url(c); !live.empty()) out << "  link:     " << T(live) << '\n';
+    if (c.original)
+      out << "  source:   " << T(c.original->source) << "  " << T(c.original->url) << '\n';
+    else if (const std::string live = detail::live_url(c); !live.empty())
+      out << "  link:     " << T(live) << '\n';
     for (const auto& n : c.notes) out << "  note:     " << T(n) << '\n';
-    if (c.latest) out << "  latest:   " << T(c.latest->id) << "  " << T(one_line(detail::shown_text(*c.latest))) << '\n';
+    if (c.latest)
+      out << "  latest:   " << T(c.latest->id) << "  " << T(one_line(detail::shown_text(*c.latest))) << '\n';
     out << '\n';
   }
   out << detail::summary_line(detail::summarize(posts, o.fail_on)) << '\n';
@@ -229,7 +243,8 @@ void write_report(std::ostream& out, const std::vector<CheckedPost>& posts, Repo
   switch (format) {
   case ReportFormat::json: write_json(out, posts, options); break;
   case ReportFormat::jsonl:
-    for (const auto& c : posts) out << detail::check_json(c, options.fail_on).dump(-1, ' ', false, Json::error_handler_t::replace) << '\n';
+    for (const auto& c : posts)
+      out << detail::check_json(c, options.fail_on).dump(-1, ' ', false, Json::error_handler_t::replace) << '\n';
     break;
   case ReportFormat::text: write_text(out, posts, options); break;
   case ReportFormat::html: detail::write_html(out, posts, options); break;

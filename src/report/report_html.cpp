@@ -2,9 +2,9 @@
 #include <algorithm>
 #include <iterator>
 
+#include "core/text_util.hpp"
 #include "report/escape.hpp"
 #include "report/report_internal.hpp"
-#include "core/text_util.hpp"
 
 namespace tweetcheck::detail {
 
@@ -60,7 +60,8 @@ bool link_ok(const std::string& url, bool archive) {
   if (!is_http_url(url)) return false;
   const std::string host = host_of(url);
   static const char* const k_archive[] = {"web.archive.org", "archive.org"};
-  static const char* const k_live[] = {"twitter.com", "www.twitter.com", "mobile.twitter.com", "x.com", "www.x.com", "mobile.x.com"};
+  static const char* const k_live[] = {"twitter.com", "www.twitter.com", "mobile.twitter.com",
+                                       "x.com",       "www.x.com",       "mobile.x.com"};
   if (archive) return std::any_of(std::begin(k_archive), std::end(k_archive), [&](const char* h) { return host == h; });
   if (std::any_of(std::begin(k_live), std::end(k_live), [&](const char* h) { return host == h; })) return true;
   return false;
@@ -72,7 +73,8 @@ std::string side_html(const std::vector<DiffWord>& diff, bool article, const std
   // Each side in its own spelling: a kept word as the original writes it on the original's side.
   std::string out;
   for (const DiffWord& d : diff) {
-    const bool shown = d.op == DiffWord::Op::same || (article ? d.op == DiffWord::Op::added : d.op == DiffWord::Op::removed);
+    const bool shown =
+        d.op == DiffWord::Op::same || (article ? d.op == DiffWord::Op::added : d.op == DiffWord::Op::removed);
     if (!shown) continue;
     if (!out.empty() && !d.joined) out += ' ';
     if (d.op == DiffWord::Op::same) {
@@ -92,7 +94,8 @@ void write_html(std::ostream& out, const std::vector<CheckedPost>& posts, const 
   const Summary s = summarize(posts, o.fail_on);
   // No script, no fetch, no frame: whatever a post or a source wrote cannot run or load anything.
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-      << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
+      << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+         "img-src data:\">"
       << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
       << "<title>tweetcheck report</title><style>" << k_style << "</style></head><body>\n";
   out << "<header><h1>tweetcheck report</h1><p class=\"meta\">" << html_escape(summary_line(s));
@@ -100,18 +103,21 @@ void write_html(std::ostream& out, const std::vector<CheckedPost>& posts, const 
   out << " &middot; tweetcheck " << TWEETCHECK_VERSION << "</p></header>\n<main>\n";
   // Summary table.
   out << "<h2>Summary</h2>\n<table class=\"summary\"><tr><th>Verdict</th><th>Posts</th></tr>\n";
-  for (Verdict v : {Verdict::verified, Verdict::altered, Verdict::misattributed, Verdict::missing, Verdict::unverifiable}) {
+  for (Verdict v :
+       {Verdict::verified, Verdict::altered, Verdict::misattributed, Verdict::missing, Verdict::unverifiable}) {
     auto it = s.by_verdict.find(std::string(to_string(v)));
     out << "<tr><td><span class=\"badge v-" << to_string(v) << "\">" << label(v) << "</span></td><td>"
         << (it == s.by_verdict.end() ? 0 : it->second) << "</td></tr>\n";
   }
-  out << "</table>\n<h2 style=\"margin-top:20px\">Posts</h2>\n<table class=\"index\"><tr><th>#</th><th>Verdict</th><th>Where</th>"
+  out << "</table>\n<h2 style=\"margin-top:20px\">Posts</h2>\n<table "
+         "class=\"index\"><tr><th>#</th><th>Verdict</th><th>Where</th>"
       << "<th>Post</th><th>Why</th></tr>\n";
   for (std::size_t i = 0; i < posts.size(); ++i) {
     const CheckedPost& c = posts[i];
     out << "<tr><td><a href=\"#post-" << i + 1 << "\">" << i + 1 << "</a></td><td><span class=\"badge v-"
-        << to_string(c.verdict) << "\">" << label(c.verdict) << "</span>" << (c.ignored ? " <span class=\"ignored\">ignored</span>" : "")
-        << "</td><td>" << html_escape(c.post.where.file) << ':' << c.post.where.line << "</td><td>"
+        << to_string(c.verdict) << "\">" << label(c.verdict) << "</span>"
+        << (c.ignored ? " <span class=\"ignored\">ignored</span>" : "") << "</td><td>" << html_escape(c.post.where.file)
+        << ':' << c.post.where.line << "</td><td>"
         << html_escape(c.post.handle ? "@" + *c.post.handle : std::string("")) << "</td><td>";
     for (std::size_t k = 0; k < c.reasons.size(); ++k) out << (k ? " " : "") << html_escape(reason_text(c.reasons[k]));
     out << "</td></tr>\n";
@@ -121,22 +127,26 @@ void write_html(std::ostream& out, const std::vector<CheckedPost>& posts, const 
   for (std::size_t i = 0; i < posts.size(); ++i) {
     const CheckedPost& c = posts[i];
     const Post& p = c.post;
-    out << "<article class=\"post " << to_string(c.verdict) << "\" id=\"post-" << i + 1 << "\">\n<h2><span class=\"badge v-"
-        << to_string(c.verdict) << "\">" << label(c.verdict) << "</span> " << html_escape(p.where.file) << ':'
-        << p.where.line << ':' << p.where.column << "</h2>\n<p class=\"meta\">"
+    out << "<article class=\"post " << to_string(c.verdict) << "\" id=\"post-" << i + 1
+        << "\">\n<h2><span class=\"badge v-" << to_string(c.verdict) << "\">" << label(c.verdict) << "</span> "
+        << html_escape(p.where.file) << ':' << p.where.line << ':' << p.where.column << "</h2>\n<p class=\"meta\">"
         << html_escape(p.display_name.value_or("")) << (p.handle ? " @" + html_escape(*p.handle) : std::string(""))
         << (p.date_text ? " &middot; " + html_escape(*p.date_text) : std::string(""))
         << (p.status_id ? " &middot; post " + html_escape(*p.status_id) : std::string("")) << "</p>\n";
-    if (c.ignored) out << "<p class=\"ignored\">Accepted in the ignore file" << (c.ignore_note.empty() ? "" : ": " + html_escape(c.ignore_note)) << "</p>\n";
+    if (c.ignored)
+      out << "<p class=\"ignored\">Accepted in the ignore file"
+          << (c.ignore_note.empty() ? "" : ": " + html_escape(c.ignore_note)) << "</p>\n";
     if (!c.reasons.empty()) {
       out << "<ul class=\"reasons\">";
-      for (const auto& r : c.reasons) out << "<li>" << html_escape(reason_text(r)) << " <code>" << html_escape(r) << "</code></li>";
+      for (const auto& r : c.reasons)
+        out << "<li>" << html_escape(reason_text(r)) << " <code>" << html_escape(r) << "</code></li>";
       out << "</ul>\n";
     }
     if (p.text || c.original) {
       out << "<div class=\"compare\"><div><h3>As the article shows it</h3><div class=\"side article\">"
           << side_html(c.diff, true, p.text.value_or("(no text shown)")) << "</div></div><div><h3>The original"
-          << (c.original ? " (" + html_escape(c.original->source) + ")" : std::string("")) << "</h3><div class=\"side original\">"
+          << (c.original ? " (" + html_escape(c.original->source) + ")" : std::string(""))
+          << "</h3><div class=\"side original\">"
           << side_html(c.diff, false, c.original ? shown_text(*c.original) : std::string("(no source could show it)"))
           << "</div></div></div>\n";
     }
@@ -144,7 +154,8 @@ void write_html(std::ostream& out, const std::vector<CheckedPost>& posts, const 
     // Links only to http(s) URLs of the hosts they name: a post on its platform, a copy on the
     // Wayback Machine. Any other URL (javascript:, a look-alike host) is shown as text.
     // (Other platforms' permalinks, on any Mastodon instance, were recognised by the scanner.)
-    if (const std::string live = live_url(c); p.platform == Platform::twitter ? link_ok(live, false) : is_http_url(live)) {
+    if (const std::string live = live_url(c);
+        p.platform == Platform::twitter ? link_ok(live, false) : is_http_url(live)) {
       out << "<a href=\"" << html_escape(live) << "\">Live post</a> ";
     } else if (!live.empty()) {
       out << "Live post: <code>" << html_escape(live) << "</code> ";
@@ -158,7 +169,8 @@ void write_html(std::ostream& out, const std::vector<CheckedPost>& posts, const 
     out << "</p>\n";
     for (const auto& n : c.notes) out << "<p class=\"meta\">Note: " << html_escape(n) << "</p>\n";
     if (!c.evidence.empty()) {
-      out << "<table class=\"evidence\"><tr><th>Source</th><th>URL</th><th>Status</th><th>Fetched</th><th>SHA-256</th></tr>\n";
+      out << "<table "
+             "class=\"evidence\"><tr><th>Source</th><th>URL</th><th>Status</th><th>Fetched</th><th>SHA-256</th></tr>\n";
       for (const Evidence& e : c.evidence) {
         out << "<tr><td>" << html_escape(e.source) << (e.from_cache ? " (cache)" : "") << "</td><td><code>"
             << html_escape(e.url) << "</code></td><td>" << e.status << "</td><td>" << iso_time(e.fetched_at_ms)

@@ -22,7 +22,8 @@ void write_resolutions(std::ostream& out, const std::vector<Resolution>& results
                          {"reason", r.reason},
                          {"from_cache", r.from_cache}});
     }
-    out << Json{{"schema", "tweetcheck/resolve/1"}, {"results", all}}.dump(2, ' ', false, Json::error_handler_t::replace)
+    out << Json{{"schema", "tweetcheck/resolve/1"}, {"results", all}}.dump(2, ' ', false,
+                                                                           Json::error_handler_t::replace)
         << '\n';
     return;
   }
@@ -32,9 +33,11 @@ void write_resolutions(std::ostream& out, const std::vector<Resolution>& results
     if (!r.reason.empty()) out << " (" << T(r.reason) << ")";
     if (r.from_cache) out << " [cache]";
     out << '\n';
-    for (const Hop& h : r.chain) out << "  " << (h.status ? std::to_string(h.status) : std::string("---")) << "  " << T(h.url) << '\n';
+    for (const Hop& h : r.chain)
+      out << "  " << (h.status ? std::to_string(h.status) : std::string("---")) << "  " << T(h.url) << '\n';
     if (!r.final_url.empty()) out << "  ->   " << T(r.final_url) << '\n';
-    if (r.status_id) out << "  post: " << T(*r.status_id) << (r.handle ? " by @" + T(*r.handle) : std::string()) << '\n';
+    if (r.status_id)
+      out << "  post: " << T(*r.status_id) << (r.handle ? " by @" + T(*r.handle) : std::string()) << '\n';
   }
 }
 

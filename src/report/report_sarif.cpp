@@ -4,8 +4,8 @@
 #include <optional>
 #include <vector>
 
-#include "verify/reasons.hpp"
 #include "report/report_internal.hpp"
+#include "verify/reasons.hpp"
 
 namespace tweetcheck::detail {
 
@@ -43,7 +43,8 @@ void write_sarif(std::ostream& out, const std::vector<CheckedPost>& posts, const
     const std::string verdict(to_string(c.verdict));
     // The rule of the first reason, when it explains this verdict (a post without reasons reads
     // as unavailable).
-    const std::optional<Reason> reason = c.reasons.empty() ? std::optional<Reason>(Reason::unavailable) : find_reason(c.reasons.front());
+    const std::optional<Reason> reason =
+        c.reasons.empty() ? std::optional<Reason>(Reason::unavailable) : find_reason(c.reasons.front());
     const auto rule = std::find_if(rule_rows.begin(), rule_rows.end(), [&](const ReasonInfo* r) {
       return reason && r->id == *reason && r->verdict == c.verdict;
     });
@@ -56,30 +57,45 @@ void write_sarif(std::ostream& out, const std::vector<CheckedPost>& posts, const
     if (c.post.handle || c.post.status_id) msg += ")";
     Json region{{"startLine", std::max<std::uint32_t>(1, c.post.where.line)}};
     if (c.post.where.column > 0) region["startColumn"] = c.post.where.column;
-    Json result{{"ruleId", sarif_rule_id(**rule)},
-                {"ruleIndex", index},
-                {"level", fails(c, o.fail_on) ? "error" : (c.ignored ? "note" : "warning")},
-                {"message", {{"text", msg}}},
-                {"locations", Json::array({{{"physicalLocation",
-                                              {{"artifactLocation", {{"uri", c.post.where.file}}}, {"region", region}}}}})},
-                {"partialFingerprints", {{"tweetcheckPost/v1", c.post.where.file + "#" + c.post.status_id.value_or(std::to_string(c.post.where.line))}}},
-                {"properties", {{"verdict", verdict}, {"reasons", c.reasons}, {"statusId", c.post.status_id.value_or("")},
-                                {"handle", c.post.handle.value_or("")}, {"liveUrl", live_url(c)},
-                                {"source", c.original ? c.original->source : ""},
-                                {"originalUrl", c.original ? c.original->url : ""}}}};
+    Json result{
+        {"ruleId", sarif_rule_id(**rule)},
+        {"ruleIndex", index},
+        {"level", fails(c, o.fail_on) ? "error" : (c.ignored ? "note" : "warning")},
+        {"message", {{"text", msg}}},
+        {"locations", Json::array({{{"physicalLocation",
+                                     {{"artifactLocation", {{"uri", c.post.where.file}}}, {"region", region}}}}})},
+        {"partialFingerprints",
+         {{"tweetcheckPost/v1",
+           c.post.where.file + "#" + c.post.status_id.value_or(std::to_string(c.post.where.line))}}},
+        {"properties",
+         {{"verdict", verdict},
+          {"reasons", c.reasons},
+          {"statusId", c.post.status_id.value_or("")},
+          {"handle", c.post.handle.value_or("")},
+          {"liveUrl", live_url(c)},
+          {"source", c.original ? c.original->source : ""},
+          {"originalUrl", c.original ? c.original->url : ""}}}};
     if (c.ignored) {
-      result["suppressions"] = Json::array({{{"kind", "external"}, {"justification", c.ignore_note.empty() ? "accepted in the ignore file" : c.ignore_note}}});
+      result["suppressions"] =
+          Json::array({{{"kind", "external"},
+                        {"justification", c.ignore_note.empty() ? "accepted in the ignore file" : c.ignore_note}}});
     }
     results.push_back(std::move(result));
   }
-  Json run{{"tool", {{"driver", {{"name", "tweetcheck"}, {"version", TWEETCHECK_VERSION}, {"semanticVersion", TWEETCHECK_VERSION},
-                                 {"rules", rules}}}}},
+  Json run{{"tool",
+            {{"driver",
+              {{"name", "tweetcheck"},
+               {"version", TWEETCHECK_VERSION},
+               {"semanticVersion", TWEETCHECK_VERSION},
+               {"rules", rules}}}}},
            {"columnKind", "unicodeCodePoints"},
            {"results", results}};
   if (o.generated_at_ms > 0) {
     run["invocations"] = Json::array({{{"executionSuccessful", true}, {"endTimeUtc", iso_time(o.generated_at_ms)}}});
   }
-  out << Json{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", Json::array({run})}}
+  out << Json{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+              {"version", "2.1.0"},
+              {"runs", Json::array({run})}}
              .dump(2, ' ', false, Json::error_handler_t::replace)
       << '\n';
 }

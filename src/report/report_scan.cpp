@@ -68,12 +68,8 @@ void ScanWriter::begin() {
 
 void ScanWriter::post(const Post& p) {
   switch (m_format) {
-  case ScanFormat::json:
-    m_out << (m_count ? ",\n  " : "\n  ") << post_to_json(p);
-    break;
-  case ScanFormat::jsonl:
-    m_out << post_to_json(p) << '\n';
-    break;
+  case ScanFormat::json: m_out << (m_count ? ",\n  " : "\n  ") << post_to_json(p); break;
+  case ScanFormat::jsonl: m_out << post_to_json(p) << '\n'; break;
   case ScanFormat::text: {
     const auto T = [](std::string_view s) { return detail::terminal_text(s); }; // no control characters
     m_out << T(p.where.file) << ':' << p.where.line << ':' << p.where.column << ": " << to_string(p.platform) << ' '
@@ -82,7 +78,8 @@ void ScanWriter::post(const Post& p) {
       m_out << "  author: " << (p.display_name ? T(*p.display_name) + " " : std::string())
             << (p.handle ? "(@" + T(*p.handle) + ")" : std::string()) << '\n';
     }
-    if (p.date_text) m_out << "  date:   " << T(*p.date_text) << (p.date ? " (" + T(*p.date) + ")" : std::string()) << '\n';
+    if (p.date_text)
+      m_out << "  date:   " << T(*p.date_text) << (p.date ? " (" + T(*p.date) + ")" : std::string()) << '\n';
     if (p.status_id || p.status_url) {
       m_out << "  post:   " << T(p.status_url ? *p.status_url : *p.status_id) << '\n';
     }

@@ -16,7 +16,8 @@ std::string reasons_joined(const CheckedPost& c, const char* sep) {
 
 std::string test_name(const CheckedPost& c) {
   return "line " + std::to_string(c.post.where.line) + ":" + std::to_string(c.post.where.column) +
-         (c.post.handle ? " @" + *c.post.handle : std::string()) + (c.post.status_id ? " " + *c.post.status_id : std::string());
+         (c.post.handle ? " @" + *c.post.handle : std::string()) +
+         (c.post.status_id ? " " + *c.post.status_id : std::string());
 }
 
 } // namespace
@@ -44,15 +45,18 @@ void write_junit(std::ostream& out, const std::vector<CheckedPost>& posts, const
     out << "  <testsuite name=\"" << html_escape(file) << "\" tests=\"" << list.size() << "\" failures=\"" << failures
         << "\" errors=\"0\" skipped=\"" << skipped << "\">\n";
     for (const CheckedPost* c : list) {
-      out << "    <testcase name=\"" << html_escape(test_name(*c)) << "\" classname=\"" << html_escape(file) << "\" file=\""
-          << html_escape(file) << "\" line=\"" << c->post.where.line << "\">\n";
+      out << "    <testcase name=\"" << html_escape(test_name(*c)) << "\" classname=\"" << html_escape(file)
+          << "\" file=\"" << html_escape(file) << "\" line=\"" << c->post.where.line << "\">\n";
       const std::string verdict(to_string(c->verdict));
       std::string detail_text = verdict + (c->reasons.empty() ? "" : " (" + reasons_joined(*c, ", ") + ")");
       for (const auto& r : c->reasons) detail_text += "\n" + std::string(reason_text(r));
       if (c->post.text) detail_text += "\narticle:  " + *c->post.text;
-      if (c->original) detail_text += "\noriginal: " + detail::shown_text(*c->original) + "\nsource:   " + c->original->source + " " + c->original->url;
+      if (c->original)
+        detail_text += "\noriginal: " + detail::shown_text(*c->original) + "\nsource:   " + c->original->source + " " +
+                       c->original->url;
       if (c->ignored) {
-        out << "      <skipped message=\"" << html_escape("ignored: " + (c->ignore_note.empty() ? verdict : c->ignore_note)) << "\"/>\n";
+        out << "      <skipped message=\""
+            << html_escape("ignored: " + (c->ignore_note.empty() ? verdict : c->ignore_note)) << "\"/>\n";
       } else if (fails(*c, o.fail_on)) {
         out << "      <failure message=\"" << html_escape(verdict + ": " + reasons_joined(*c, ", ")) << "\" type=\""
             << verdict << "\">" << html_escape(detail_text) << "</failure>\n";
@@ -104,14 +108,16 @@ void write_markdown(std::ostream& out, const std::vector<CheckedPost>& posts, co
   for (const auto& c : posts) {
     const char* mark = c.ignored ? "➖" : fails(c, o.fail_on) ? "❌" : c.verdict == Verdict::verified ? "✅" : "⚠️";
     std::string post = c.post.handle ? "@" + *c.post.handle : std::string();
-    if (const std::string live = live_url(c); is_http_url(live) && live.find_first_of("()<>[]") == std::string::npos && c.post.status_id) {
+    if (const std::string live = live_url(c);
+        is_http_url(live) && live.find_first_of("()<>[]") == std::string::npos && c.post.status_id) {
       post += (post.empty() ? "" : " ") + std::string("[") + *c.post.status_id + "](" + live + ")";
     }
     std::string why;
     for (std::size_t k = 0; k < c.reasons.size(); ++k) why += (k ? " " : "") + std::string(reason_text(c.reasons[k]));
     if (c.ignored) why += " (ignored" + (c.ignore_note.empty() ? std::string() : ": " + c.ignore_note) + ")";
-    out << "| " << mark << " | " << to_string(c.verdict) << " | " << md_code(c.post.where.file + ":" + std::to_string(c.post.where.line))
-        << " | " << md_cell(post) << " | " << md_cell(why) << " |\n";
+    out << "| " << mark << " | " << to_string(c.verdict) << " | "
+        << md_code(c.post.where.file + ":" + std::to_string(c.post.where.line)) << " | " << md_cell(post) << " | "
+        << md_cell(why) << " |\n";
   }
 }
 

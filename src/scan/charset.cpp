@@ -1,6 +1,6 @@
 // Every document as UTF-8: BOM, declared charset (meta, XML declaration), iconv, invalid bytes replaced.
-#include "core/handles.hpp"
 #include "scan/charset.hpp"
+#include "core/handles.hpp"
 
 #include <cctype>
 #include <cerrno>

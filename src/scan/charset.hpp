@@ -7,14 +7,14 @@
 namespace tweetcheck::detail {
 
 struct Decoded {
-  std::string text;     ///< valid UTF-8 (empty when the input is borrowed)
+  std::string text; ///< valid UTF-8 (empty when the input is borrowed)
   /// Valid UTF-8 input is not copied: then this views the input (without its BOM), which must
   /// outlive the result.
   std::string_view borrowed;
   bool is_borrowed = false;
   /// The document as UTF-8.
   std::string_view utf8() const { return is_borrowed ? borrowed : std::string_view(text); }
-  std::string encoding; ///< what the input was read as ("utf-8", "windows-1252", "shift_jis", ...)
+  std::string encoding;     ///< what the input was read as ("utf-8", "windows-1252", "shift_jis", ...)
   std::size_t replaced = 0; ///< invalid sequences replaced by U+FFFD
 };
 

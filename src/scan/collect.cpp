@@ -2,8 +2,8 @@
 #include "tweetcheck/collect.hpp"
 
 #include <algorithm>
-#include <cstdint>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -20,8 +20,8 @@ namespace fs = std::filesystem;
 namespace {
 
 bool is_article_extension(const fs::path& p) {
-  static const char* const k_exts[] = {".html", ".htm", ".xhtml", ".shtml", ".txt", ".text",
-                                       ".md", ".markdown", ".mdx", ".rss", ".atom", ".xml", ".json"};
+  static const char* const k_exts[] = {".html",     ".htm", ".xhtml", ".shtml", ".txt", ".text", ".md",
+                                       ".markdown", ".mdx", ".rss",   ".atom",  ".xml", ".json"};
   const std::string ext = detail::ascii_lower(p.extension().string());
   return std::any_of(std::begin(k_exts), std::end(k_exts), [&](const char* e) { return ext == e; });
 }
@@ -38,8 +38,8 @@ Result<std::vector<InputRef>> collect_inputs(const std::vector<std::string>& inp
     std::error_code ec;
     const auto status = fs::status(input, ec);
     if (ec || !fs::exists(status)) {
-      return fail(Errc::io, "cannot open '" + input + "': " +
-                                (ec ? ec.message() : std::string("No such file or directory")));
+      return fail(Errc::io,
+                  "cannot open '" + input + "': " + (ec ? ec.message() : std::string("No such file or directory")));
     }
     if (fs::is_directory(status)) {
       std::vector<std::string> found;
@@ -71,12 +71,13 @@ namespace {
 
 std::string mib(std::size_t bytes) {
   const std::size_t m = bytes >> 20;
-  return m > 0 && (bytes & ((std::size_t{1} << 20) - 1)) == 0 ? std::to_string(m) + " MiB" : std::to_string(bytes) + " bytes";
+  return m > 0 && (bytes & ((std::size_t{1} << 20) - 1)) == 0 ? std::to_string(m) + " MiB"
+                                                              : std::to_string(bytes) + " bytes";
 }
 
 Error too_large(const std::string& what, std::size_t max) {
-  return Error{Errc::io, "cannot read " + what + ": larger than " + mib(max) +
-                             ", the limit for one input (--max-input-size)"};
+  return Error{Errc::io,
+               "cannot read " + what + ": larger than " + mib(max) + ", the limit for one input (--max-input-size)"};
 }
 
 /// Reads `in` to its end into `out`, but never more than `max` bytes: false when there was more.
@@ -98,7 +99,8 @@ Result<Document> read_document(const InputRef& input) {
   doc.name = input.path;
   doc.format = input.format;
   if (input.path == "-") {
-    if (!read_bounded(std::cin, input.max_bytes, doc.content)) return tl::unexpected(too_large("standard input", input.max_bytes));
+    if (!read_bounded(std::cin, input.max_bytes, doc.content))
+      return tl::unexpected(too_large("standard input", input.max_bytes));
     if (std::cin.bad()) {
       return fail(Errc::io, "cannot read standard input");
     }

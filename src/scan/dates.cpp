@@ -26,35 +26,34 @@ const std::unordered_map<std::string, int>& month_names() {
     };
     // English, French, German, Spanish, Italian, Portuguese, Dutch, Swedish/Norwegian/Danish,
     // Russian (nominative and genitive), Ukrainian, Polish, Turkish; common abbreviations.
-    add(1, {"january", "jan", "janvier", "janv", "januar", "jänner", "jan", "enero", "ene", "gennaio", "gen",
-            "janeiro", "januari", "janvāris", "январь", "января", "янв", "січня", "січень", "stycznia",
-            "styczeń", "sty", "ocak"});
-    add(2, {"february", "feb", "février", "fevrier", "févr", "fevr", "februar", "febrero", "febbraio",
-            "fevereiro", "fev", "februari", "februar", "февраль", "февраля", "февр", "фев", "лютого",
-            "лютий", "lutego", "luty", "lut", "şubat", "subat"});
-    add(3, {"march", "mar", "mars", "märz", "maerz", "marzo", "março", "marco", "maart", "mars",
-            "март", "марта", "мар", "березня", "березень", "marca", "marzec", "mart"});
-    add(4, {"april", "apr", "avril", "avr", "abril", "abr", "aprile", "апрель", "апреля", "апр",
-            "квітня", "квітень", "kwietnia", "kwiecień", "kwi", "nisan"});
-    add(5, {"may", "mai", "mayo", "maggio", "mag", "maio", "mei", "maj", "май", "мая", "травня",
-            "травень", "maja", "mayıs", "mayis"});
-    add(6, {"june", "jun", "juin", "juni", "junio", "giugno", "giu", "junho", "июнь", "июня", "июн",
-            "червня", "червень", "czerwca", "czerwiec", "cze", "haziran"});
-    add(7, {"july", "jul", "juillet", "juil", "juli", "julio", "luglio", "lug", "julho", "июль", "июля",
-            "июл", "липня", "липень", "lipca", "lipiec", "lip", "temmuz"});
-    add(8, {"august", "aug", "août", "aout", "agosto", "ago", "augustus", "augusti", "август",
-            "августа", "авг", "серпня", "серпень", "sierpnia", "sierpień", "sie", "ağustos", "agustos"});
-    add(9, {"september", "sep", "sept", "septembre", "septiembre", "setiembre", "settembre", "set",
-            "setembro", "сентябрь", "сентября", "сент", "сен", "вересня", "вересень", "września",
-            "wrzesień", "wrz", "eylül", "eylul"});
-    add(10, {"october", "oct", "octobre", "oktober", "okt", "octubre", "ottobre", "ott", "outubro",
-             "out", "октябрь", "октября", "окт", "жовтня", "жовтень", "października", "październik",
-             "paź", "ekim"});
-    add(11, {"november", "nov", "novembre", "noviembre", "novembro", "ноябрь", "ноября", "нояб",
-             "ноя", "листопада", "листопад", "listopada", "listopad", "lis", "kasım", "kasim"});
-    add(12, {"december", "dec", "décembre", "decembre", "déc", "dezember", "dez", "diciembre", "dic",
-             "dicembre", "dezembro", "desember", "december", "декабрь", "декабря", "дек", "грудня",
-             "грудень", "grudnia", "grudzień", "gru", "aralık", "aralik"});
+    add(1, {"january", "jan",     "janvier", "janv",     "januar",  "jänner",   "jan",    "enero",
+            "ene",     "gennaio", "gen",     "janeiro",  "januari", "janvāris", "январь", "января",
+            "янв",     "січня",   "січень",  "stycznia", "styczeń", "sty",      "ocak"});
+    add(2, {"february", "feb",       "février", "fevrier",  "févr",    "fevr",    "februar", "febrero",
+            "febbraio", "fevereiro", "fev",     "februari", "februar", "февраль", "февраля", "февр",
+            "фев",      "лютого",    "лютий",   "lutego",   "luty",    "lut",     "şubat",   "subat"});
+    add(3, {"march", "mar", "mars", "märz", "maerz", "marzo", "março", "marco", "maart", "mars", "март", "марта", "мар",
+            "березня", "березень", "marca", "marzec", "mart"});
+    add(4, {"april", "apr", "avril", "avr", "abril", "abr", "aprile", "апрель", "апреля", "апр", "квітня", "квітень",
+            "kwietnia", "kwiecień", "kwi", "nisan"});
+    add(5, {"may", "mai", "mayo", "maggio", "mag", "maio", "mei", "maj", "май", "мая", "травня", "травень", "maja",
+            "mayıs", "mayis"});
+    add(6, {"june", "jun", "juin", "juni", "junio", "giugno", "giu", "junho", "июнь", "июня", "июн", "червня",
+            "червень", "czerwca", "czerwiec", "cze", "haziran"});
+    add(7, {"july", "jul", "juillet", "juil", "juli", "julio", "luglio", "lug", "julho", "июль", "июля", "июл", "липня",
+            "липень", "lipca", "lipiec", "lip", "temmuz"});
+    add(8, {"august", "aug", "août", "aout", "agosto", "ago", "augustus", "augusti", "август", "августа", "авг",
+            "серпня", "серпень", "sierpnia", "sierpień", "sie", "ağustos", "agustos"});
+    add(9, {"september", "sep",      "sept",     "septembre", "septiembre", "setiembre", "settembre",
+            "set",       "setembro", "сентябрь", "сентября",  "сент",       "сен",       "вересня",
+            "вересень",  "września", "wrzesień", "wrz",       "eylül",      "eylul"});
+    add(10, {"october", "oct", "octobre", "oktober", "okt", "octubre", "ottobre", "ott", "outubro", "out", "октябрь",
+             "октября", "окт", "жовтня", "жовтень", "października", "październik", "paź", "ekim"});
+    add(11, {"november", "nov", "novembre", "noviembre", "novembro", "ноябрь", "ноября", "нояб", "ноя", "листопада",
+             "листопад", "listopada", "listopad", "lis", "kasım", "kasim"});
+    add(12, {"december", "dec",      "décembre", "decembre", "déc",      "dezember", "dez",     "diciembre",
+             "dic",      "dicembre", "dezembro", "desember", "december", "декабрь",  "декабря", "дек",
+             "грудня",   "грудень",  "grudnia",  "grudzień", "gru",      "aralık",   "aralik"});
     return m;
   }();
   return names;
@@ -114,7 +113,8 @@ std::vector<Token> tokenize(std::string_view s) {
       const bool cdigit = c >= '0' && c <= '9';
       const bool cletter = ccat >= UTF8PROC_CATEGORY_LU && ccat <= UTF8PROC_CATEGORY_LO;
       if ((digit && cdigit) || (!digit && cletter)) {
-        detail::append_utf8(t.text, digit ? c : static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(c))));
+        detail::append_utf8(t.text,
+                            digit ? c : static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(c))));
         last = c;
         j = k;
       } else {

@@ -22,30 +22,51 @@ using U32 = std::u32string;
 
 bool is_invalid_char(char32_t c) { return c == 0xFFFE || c == 0xFEFF || c == 0xFFFF; }
 
-bool is_ascii_alnum(char32_t c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
+bool is_ascii_alnum(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 bool is_ascii_alpha(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 bool is_latin_accent(char32_t c) {
   return (c >= 0xC0 && c <= 0xD6) || (c >= 0xD8 && c <= 0xF6) || (c >= 0xF8 && c <= 0xFF) ||
-         (c >= 0x100 && c <= 0x24F) || c == 0x253 || c == 0x254 || c == 0x256 || c == 0x257 ||
-         c == 0x259 || c == 0x25B || c == 0x263 || c == 0x268 || c == 0x26F || c == 0x272 ||
-         c == 0x289 || c == 0x28B || c == 0x2BB || (c >= 0x300 && c <= 0x36F) ||
-         (c >= 0x1E00 && c <= 0x1EFF);
+         (c >= 0x100 && c <= 0x24F) || c == 0x253 || c == 0x254 || c == 0x256 || c == 0x257 || c == 0x259 ||
+         c == 0x25B || c == 0x263 || c == 0x268 || c == 0x26F || c == 0x272 || c == 0x289 || c == 0x28B || c == 0x2BB ||
+         (c >= 0x300 && c <= 0x36F) || (c >= 0x1E00 && c <= 0x1EFF);
 }
 bool is_cyrillic(char32_t c) { return c >= 0x400 && c <= 0x4FF; }
 
 // ASCII punctuation as twitter-text counts it (note: no '"' and no '`').
 bool is_punct(char32_t c) {
   switch (c) {
-  case '!': case '\'': case '#': case '%': case '&': case '(': case ')': case '*': case '+':
-  case ',': case '\\': case '-': case '.': case '/': case ':': case ';': case '<': case '=':
-  case '>': case '?': case '@': case '[': case ']': case '^': case '_': case '{': case '|':
-  case '}': case '~': case '$':
-    return true;
-  default:
-    return false;
+  case '!':
+  case '\'':
+  case '#':
+  case '%':
+  case '&':
+  case '(':
+  case ')':
+  case '*':
+  case '+':
+  case ',':
+  case '\\':
+  case '-':
+  case '.':
+  case '/':
+  case ':':
+  case ';':
+  case '<':
+  case '=':
+  case '>':
+  case '?':
+  case '@':
+  case '[':
+  case ']':
+  case '^':
+  case '_':
+  case '{':
+  case '|':
+  case '}':
+  case '~':
+  case '$': return true;
+  default: return false;
   }
 }
 
@@ -56,30 +77,44 @@ bool is_domain_char(char32_t c) { return !is_punct(c) && !is_space(c) && !is_inv
 
 bool is_letter_or_mark(char32_t c) {
   switch (utf8proc_category(static_cast<utf8proc_int32_t>(c))) {
-  case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
-  case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
-  case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
-    return true;
-  default:
-    return false;
+  case UTF8PROC_CATEGORY_LU:
+  case UTF8PROC_CATEGORY_LL:
+  case UTF8PROC_CATEGORY_LT:
+  case UTF8PROC_CATEGORY_LM:
+  case UTF8PROC_CATEGORY_LO:
+  case UTF8PROC_CATEGORY_MN:
+  case UTF8PROC_CATEGORY_MC:
+  case UTF8PROC_CATEGORY_ME: return true;
+  default: return false;
   }
 }
 
 bool is_hashtag_special(char32_t c) {
   switch (c) {
-  case '_': case 0x200C: case 0x200D: case 0xA67E: case 0x05BE: case 0x05F3: case 0x05F4:
-  case 0xFF5E: case 0x301C: case 0x309B: case 0x309C: case 0x30A0: case 0x30FB: case 0x3003:
-  case 0x0F0B: case 0x0F0C: case 0xB7:
-    return true;
-  default:
-    return false;
+  case '_':
+  case 0x200C:
+  case 0x200D:
+  case 0xA67E:
+  case 0x05BE:
+  case 0x05F3:
+  case 0x05F4:
+  case 0xFF5E:
+  case 0x301C:
+  case 0x309B:
+  case 0x309C:
+  case 0x30A0:
+  case 0x30FB:
+  case 0x3003:
+  case 0x0F0B:
+  case 0x0F0C:
+  case 0xB7: return true;
+  default: return false;
   }
 }
 
 bool is_hashtag_alpha(char32_t c) { return is_letter_or_mark(c); }
 bool is_hashtag_alnum(char32_t c) {
-  return is_letter_or_mark(c) ||
-         utf8proc_category(static_cast<utf8proc_int32_t>(c)) == UTF8PROC_CATEGORY_ND ||
+  return is_letter_or_mark(c) || utf8proc_category(static_cast<utf8proc_int32_t>(c)) == UTF8PROC_CATEGORY_ND ||
          is_hashtag_special(c);
 }
 
@@ -87,28 +122,64 @@ bool is_hashtag_alnum(char32_t c) {
 bool is_path_char(char32_t c) {
   if (is_ascii_alnum(c) || is_cyrillic(c) || is_latin_accent(c)) return true;
   switch (c) {
-  case '!': case '*': case '\'': case ';': case ':': case '=': case '+': case ',': case '.':
-  case '$': case '/': case '%': case '#': case '[': case ']': case '-': case 0x2013: case '_':
-  case '~': case '@': case '|': case '&':
-    return true;
-  default:
-    return false;
+  case '!':
+  case '*':
+  case '\'':
+  case ';':
+  case ':':
+  case '=':
+  case '+':
+  case ',':
+  case '.':
+  case '$':
+  case '/':
+  case '%':
+  case '#':
+  case '[':
+  case ']':
+  case '-':
+  case 0x2013:
+  case '_':
+  case '~':
+  case '@':
+  case '|':
+  case '&': return true;
+  default: return false;
   }
 }
 // validUrlPathEndingChars (without the parenthesised alternative)
 bool is_path_ending(char32_t c) {
-  return is_ascii_alnum(c) || is_cyrillic(c) || is_latin_accent(c) || c == '+' || c == '-' ||
-         c == '=' || c == '_' || c == '#' || c == '/';
+  return is_ascii_alnum(c) || is_cyrillic(c) || is_latin_accent(c) || c == '+' || c == '-' || c == '=' || c == '_' ||
+         c == '#' || c == '/';
 }
 bool is_query_char(char32_t c) {
   if (is_ascii_alnum(c)) return true;
   switch (c) {
-  case '!': case '?': case '*': case '\'': case '@': case '(': case ')': case ';': case ':':
-  case '&': case '=': case '+': case '$': case '/': case '%': case '#': case '[': case ']':
-  case '-': case '_': case '.': case ',': case '~': case '|':
-    return true;
-  default:
-    return false;
+  case '!':
+  case '?':
+  case '*':
+  case '\'':
+  case '@':
+  case '(':
+  case ')':
+  case ';':
+  case ':':
+  case '&':
+  case '=':
+  case '+':
+  case '$':
+  case '/':
+  case '%':
+  case '#':
+  case '[':
+  case ']':
+  case '-':
+  case '_':
+  case '.':
+  case ',':
+  case '~':
+  case '|': return true;
+  default: return false;
   }
 }
 bool is_query_ending(char32_t c) {
@@ -315,8 +386,7 @@ bool match_url_at(const U32& s, std::size_t q, RawUrl& out) {
 }
 
 bool is_url_preceding(char32_t c) {
-  return !(is_ascii_alnum(c) || c == '@' || c == 0xFF20 || c == '$' || c == '#' || c == 0xFF03 ||
-           is_invalid_char(c));
+  return !(is_ascii_alnum(c) || c == '@' || c == 0xFF20 || c == '$' || c == '#' || c == 0xFF03 || is_invalid_char(c));
 }
 
 /// validAsciiDomain matches inside the domain string [a, b).
@@ -412,7 +482,8 @@ std::size_t punycoded_length(const U32& s, std::size_t a, std::size_t b) {
     for (std::size_t k = start; k < i; ++k) ascii = ascii && s[k] < 0x80;
     std::size_t len = i - start;
     if (!ascii) {
-      if (len >= 4 && lower(s[start]) == 'x' && lower(s[start + 1]) == 'n' && s[start + 2] == '-' && s[start + 3] == '-') {
+      if (len >= 4 && lower(s[start]) == 'x' && lower(s[start + 1]) == 'n' && s[start + 2] == '-' &&
+          s[start + 3] == '-') {
         return 0;
       }
       len = punycode_label_length(s, start, i);
@@ -451,9 +522,7 @@ struct Text {
     e.end16 = utf16[b];
     return e;
   }
-  std::u32string_view U32_view(std::size_t a, std::size_t b) const {
-    return std::u32string_view(cps).substr(a, b - a);
-  }
+  std::u32string_view U32_view(std::size_t a, std::size_t b) const { return std::u32string_view(cps).substr(a, b - a); }
 };
 
 std::vector<Entity> urls_of(const Text& t) {
@@ -530,8 +599,8 @@ bool mention_preceding_ok(const U32& s, std::size_t at, std::size_t floor) {
   if (at == 0) return true;
   if (at - 1 >= floor) {
     const char32_t c = s[at - 1];
-    const bool bad = is_ascii_alnum(c) || c == '_' || c == '!' || c == '#' || c == '$' || c == '%' ||
-                     c == '&' || c == '*' || c == '@' || c == 0xFF20;
+    const bool bad = is_ascii_alnum(c) || c == '_' || c == '!' || c == '#' || c == '$' || c == '%' || c == '&' ||
+                     c == '*' || c == '@' || c == 0xFF20;
     if (!bad) return true;
   }
   // (^|[^a-zA-Z0-9_+~.-])(rt|RT|rT|Rt):?
@@ -613,8 +682,8 @@ std::vector<Entity> hashtags_of(const Text& t, bool check_url_overlap) {
     }
     if (!alpha) continue;
     floor = j;
-    const bool reject = j < s.size() && (is_hash_sign(s[j]) || (j + 2 < s.size() && s[j] == ':' &&
-                                                                 s[j + 1] == '/' && s[j + 2] == '/'));
+    const bool reject =
+        j < s.size() && (is_hash_sign(s[j]) || (j + 2 < s.size() && s[j] == ':' && s[j + 1] == '/' && s[j + 2] == '/'));
     if (!reject) out.push_back(t.make(Entity::Kind::hashtag, i, j, i + 1, j));
     i = j - 1;
   }
@@ -633,9 +702,7 @@ std::vector<Entity> hashtags_of(const Text& t, bool check_url_overlap) {
   return out;
 }
 
-bool cashtag_follow_ok(const U32& s, std::size_t e) {
-  return e >= s.size() || is_space(s[e]) || is_punct(s[e]);
-}
+bool cashtag_follow_ok(const U32& s, std::size_t e) { return e >= s.size() || is_space(s[e]) || is_punct(s[e]); }
 
 std::vector<Entity> cashtags_of(const Text& t) {
   const U32& s = t.cps;

@@ -2,8 +2,8 @@
 // structure and decoding; this file only finds, for each item's content, where its bytes stand in
 // the feed file (decoding the raw element or string a second time while recording offsets, and
 // keeping that map only when the result equals the parser's).
-#include "core/handles.hpp"
 #include "scan/feed.hpp"
+#include "core/handles.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -20,7 +20,6 @@
 namespace tweetcheck::detail {
 
 namespace {
-
 
 std::string_view local_name(const xmlNode* n) { return n->name ? reinterpret_cast<const char*>(n->name) : ""; }
 std::string_view ns_prefix(const xmlNode* n) {
@@ -123,15 +122,21 @@ bool decode_xml_text(std::string_view raw, std::size_t begin, std::string& out, 
       const std::string_view name = raw.substr(i + 1, semi - i - 1);
       runs.push_back({out.size(), i, false});
       run = false;
-      if (name == "lt") out.push_back('<');
-      else if (name == "gt") out.push_back('>');
-      else if (name == "amp") out.push_back('&');
-      else if (name == "quot") out.push_back('"');
-      else if (name == "apos") out.push_back('\'');
+      if (name == "lt")
+        out.push_back('<');
+      else if (name == "gt")
+        out.push_back('>');
+      else if (name == "amp")
+        out.push_back('&');
+      else if (name == "quot")
+        out.push_back('"');
+      else if (name == "apos")
+        out.push_back('\'');
       else if (name.size() > 1 && name[0] == '#') {
         const bool hex = name[1] == 'x' || name[1] == 'X';
         const std::string digits(name.substr(hex ? 2 : 1));
-        if (digits.empty() || digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789") != std::string::npos) {
+        if (digits.empty() ||
+            digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789") != std::string::npos) {
           return false;
         }
         append_code_point(out, std::stoul(digits, nullptr, hex ? 16 : 10));
@@ -164,8 +169,8 @@ std::size_t after_start_tag(std::string_view raw, std::string_view qname, std::s
   for (std::size_t p = raw.find('<', from); p != std::string_view::npos; p = raw.find('<', p + 1)) {
     if (raw.compare(p + 1, qname.size(), qname) != 0) continue;
     const std::size_t q = p + 1 + qname.size();
-    if (q >= raw.size() || !(raw[q] == '>' || raw[q] == '/' || raw[q] == ' ' || raw[q] == '\t' || raw[q] == '\n' ||
-                             raw[q] == '\r')) {
+    if (q >= raw.size() ||
+        !(raw[q] == '>' || raw[q] == '/' || raw[q] == ' ' || raw[q] == '\t' || raw[q] == '\n' || raw[q] == '\r')) {
       continue;
     }
     char quote = 0;
@@ -200,14 +205,15 @@ public:
     // Namespace errors (an undeclared prefix, common in real feeds) still give a tree to read.
     if (!doc || (err && err->level == XML_ERR_FATAL)) {
       std::string msg = err && err->message ? trim_copy(err->message) : std::string("not well-formed");
-      const std::string where = err ? "line " + std::to_string(err->line) + ", column " + std::to_string(err->int2)
-                                    : std::string("line 1");
+      const std::string where =
+          err ? "line " + std::to_string(err->line) + ", column " + std::to_string(err->int2) : std::string("line 1");
       m_error = "feed '" + std::string(m_name) + "' " + where + ": " + msg;
       // Real feeds are often slightly malformed (a bare '&', a blank line before the declaration):
       // read what a recovering parse still gives, and say where the feed is broken.
       detail::XmlParser again(xmlNewParserCtxt());
       if (again) {
-        doc.reset(xmlCtxtReadMemory(again.get(), m_raw.data(), size, url.c_str(), nullptr, options | XML_PARSE_RECOVER));
+        doc.reset(
+            xmlCtxtReadMemory(again.get(), m_raw.data(), size, url.c_str(), nullptr, options | XML_PARSE_RECOVER));
       } else {
         doc.reset();
       }
@@ -362,10 +368,14 @@ bool decode_json_string(std::string_view raw, std::size_t quote, std::string& ou
     for (std::size_t k = at; k < at + 4; ++k) {
       const char h = raw[k];
       v <<= 4;
-      if (h >= '0' && h <= '9') v |= static_cast<unsigned>(h - '0');
-      else if (h >= 'a' && h <= 'f') v |= static_cast<unsigned>(h - 'a' + 10);
-      else if (h >= 'A' && h <= 'F') v |= static_cast<unsigned>(h - 'A' + 10);
-      else return false;
+      if (h >= '0' && h <= '9')
+        v |= static_cast<unsigned>(h - '0');
+      else if (h >= 'a' && h <= 'f')
+        v |= static_cast<unsigned>(h - 'a' + 10);
+      else if (h >= 'A' && h <= 'F')
+        v |= static_cast<unsigned>(h - 'A' + 10);
+      else
+        return false;
     }
     return true;
   };
@@ -391,7 +401,9 @@ bool decode_json_string(std::string_view raw, std::size_t quote, std::string& ou
     case 'r': out.push_back('\r'); break;
     case 'b': out.push_back('\b'); break;
     case 'f': out.push_back('\f'); break;
-    case '/': case '\\': case '"': out.push_back(e); break;
+    case '/':
+    case '\\':
+    case '"': out.push_back(e); break;
     case 'u': {
       unsigned v = 0;
       if (!hex4(i + 2, v)) return false;
@@ -420,8 +432,8 @@ Result<std::vector<FeedItem>> read_json_feed(std::string_view name, std::string_
   try {
     j = nlohmann::json::parse(raw);
   } catch (const nlohmann::json::parse_error& e) {
-    return fail(Errc::parse, "feed '" + std::string(name) + "' " + position(raw, e.byte > 0 ? e.byte - 1 : 0) +
-                                 ": not valid JSON");
+    return fail(Errc::parse,
+                "feed '" + std::string(name) + "' " + position(raw, e.byte > 0 ? e.byte - 1 : 0) + ": not valid JSON");
   }
   if (!j.is_object() || !j.contains("items") || !j["items"].is_array()) {
     return fail(Errc::parse, "feed '" + std::string(name) + "' line 1: a JSON Feed needs an \"items\" array");
@@ -485,7 +497,8 @@ Result<std::vector<FeedItem>> read_json_feed(std::string_view name, std::string_
 
 std::string_view skip_bom_and_space(std::string_view s) {
   if (s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r'))
+    s.remove_prefix(1);
   return s;
 }
 

@@ -21,14 +21,14 @@ struct FeedRun {
 };
 
 struct FeedItem {
-  std::string link;  ///< the item's own URL (RSS <link>, Atom link[rel=alternate], JSON url)
-  std::string id;    ///< guid / id
-  std::string date;  ///< pubDate / published / updated / dc:date / date_published, as written
+  std::string link; ///< the item's own URL (RSS <link>, Atom link[rel=alternate], JSON url)
+  std::string id;   ///< guid / id
+  std::string date; ///< pubDate / published / updated / dc:date / date_published, as written
   std::string title;
-  std::string content;                     ///< decoded: the markup (or text) the item carries
-  InputFormat format = InputFormat::html;  ///< html, or text (JSON content_text, XML content without tags)
-  std::size_t raw_start = 0;               ///< where the content element (or value) starts in the file
-  std::vector<FeedRun> runs;               ///< sorted by `content`
+  std::string content;                    ///< decoded: the markup (or text) the item carries
+  InputFormat format = InputFormat::html; ///< html, or text (JSON content_text, XML content without tags)
+  std::size_t raw_start = 0;              ///< where the content element (or value) starts in the file
+  std::vector<FeedRun> runs;              ///< sorted by `content`
   /// The byte of the feed file that content byte `offset` came from.
   std::size_t raw_offset(std::size_t offset) const;
 };
@@ -40,6 +40,7 @@ bool looks_like_feed(std::string_view name, std::string_view content);
 /// Reads every item of a feed. Fails (Errc::parse) with a message naming the file and the line and
 /// column where the feed is malformed and nothing can be read; when a recovering parse still reads
 /// it, `warning` (if given) receives that message.
-Result<std::vector<FeedItem>> read_feed(std::string_view name, std::string_view content, std::string* warning = nullptr);
+Result<std::vector<FeedItem>> read_feed(std::string_view name, std::string_view content,
+                                        std::string* warning = nullptr);
 
 } // namespace tweetcheck::detail

@@ -3,8 +3,8 @@
 // rules of scan_html.cpp: any tag or text that one of them could act on makes the page a
 // candidate; comments and raw text (script, style, template, textarea, title) are skipped as the
 // parser would.
-#include <cctype>
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <string_view>
 #include <vector>
@@ -40,9 +40,10 @@ bool is_void(std::string_view name) {
 
 /// Elements that break text into blocks (as the tree scanner's flattening does); `name` is lower case.
 bool is_block(std::string_view name) {
-  for (std::string_view b : {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "figure", "figcaption",
-                             "section", "article", "aside", "header", "footer", "table", "tr", "td", "body", "hr", "dl",
-                             "dd", "dt", "main", "nav"}) {
+  for (std::string_view b :
+       {"p",  "div",    "li",         "ul",      "ol",      "h1",    "h2",     "h3",     "h4",    "h5",
+        "h6", "figure", "figcaption", "section", "article", "aside", "header", "footer", "table", "tr",
+        "td", "body",   "hr",         "dl",      "dd",      "dt",    "main",   "nav"}) {
     if (name == b) return true;
   }
   return false;
@@ -124,9 +125,12 @@ std::string text_of(std::string_view html, std::size_t limit) {
   std::string out;
   bool in_tag = false;
   for (char c : html) {
-    if (c == '<') in_tag = true;
-    else if (c == '>') in_tag = false;
-    else if (!in_tag) out.push_back(c);
+    if (c == '<')
+      in_tag = true;
+    else if (c == '>')
+      in_tag = false;
+    else if (!in_tag)
+      out.push_back(c);
     if (out.size() >= limit) break;
   }
   return out;
@@ -137,8 +141,8 @@ bool twitter_href(std::string_view attrs) {
   const std::size_t h = attrs.find("href");
   if (h == std::string_view::npos) return false;
   const std::string_view href = attrs.substr(h, 200);
-  for (std::string_view hh : {"//twitter.com/", "//www.twitter.com/", "//mobile.twitter.com/", "//m.twitter.com/", "//x.com/",
-                              "//www.x.com/", "//mobile.x.com/"}) {
+  for (std::string_view hh : {"//twitter.com/", "//www.twitter.com/", "//mobile.twitter.com/", "//m.twitter.com/",
+                              "//x.com/", "//www.x.com/", "//mobile.x.com/"}) {
     if (href.find(hh) != std::string_view::npos) return true;
   }
   return false;
@@ -160,13 +164,15 @@ bool twitter_post_or_profile_href(std::string_view attrs) {
   for (char& c : seg) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
-  for (std::string_view r : {"share", "intent", "hashtag", "search", "home", "i", "explore", "settings", "login", "signup",
-                             "privacy", "tos", "about", "download", "messages", "notifications", "compose", "widgets"}) {
+  for (std::string_view r :
+       {"share", "intent", "hashtag", "search", "home", "i", "explore", "settings", "login", "signup", "privacy", "tos",
+        "about", "download", "messages", "notifications", "compose", "widgets"}) {
     if (seg == r) return false;
   }
   // A profile: nothing but a slash, a query or the end of the value may follow the handle.
   const char next = e < rest.size() ? rest[e] : '"';
-  return next == '"' || next == '\'' || next == '?' || next == '#' || (next == '/' && (e + 1 >= rest.size() || rest[e + 1] == '"' || rest[e + 1] == '\''));
+  return next == '"' || next == '\'' || next == '?' || next == '#' ||
+         (next == '/' && (e + 1 >= rest.size() || rest[e + 1] == '"' || rest[e + 1] == '\''));
 }
 
 /// Up to `limit` bytes of the text before `pos`, read backwards over the markup: a block element's
@@ -192,8 +198,10 @@ std::string text_before(std::string_view html, std::size_t pos, std::size_t limi
       for (char& ch : name) {
         if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
       }
-      if (end && (name == "q" || name == "blockquote")) rev.push_back('\x02');
-      else if (is_block(name)) rev.push_back('\x01');
+      if (end && (name == "q" || name == "blockquote"))
+        rev.push_back('\x02');
+      else if (is_block(name))
+        rev.push_back('\x01');
       i = lt;
       continue;
     }
@@ -206,13 +214,14 @@ std::string text_before(std::string_view html, std::size_t pos, std::size_t limi
 /// The quote rule in cheap form: a link to twitter.com/x.com right after a closing quotation
 /// mark (at most 100 bytes of text between them) or with one in its own text, and a word saying
 /// "post" in the text around it.
-bool quote_link(std::string_view attrs, std::string_view html, std::size_t tag_at, std::string_view after, bool in_quote) {
+bool quote_link(std::string_view attrs, std::string_view html, std::size_t tag_at, std::string_view after,
+                bool in_quote) {
   const std::size_t h = attrs.find("href");
   if (h == std::string_view::npos) return false;
   const std::string_view href = attrs.substr(h, 200);
   bool host = false;
-  for (std::string_view hh : {"//twitter.com/", "//www.twitter.com/", "//mobile.twitter.com/", "//m.twitter.com/", "//x.com/",
-                             "//www.x.com/", "//mobile.x.com/"}) {
+  for (std::string_view hh : {"//twitter.com/", "//www.twitter.com/", "//mobile.twitter.com/", "//m.twitter.com/",
+                              "//x.com/", "//www.x.com/", "//mobile.x.com/"}) {
     if (href.find(hh) != std::string_view::npos) host = true;
   }
   if (!host) return false;
@@ -228,10 +237,11 @@ bool quote_link(std::string_view attrs, std::string_view html, std::size_t tag_a
     return false;
   }
   // A closing mark with an opening one before it and at least two words between them.
-  static constexpr std::string_view k_close[] = {"\"", "\xE2\x80\x9D", "\xC2\xBB", "&rdquo;", "&#8221;", "&quot;",
-                                                 "&raquo;", "\xE2\x80\x9C", "&ldquo;", "&#8220;"};
-  static constexpr std::string_view k_open[] = {"\"", "\xE2\x80\x9C", "\xE2\x80\x9D", "\xC2\xAB", "\xE2\x80\x9E", "&ldquo;",
-                                                "&#8220;", "&quot;", "&laquo;", "&bdquo;", "&#8222;"};
+  static constexpr std::string_view k_close[] = {"\"",     "\xE2\x80\x9D", "\xC2\xBB",     "&rdquo;", "&#8221;",
+                                                 "&quot;", "&raquo;",      "\xE2\x80\x9C", "&ldquo;", "&#8220;"};
+  static constexpr std::string_view k_open[] = {"\"",           "\xE2\x80\x9C", "\xE2\x80\x9D", "\xC2\xAB",
+                                                "\xE2\x80\x9E", "&ldquo;",      "&#8220;",      "&quot;",
+                                                "&laquo;",      "&bdquo;",      "&#8222;"};
   auto quotation_ends_at = [&](std::string_view text, std::size_t* at) {
     std::size_t best = std::string_view::npos, len = 0;
     for (std::string_view m : k_close) {
@@ -272,7 +282,8 @@ bool quote_link(std::string_view attrs, std::string_view html, std::size_t tag_a
   for (char& c : around) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
-  for (std::string_view w : {"tweet", "post", "wrote", "writes", "twitter", "skriver", "schrieb", "schreibt", "tuit", "escribi"}) {
+  for (std::string_view w :
+       {"tweet", "post", "wrote", "writes", "twitter", "skriver", "schrieb", "schreibt", "tuit", "escribi"}) {
     if (around.find(w) != std::string::npos) return true;
   }
   return false;
@@ -349,7 +360,8 @@ Tag inspect_tag(std::string_view name, std::string_view attrs, std::string* why)
     // A permalink in a data-* attribute: an ID-only placeholder (data-oembed-url, data-href).
     const bool data = an.size() > 5 && an.compare(0, 5, "data-") == 0;
     if (data && !av.empty() &&
-        ((has_status_url(av) && !status_id_in(av).empty()) || find_fast(av, "instagram.com/p/") != std::string_view::npos ||
+        ((has_status_url(av) && !status_id_in(av).empty()) ||
+         find_fast(av, "instagram.com/p/") != std::string_view::npos ||
          find_fast(av, "facebook.com/plugins/") != std::string_view::npos ||
          find_fast(av, "instagram.com/reel/") != std::string_view::npos)) {
       return because("permalink in a data attribute");
@@ -369,9 +381,9 @@ Tag inspect_tag(std::string_view name, std::string_view attrs, std::string* why)
     av = lowered(av, av_buf);
     if (an == "class") {
       if (((blockquote || name == "div") && (has(av, "twitter-tweet") || has(av, "twitter-video"))) ||
-          has(av, "twitter-tweet-rendered") || has(av, "bluesky-embed") ||
-          has(av, "mastodon-embed") || has(av, "instagram-media") || has(av, "text-post-media") ||
-          has(av, "fb-post") || has(av, "fb-video") || (blockquote && has(av, "instagram"))) {
+          has(av, "twitter-tweet-rendered") || has(av, "bluesky-embed") || has(av, "mastodon-embed") ||
+          has(av, "instagram-media") || has(av, "text-post-media") || has(av, "fb-post") || has(av, "fb-video") ||
+          (blockquote && has(av, "instagram"))) {
         return because("embed class");
       }
       if (has(av, "tweet") || has(av, "twitter")) t.named = true;
@@ -386,9 +398,8 @@ Tag inspect_tag(std::string_view name, std::string_view attrs, std::string* why)
       if (digits(av) >= 2 && digits(av) == av.size()) embed_id = true;
     } else if (an == "aria-label") {
       if (has(av, "social media post")) t.named = true;
-    } else if (an == "data-tweetid" || an == "data-tweet-id" || an == "data-tweet" ||
-               an == "data-bluesky-uri" || an == "data-instgrm-permalink" ||
-               an == "data-text-post-permalink") {
+    } else if (an == "data-tweetid" || an == "data-tweet-id" || an == "data-tweet" || an == "data-bluesky-uri" ||
+               an == "data-instgrm-permalink" || an == "data-text-post-permalink") {
       return because("post ID attribute");
     } else if (iframe && an == "src") {
       if (av.find("facebook.com/plugins/post.php") != std::string_view::npos ||
@@ -425,14 +436,14 @@ bool html_may_hold_embed(std::string_view html, std::string* why, std::vector<Pa
   struct Open {
     std::string name;
     bool named;
-    std::size_t at;       ///< where the start tag begins
-    std::string id;       ///< named elements: the first status ID linked inside
-    bool several = false; ///< named elements: more than one distinct status ID inside
-    bool linked = false;  ///< a status link stands inside
+    std::size_t at;                      ///< where the start tag begins
+    std::string id;                      ///< named elements: the first status ID linked inside
+    bool several = false;                ///< named elements: more than one distinct status ID inside
+    bool linked = false;                 ///< a status link stands inside
     int linked_kids = 0, prose_kids = 0; ///< direct children with a status link / prose
-    std::size_t text_base = 0; ///< `solid` when it opened (its text is what was counted since)
-    bool embed = false;        ///< an embed by itself (a candidate tag)
-    std::size_t auto_below = 0; ///< open elements below it that the parser closes by itself
+    std::size_t text_base = 0;           ///< `solid` when it opened (its text is what was counted since)
+    bool embed = false;                  ///< an embed by itself (a candidate tag)
+    std::size_t auto_below = 0;          ///< open elements below it that the parser closes by itself
   };
   // Named elements that link one post, waiting for their containers: a container of nothing but
   // posts is a feed widget (the tree rule in_feed).
@@ -464,7 +475,8 @@ bool html_may_hold_embed(std::string_view html, std::string* why, std::vector<Pa
   // Elements whose next sibling closes them in the parser (an old page's unclosed <p> and <li>):
   // they pile up here but never nest there, so they do not count towards the depth bound.
   auto closes_itself = [](std::string_view nm) {
-    for (std::string_view a : {"p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "tbody", "thead", "tfoot"}) {
+    for (std::string_view a :
+         {"p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "tbody", "thead", "tfoot"}) {
       if (nm == a) return true;
     }
     return false;
@@ -486,10 +498,10 @@ bool html_may_hold_embed(std::string_view html, std::string* why, std::vector<Pa
   // then runs on (within the bounds) even where the page has no single root element (a fragment
   // whose widget is followed by its fallback, which the tree rule looks for after the widget).
   bool context_is_document = false;
-  std::size_t base_depth = 0;   // the level the last span starts at
-  std::size_t last_at = 0;      // where the last span's latest candidate starts
-  bool sealed = false;          // the last span takes no more candidates (it went too deep)
-  std::size_t pos = 0;          // where the tag or text being looked at starts
+  std::size_t base_depth = 0; // the level the last span starts at
+  std::size_t last_at = 0;    // where the last span's latest candidate starts
+  bool sealed = false;        // the last span takes no more candidates (it went too deep)
+  std::size_t pos = 0;        // where the tag or text being looked at starts
   // A candidate at stack depth `depth` starting at `at`: widen the span or start a new one;
   // with no spans wanted, one is enough.
   // The last span ends at `end`, before its context closed: the embeds begun in it and still open
@@ -576,7 +588,8 @@ bool html_may_hold_embed(std::string_view html, std::string* why, std::vector<Pa
         if (candidate(pending.front().depth, pending.front().at)) return true;
         pending.erase(pending.begin());
       }
-      pending.push_back({d, open[d].at, "a Twitter-named <" + open[d].name + "> linking one post (" + open[d].id + ")"});
+      pending.push_back(
+          {d, open[d].at, "a Twitter-named <" + open[d].name + "> linking one post (" + open[d].id + ")"});
     }
     if (d > 0) {
       if (open[d].linked) {
@@ -751,20 +764,26 @@ bool html_may_hold_embed(std::string_view html, std::string* why, std::vector<Pa
         std::size_t text = 0;
         bool in_tag = false;
         for (std::size_t x = k + 1; x < std::min(close, n) && text <= 200; ++x) {
-          if (html[x] == '<') in_tag = true;
-          else if (html[x] == '>') in_tag = false;
-          else if (!in_tag) ++text;
+          if (html[x] == '<')
+            in_tag = true;
+          else if (html[x] == '>')
+            in_tag = false;
+          else if (!in_tag)
+            ++text;
         }
         // The text of a link runs to its end; only its first 64 KiB are looked at.
-        const std::string_view inside = close == std::string_view::npos ? std::string_view()
-                                                                         : html.substr(k, std::min(close - k, std::size_t{1} << 16));
+        const std::string_view inside = close == std::string_view::npos
+                                            ? std::string_view()
+                                            : html.substr(k, std::min(close - k, std::size_t{1} << 16));
         long_text = text > 200 && close != std::string_view::npos && inside.find("\n\n") == std::string_view::npos &&
                     inside.find("<div") == std::string_view::npos;
       }
       for (std::size_t x = 0; x < named_at.size() && x < k_named_tracked; ++x) {
         Open& o = open[named_at[x]];
-        if (o.id.empty()) o.id = std::string(tag.id);
-        else if (o.id != tag.id) o.several = true;
+        if (o.id.empty())
+          o.id = std::string(tag.id);
+        else if (o.id != tag.id)
+          o.several = true;
         if (listed || long_text) o.several = true;
       }
       if (tag.named && (is_void(name) || html[k - 1] == '/') && candidate(open.size(), i)) return finish();

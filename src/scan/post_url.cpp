@@ -28,16 +28,19 @@ const RE2& threads_re() {
   return re;
 }
 const RE2& instagram_re() {
-  static const RE2 re(R"((?i)(https?://(?:www\.)?instagr(?:am\.com|\.am)/(?:[a-z0-9_.]+/)?(?:p|reel|tv)/([a-z0-9_-]+)/?))");
+  static const RE2 re(
+      R"((?i)(https?://(?:www\.)?instagr(?:am\.com|\.am)/(?:[a-z0-9_.]+/)?(?:p|reel|tv)/([a-z0-9_-]+)/?))");
   return re;
 }
 const RE2& facebook_re() {
-  static const RE2 re(R"((?i)(https?://(?:[a-z0-9-]+\.)?facebook\.com/([a-z0-9.]+)/(?:posts|videos|photos)/[a-z0-9_./:-]+))");
+  static const RE2 re(
+      R"((?i)(https?://(?:[a-z0-9-]+\.)?facebook\.com/([a-z0-9.]+)/(?:posts|videos|photos)/[a-z0-9_./:-]+))");
   return re;
 }
 // Mastodon statuses: https://host/@user/ID (also /users/user/statuses/ID), optional /embed.
 const RE2& mastodon_re() {
-  static const RE2 re(R"((?i)(https?://([a-z0-9.-]+\.[a-z]{2,})/(?:@([a-z0-9_]+)|users/([a-z0-9_]+)/statuses)/([0-9]{6,20})))");
+  static const RE2 re(
+      R"((?i)(https?://([a-z0-9.-]+\.[a-z]{2,})/(?:@([a-z0-9_]+)|users/([a-z0-9_]+)/statuses)/([0-9]{6,20})))");
   return re;
 }
 

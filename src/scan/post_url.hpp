@@ -11,9 +11,9 @@ namespace tweetcheck::detail {
 
 struct PostUrl {
   Platform platform = Platform::twitter;
-  std::string handle;    ///< may be empty (e.g. twitter.com/i/web/status/ID)
-  std::string status_id; ///< Twitter: numeric ID; others: the canonical permalink
-  std::string url;       ///< the permalink as written, without query or fragment
+  std::string handle;             ///< may be empty (e.g. twitter.com/i/web/status/ID)
+  std::string status_id;          ///< Twitter: numeric ID; others: the canonical permalink
+  std::string url;                ///< the permalink as written, without query or fragment
   std::size_t begin = 0, end = 0; ///< where it stands in the searched string
 };
 

@@ -169,9 +169,8 @@ bool contains_any(std::string_view text, std::initializer_list<std::string_view>
 bool may_hold_html_embed(std::string_view text) {
   // Every embed shape carries one of these: an embed class, a tweet-ID attribute or a permalink.
   return contains_any(text, {"twitter-tweet", "twitter-video", "tweet-id", "tweetid", "tweetId", "/status/",
-                             "/statuses/", "amp-twitter", "bluesky", "mastodon", "instagr",
-                             "text-post-media", "fb-post", "threads.net", "platform.twitter.com/embed",
-                             "platform.x.com/embed"});
+                             "/statuses/", "amp-twitter", "bluesky", "mastodon", "instagr", "text-post-media",
+                             "fb-post", "threads.net", "platform.twitter.com/embed", "platform.x.com/embed"});
 }
 
 ScanResult scan_impl(const Document& doc);
@@ -219,8 +218,7 @@ ScanResult scan_feed(const Document& doc) {
 
 ScanResult scan_impl(const Document& doc) {
   ScanResult result;
-  const InputFormat format =
-      doc.format == InputFormat::auto_detect ? detect_format(doc.name, doc.content) : doc.format;
+  const InputFormat format = doc.format == InputFormat::auto_detect ? detect_format(doc.name, doc.content) : doc.format;
   if (format == InputFormat::feed) return scan_feed(doc);
   // Most pages of an archive hold no embed: decide that on the raw bytes, before decoding.
   // The markers are ASCII, so this holds for every ASCII-compatible encoding; UTF-16 (told by
@@ -254,8 +252,7 @@ ScanResult scan_impl(const Document& doc) {
     }
   };
   switch (format) {
-  case InputFormat::feed:
-    break;
+  case InputFormat::feed: break;
   case InputFormat::html:
   case InputFormat::auto_detect:
     // A converted copy (a BOM, UTF-16, legacy encodings) has other offsets: look at it again.
@@ -288,8 +285,8 @@ ScanResult scan_impl(const Document& doc) {
     d.where.line = ctx.lines().line_of(too_large_at);
     d.where.column = ctx.lines().column_of(too_large_at);
     d.message = "embed too large to parse (its markup runs past " + std::to_string(detail::k_max_parse_bytes >> 20) +
-                " MiB or nests deeper than " + std::to_string(detail::k_max_parse_depth) + " elements): " +
-                std::to_string(too_large) + " embed(s) not reported";
+                " MiB or nests deeper than " + std::to_string(detail::k_max_parse_depth) +
+                " elements): " + std::to_string(too_large) + " embed(s) not reported";
     result.diagnostics.push_back(std::move(d));
   }
   std::stable_sort(posts.begin(), posts.end(), [](const Post& a, const Post& b) { return a.offset < b.offset; });

@@ -25,10 +25,11 @@ using GumboPtr = GumboTree;
 /// Offsets of the parsed copy (scripts, styles and comments emptied) back to the markup.
 struct OffsetMap {
   std::vector<std::pair<std::size_t, std::size_t>> cuts; ///< (offset in the copy, bytes removed before it)
-  std::size_t base = 0;                                 ///< where the markup starts in the document
+  std::size_t base = 0;                                  ///< where the markup starts in the document
   std::size_t operator()(std::size_t copy) const {
-    auto it = std::upper_bound(cuts.begin(), cuts.end(), copy,
-                               [](std::size_t off, const std::pair<std::size_t, std::size_t>& c) { return off < c.first; });
+    auto it =
+        std::upper_bound(cuts.begin(), cuts.end(), copy,
+                         [](std::size_t off, const std::pair<std::size_t, std::size_t>& c) { return off < c.first; });
     return base + copy + (it == cuts.begin() ? 0 : std::prev(it)->second);
   }
 };
@@ -70,8 +71,10 @@ std::string strip_raw_text(std::string_view html, OffsetMap& map) {
       }
     }
     if (e >= html.size()) break;
-    const bool script = starts_with_icase(html.substr(q), "script") && (q + 6 >= html.size() || !std::isalnum(static_cast<unsigned char>(html[q + 6])));
-    const bool style = starts_with_icase(html.substr(q), "style") && (q + 5 >= html.size() || !std::isalnum(static_cast<unsigned char>(html[q + 5])));
+    const bool script = starts_with_icase(html.substr(q), "script") &&
+                        (q + 6 >= html.size() || !std::isalnum(static_cast<unsigned char>(html[q + 6])));
+    const bool style = starts_with_icase(html.substr(q), "style") &&
+                       (q + 5 >= html.size() || !std::isalnum(static_cast<unsigned char>(html[q + 5])));
     if ((script || style) && html[e - 1] != '/') {
       const std::string_view close = script ? "</script" : "</style";
       std::size_t c = e + 1;
@@ -144,16 +147,36 @@ bool is_skipped_tag(GumboTag t) {
 
 bool is_block_tag(GumboTag t) {
   switch (t) {
-  case GUMBO_TAG_P: case GUMBO_TAG_DIV: case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_LI: case GUMBO_TAG_UL:
-  case GUMBO_TAG_OL: case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4:
-  case GUMBO_TAG_H5: case GUMBO_TAG_H6: case GUMBO_TAG_FIGURE: case GUMBO_TAG_FIGCAPTION:
-  case GUMBO_TAG_SECTION: case GUMBO_TAG_ARTICLE: case GUMBO_TAG_ASIDE: case GUMBO_TAG_HEADER:
-  case GUMBO_TAG_FOOTER: case GUMBO_TAG_TABLE: case GUMBO_TAG_TR: case GUMBO_TAG_TD: case GUMBO_TAG_BODY:
-  case GUMBO_TAG_HR: case GUMBO_TAG_DL: case GUMBO_TAG_DD: case GUMBO_TAG_DT: case GUMBO_TAG_MAIN:
-  case GUMBO_TAG_NAV:
-    return true;
-  default:
-    return false;
+  case GUMBO_TAG_P:
+  case GUMBO_TAG_DIV:
+  case GUMBO_TAG_BLOCKQUOTE:
+  case GUMBO_TAG_LI:
+  case GUMBO_TAG_UL:
+  case GUMBO_TAG_OL:
+  case GUMBO_TAG_H1:
+  case GUMBO_TAG_H2:
+  case GUMBO_TAG_H3:
+  case GUMBO_TAG_H4:
+  case GUMBO_TAG_H5:
+  case GUMBO_TAG_H6:
+  case GUMBO_TAG_FIGURE:
+  case GUMBO_TAG_FIGCAPTION:
+  case GUMBO_TAG_SECTION:
+  case GUMBO_TAG_ARTICLE:
+  case GUMBO_TAG_ASIDE:
+  case GUMBO_TAG_HEADER:
+  case GUMBO_TAG_FOOTER:
+  case GUMBO_TAG_TABLE:
+  case GUMBO_TAG_TR:
+  case GUMBO_TAG_TD:
+  case GUMBO_TAG_BODY:
+  case GUMBO_TAG_HR:
+  case GUMBO_TAG_DL:
+  case GUMBO_TAG_DD:
+  case GUMBO_TAG_DT:
+  case GUMBO_TAG_MAIN:
+  case GUMBO_TAG_NAV: return true;
+  default: return false;
   }
 }
 
@@ -200,8 +223,7 @@ public:
       if (kids && f.node->type == GUMBO_NODE_ELEMENT && is_skipped_tag(f.node->v.element.tag)) kids = nullptr;
       if (kids && f.next < kids->length) {
         const auto* child = static_cast<const GumboNode*>(kids->data[f.next++]);
-        if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_WHITESPACE ||
-            child->type == GUMBO_NODE_CDATA) {
+        if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_WHITESPACE || child->type == GUMBO_NODE_CDATA) {
           m_source = child->v.text.start_pos.offset;
           m_exact = child->v.text.original_text.length == std::strlen(child->v.text.text);
           text(child->v.text.text);
@@ -348,8 +370,8 @@ bool attribute_names_embed(const GumboNode* n);
 
 bool is_twitter_blockquote(const GumboNode* n) {
   return n->v.element.tag == GUMBO_TAG_BLOCKQUOTE &&
-         (class_has_prefix(n, "twitter-tweet") || has_class(n, "twitter-video") ||
-          has_attr(n, "data-tweetid") || has_attr(n, "data-tweet-id") || attribute_names_embed(n));
+         (class_has_prefix(n, "twitter-tweet") || has_class(n, "twitter-video") || has_attr(n, "data-tweetid") ||
+          has_attr(n, "data-tweet-id") || attribute_names_embed(n));
 }
 
 /// Whether the element itself names Twitter: a class token mentioning tweet/twitter, or a
@@ -410,7 +432,8 @@ bool attribute_names_embed(const GumboNode* n) {
   const GumboVector& attrs = n->v.element.attributes;
   for (unsigned i = 0; i < attrs.length; ++i) {
     const auto* a = static_cast<const GumboAttribute*>(attrs.data[i]);
-    if (std::strncmp(a->name, "data-", 5) == 0 && (iequals(a->value, "twitter-tweet") || iequals(a->value, "twitter-video"))) {
+    if (std::strncmp(a->name, "data-", 5) == 0 &&
+        (iequals(a->value, "twitter-tweet") || iequals(a->value, "twitter-video"))) {
       return true;
     }
   }
@@ -464,9 +487,8 @@ bool contains_embed(const GumboNode* n) {
   for_each_element(n, [&](const GumboNode* e) {
     if (found) return false;
     const std::string tag = tag_name(e);
-    if (is_twitter_blockquote(e) || is_rendered_twitter(e) || tag == "amp-twitter" ||
-        has_class(e, "bluesky-embed") || has_class(e, "instagram-media") || has_class(e, "mastodon-embed") ||
-        !prefixed_id(e).empty()) {
+    if (is_twitter_blockquote(e) || is_rendered_twitter(e) || tag == "amp-twitter" || has_class(e, "bluesky-embed") ||
+        has_class(e, "instagram-media") || has_class(e, "mastodon-embed") || !prefixed_id(e).empty()) {
       found = true;
       return false;
     }
@@ -579,7 +601,8 @@ void for_each_element_in_raw(const GumboNode* root, F&& f) {
     if (n->type != GUMBO_NODE_ELEMENT) continue;
     if (n != root) f(n);
     const GumboVector* kids = children(n);
-    for (unsigned i = kids ? kids->length : 0; i > 0; --i) stack.push_back(static_cast<const GumboNode*>(kids->data[i - 1]));
+    for (unsigned i = kids ? kids->length : 0; i > 0; --i)
+      stack.push_back(static_cast<const GumboNode*>(kids->data[i - 1]));
   }
 }
 
@@ -590,9 +613,7 @@ bool is_ancestor(const GumboNode* a, const GumboNode* n) {
   return false;
 }
 
-bool is_instagram_handle_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.';
-}
+bool is_instagram_handle_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.'; }
 
 /// The handle in an Instagram credit: the last "(@handle)" of the paragraph.
 std::optional<std::string> instagram_credit_handle(std::string_view text) {
@@ -683,8 +704,10 @@ bool in_feed(const GumboNode* n) {
       const auto* c = static_cast<const GumboNode*>(kids.data[i]);
       if (c->type == GUMBO_NODE_TEXT && !trim(c->v.text.text).empty()) ++prose;
       if (c->type != GUMBO_NODE_ELEMENT) continue;
-      if (links_status(c)) ++linked;
-      else if (c->v.element.tag == GUMBO_TAG_P) ++prose;
+      if (links_status(c))
+        ++linked;
+      else if (c->v.element.tag == GUMBO_TAG_P)
+        ++prose;
     }
     if (linked >= 2) return linked >= 3 && prose == 0;
   }
@@ -845,7 +868,8 @@ private:
     const std::string tag = tag_name(n);
     if (tag == "a" || tag == "link" || tag == "img") return Visit::descend;
     if (!attr(n, "data-bluesky-uri").empty() || has_class(n, "bluesky-embed")) return bluesky(n);
-    if (has_class(n, "mastodon-embed") || (tag == "iframe" && attr(n, "src").find("/embed") != std::string_view::npos)) {
+    if (has_class(n, "mastodon-embed") ||
+        (tag == "iframe" && attr(n, "src").find("/embed") != std::string_view::npos)) {
       if (mastodon(n, tag)) return Visit::consumed;
     }
     if (has_class(n, "text-post-media") || has_attr(n, "data-text-post-permalink")) return threads(n);
@@ -932,7 +956,8 @@ private:
         const Flat credit = flatten(next);
         std::optional<PostUrl> u;
         const std::size_t link = find_permalink(credit, Platform::twitter, &u);
-        const std::string_view before = link == SIZE_MAX ? std::string_view() : std::string_view(credit.text).substr(0, credit.anchors[link].start);
+        const std::string_view before =
+            link == SIZE_MAX ? std::string_view() : std::string_view(credit.text).substr(0, credit.anchors[link].start);
         if (u && parse_credit_tail(before) && trim(before).size() < 200) {
           Post joined = post;
           joined.status_id = u->status_id;
@@ -1166,7 +1191,9 @@ private:
         const auto at = a.text.rfind('@');
         if (at != std::string::npos && (at == 0 || a.text[at - 1] == ' ' || a.text[at - 1] == '(')) {
           std::size_t e = at + 1;
-          while (e < a.text.size() && (std::isalnum(static_cast<unsigned char>(a.text[e])) || a.text[e] == '_' || a.text[e] == '.')) ++e;
+          while (e < a.text.size() &&
+                 (std::isalnum(static_cast<unsigned char>(a.text[e])) || a.text[e] == '_' || a.text[e] == '.'))
+            ++e;
           if (e > at + 1) post.handle = a.text.substr(at + 1, e - at - 1);
         }
       }
@@ -1281,7 +1308,8 @@ private:
       post.status_url = url->url;
       if (!url->handle.empty()) post.handle = url->handle;
     }
-    if (permalink != SIZE_MAX && parse_credit_tail(std::string_view(flat.text).substr(0, flat.anchors[permalink].start))) {
+    if (permalink != SIZE_MAX &&
+        parse_credit_tail(std::string_view(flat.text).substr(0, flat.anchors[permalink].start))) {
       fill_from_flat(flat, permalink, post);
     } else if (permalink != SIZE_MAX) {
       // Native re-renders: the permalink's text is the date when it reads as one.
@@ -1345,7 +1373,9 @@ private:
       const GumboVector& kids = parent->v.element.children;
       for (unsigned i = 0; i < kids.length; ++i) {
         const auto* c = static_cast<const GumboNode*>(kids.data[i]);
-        if (c != unit && !(c->type == GUMBO_NODE_WHITESPACE || (c->type == GUMBO_NODE_TEXT && trim(c->v.text.text).empty()))) return;
+        if (c != unit &&
+            !(c->type == GUMBO_NODE_WHITESPACE || (c->type == GUMBO_NODE_TEXT && trim(c->v.text.text).empty())))
+          return;
       }
     }
     if (!parent || parent->type != GUMBO_NODE_ELEMENT || !is_block_tag(parent->v.element.tag)) return;
@@ -1416,9 +1446,9 @@ std::string profile_handle(std::string_view href) {
     if (e == 0 || e > 15) return {};
     const std::string_view after = rest.substr(e);
     if (!after.empty() && after[0] != '?' && after[0] != '#' && !(after[0] == '/' && after.size() == 1)) return {};
-    static constexpr std::string_view k_reserved[] = {"share", "intent", "hashtag", "search", "home", "i", "explore",
-                                                      "settings", "login", "signup", "privacy", "tos", "about",
-                                                      "download", "messages", "notifications", "compose", "widgets"};
+    static constexpr std::string_view k_reserved[] = {
+        "share",  "intent",  "hashtag", "search", "home",     "i",        "explore",       "settings", "login",
+        "signup", "privacy", "tos",     "about",  "download", "messages", "notifications", "compose",  "widgets"};
     const std::string_view handle = rest.substr(0, e);
     for (std::string_view r : k_reserved) {
       if (iequals(handle, r)) return {};
@@ -1430,8 +1460,8 @@ std::string profile_handle(std::string_view href) {
 
 /// Words saying that a quotation is a post: tweet(s/ed), post(s/ed), wrote, writes, Twitter, X.
 bool says_post(std::string_view s) {
-  static const std::string_view k_words[] = {"tweet", "retweet", "post", "wrote", "writes", "twitter", "on x",
-                                             "skriver", "schrieb", "schreibt", "tuit", "escribi"};
+  static const std::string_view k_words[] = {"tweet", "retweet", "post",    "wrote",    "writes", "twitter",
+                                             "on x",  "skriver", "schrieb", "schreibt", "tuit",   "escribi"};
   const std::string lower = ascii_lower(s);
   for (std::string_view w : k_words) {
     for (std::size_t p = lower.find(w); p != std::string::npos; p = lower.find(w, p + 1)) {
@@ -1449,8 +1479,8 @@ bool says_post(std::string_view s) {
 }
 
 struct Quotation {
-  std::size_t begin, end;             ///< the quoted words: [begin, end) of the flat text
-  std::size_t open, after;            ///< the opening mark (or element start) and what follows the quotation
+  std::size_t begin, end;  ///< the quoted words: [begin, end) of the flat text
+  std::size_t open, after; ///< the opening mark (or element start) and what follows the quotation
 };
 
 /// Quotation marks and the mark that closes each.
@@ -1459,7 +1489,7 @@ std::size_t closing_mark(std::string_view text, std::size_t i, std::size_t* open
     std::string_view open, close, close2;
   };
   static constexpr Pair k_pairs[] = {{"\xE2\x80\x9C", "\xE2\x80\x9D", ""},             // “ ”
-                                     {"\xC2\xAB", "\xC2\xBB", ""},                      // « »
+                                     {"\xC2\xAB", "\xC2\xBB", ""},                     // « »
                                      {"\xE2\x80\x9E", "\xE2\x80\x9C", "\xE2\x80\x9D"}, // „ “ / ”
                                      {"\xE2\x80\x9D", "\xE2\x80\x9D", ""},             // ” ” (Swedish, Finnish)
                                      {"\"", "\"", ""}};
@@ -1492,7 +1522,8 @@ std::vector<Quotation> quotations(const Flat& flat, std::size_t b, std::size_t e
   for (const auto& span : flat.quotes) {
     const std::size_t qb = span.first, qe = span.second; // (clang 14 cannot capture bindings)
     if (qe == SIZE_MAX || qb < b || qb >= e) continue;
-    const bool marked = std::any_of(out.begin(), out.end(), [&](const Quotation& q) { return q.begin >= qb && q.end <= qe; });
+    const bool marked =
+        std::any_of(out.begin(), out.end(), [&](const Quotation& q) { return q.begin >= qb && q.end <= qe; });
     if (!marked) out.push_back({qb, std::min(qe, e), qb, std::min(qe, e)});
   }
   return out;
@@ -1501,7 +1532,8 @@ std::vector<Quotation> quotations(const Flat& flat, std::size_t b, std::size_t e
 /// Where the sentence that contains `from` ends (". ", "! ", "? " or the block's end).
 std::size_t sentence_end(std::string_view text, std::size_t from, std::size_t limit) {
   for (std::size_t i = from; i + 1 < limit; ++i) {
-    if ((text[i] == '.' || text[i] == '!' || text[i] == '?') && (text[i + 1] == ' ' || text[i + 1] == '\n')) return i + 1;
+    if ((text[i] == '.' || text[i] == '!' || text[i] == '?') && (text[i + 1] == ' ' || text[i + 1] == '\n'))
+      return i + 1;
     if (text[i] == '\n') return i;
   }
   return limit;
@@ -1580,8 +1612,9 @@ void quoted_posts(const Flat& flat, std::vector<Post>& found) {
         // The words saying it is a post stand outside the quoted words: before the quotation in
         // its sentence, after it up to the sentence's end, or in the link's text.
         std::size_t lead = q.open;
-        while (lead > block_begin && !(lead >= 2 && (text[lead - 2] == '.' || text[lead - 2] == '!' || text[lead - 2] == '?') &&
-                                       text[lead - 1] == ' ')) {
+        while (lead > block_begin &&
+               !(lead >= 2 && (text[lead - 2] == '.' || text[lead - 2] == '!' || text[lead - 2] == '?') &&
+                 text[lead - 1] == ' ')) {
           --lead;
         }
         std::string around(text.substr(lead, q.open - lead));
@@ -1638,7 +1671,8 @@ void flattened_posts(const ScanContext& ctx, const GumboNode* root, const Offset
   for (std::size_t k = 0; k < taken.size(); ++k) reach[k] = std::max(taken[k].second, k > 0 ? reach[k - 1] : 0);
   Flattener flattener(&segments, [&](const GumboNode* e) {
     const std::size_t at = map(e->v.element.start_pos.offset);
-    auto it = std::upper_bound(taken.begin(), taken.end(), at, [](std::size_t v, const Range& r) { return v < r.first; });
+    auto it =
+        std::upper_bound(taken.begin(), taken.end(), at, [](std::size_t v, const Range& r) { return v < r.first; });
     return it != taken.begin() && reach[static_cast<std::size_t>(it - taken.begin()) - 1] > at;
   });
   const Flat flat = flattener.run(root);
@@ -1699,8 +1733,10 @@ void scan_markdown_quotes(const ScanContext& ctx, std::string_view text, std::ve
   std::size_t i = 0;
   bool pending_space = false, pending_break = false;
   auto emit = [&](std::size_t src, std::string_view t) {
-    if (pending_break && !flat.text.empty()) flat.text += "\n\n";
-    else if (pending_space && !flat.text.empty()) flat.text += ' ';
+    if (pending_break && !flat.text.empty())
+      flat.text += "\n\n";
+    else if (pending_space && !flat.text.empty())
+      flat.text += ' ';
     pending_break = pending_space = false;
     segments.push_back({flat.text.size(), src, true});
     flat.text.append(t);
@@ -1710,8 +1746,10 @@ void scan_markdown_quotes(const ScanContext& ctx, std::string_view text, std::ve
     if (c == '\n') {
       std::size_t j = i + 1;
       while (j < text.size() && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r')) ++j;
-      if (j < text.size() && text[j] == '\n') pending_break = true;
-      else pending_space = true;
+      if (j < text.size() && text[j] == '\n')
+        pending_break = true;
+      else
+        pending_space = true;
       i = j;
       continue;
     }
@@ -1721,8 +1759,10 @@ void scan_markdown_quotes(const ScanContext& ctx, std::string_view text, std::ve
       if (close != std::string_view::npos && (nl == std::string_view::npos || close < nl)) {
         std::size_t depth = 1, e = close + 2;
         while (e < text.size() && depth > 0 && text[e] != '\n') {
-          if (text[e] == '(') ++depth;
-          else if (text[e] == ')') --depth;
+          if (text[e] == '(')
+            ++depth;
+          else if (text[e] == ')')
+            --depth;
           ++e;
         }
         if (depth == 0) {

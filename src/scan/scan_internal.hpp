@@ -43,7 +43,7 @@ void finish_post(const ScanContext& ctx, std::size_t offset, Post& post);
 struct Credit {
   std::size_t start = 0;
   std::string name;
-  std::string handle; ///< empty when the credit is cut short ("(@sp" at the end of a file)
+  std::string handle;    ///< empty when the credit is cut short ("(@sp" at the end of a file)
   std::string date_text; ///< parse_dated_credit only
 };
 /// Parses a credit line ending `body` (trailing white space ignored).
@@ -57,7 +57,7 @@ std::optional<Credit> parse_dated_credit(std::string_view body);
 bool is_post_id(std::string_view v);
 
 /// Attributes whose value "twitter" (or "x", "tweet") marks a CMS embed wrapper.
-inline constexpr std::string_view k_provider_attributes[] = {"data-provider", "data-type", "data-embed-type",
+inline constexpr std::string_view k_provider_attributes[] = {"data-provider", "data-type",    "data-embed-type",
                                                              "data-platform", "data-network", "data-embed"};
 
 /// Cheap check on the raw markup: false only when no tag or text could be an embed.

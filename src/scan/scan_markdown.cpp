@@ -21,9 +21,12 @@ void blank(std::string& s, std::size_t from, std::size_t to) {
 std::size_t indent_of(std::string_view line) {
   std::size_t w = 0;
   for (char c : line) {
-    if (c == ' ') ++w;
-    else if (c == '\t') w += 4 - (w % 4);
-    else break;
+    if (c == ' ')
+      ++w;
+    else if (c == '\t')
+      w += 4 - (w % 4);
+    else
+      break;
   }
   return w;
 }
@@ -70,8 +73,8 @@ std::string mask_markdown(std::string_view text) {
     opening.push_back('\n');
     std::string closing(1, '\n');
     closing.append(fence);
-    if (s.compare(0, opening.size(), opening) == 0 || (s.compare(0, fence.size(), fence) == 0 &&
-                                                       s.compare(fence.size(), 2, "\r\n") == 0)) {
+    if (s.compare(0, opening.size(), opening) == 0 ||
+        (s.compare(0, fence.size(), fence) == 0 && s.compare(fence.size(), 2, "\r\n") == 0)) {
       const std::size_t close = s.find(closing, fence.size());
       if (close != std::string::npos) {
         std::size_t end = s.find('\n', close + 1);
@@ -105,8 +108,10 @@ std::string mask_markdown(std::string_view text) {
       blank(s, pos, nl);
       in_html = false;
     } else if (in_html) {
-      if (is_blank) in_html = false;
-      else mask_code_spans(s, pos, nl);
+      if (is_blank)
+        in_html = false;
+      else
+        mask_code_spans(s, pos, nl);
     } else if (!is_blank && ind >= 4 && (prev_blank || in_indented)) {
       in_indented = true;
       blank(s, pos, nl);
@@ -196,7 +201,8 @@ void scan_shortcodes(const ScanContext& ctx, std::string_view text, std::vector<
   }
   // Hugo {{< name args >}} / {{% name args %}}; Liquid {% name args %}; WordPress [embed]URL[/embed],
   // [tweet …], [twitter …].
-  static const RE2 hugo(R"(\{\{[<%]-?\s*(tweet|twitter|twitter_simple|x|instagram|mastodon|bluesky|threads)\s+([^{}]*?)\s*/?-?[>%]\}\})");
+  static const RE2 hugo(
+      R"(\{\{[<%]-?\s*(tweet|twitter|twitter_simple|x|instagram|mastodon|bluesky|threads)\s+([^{}]*?)\s*/?-?[>%]\}\})");
   static const RE2 liquid(R"(\{%-?\s*(twitter|tweet|twitternocache|oembed)\s+([^{}%]*?)\s*-?%\})");
   static const RE2 wp_embed(R"(\[embed[^\]]*\]\s*([^\[\s]+)\s*\[/embed\])");
   static const RE2 wp_tweet(R"(\[(tweet|twitter)\s+([^\]]*)\])");
@@ -240,8 +246,10 @@ void scan_shortcodes(const ScanContext& ctx, std::string_view text, std::vector<
       if (user.empty()) user = arg_value(sc.args, "username");
       const auto pos = positional(sc.args);
       for (const auto& p : pos) {
-        if (id.empty() && all_digits(p)) id = p;
-        else if (user.empty() && !all_digits(p) && p != "oembed") user = p;
+        if (id.empty() && all_digits(p))
+          id = p;
+        else if (user.empty() && !all_digits(p) && p != "oembed")
+          user = p;
       }
       if (!all_digits(id)) continue;
       post.platform = Platform::twitter;

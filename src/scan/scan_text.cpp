@@ -13,16 +13,17 @@ namespace tweetcheck::detail {
 namespace {
 
 // Dashes that open a credit line, longest first.
-constexpr std::string_view k_dashes[] = {"&mdash;", "&#8212;", "\xE2\x80\x94" /* — */,
-                                         "\xE2\x80\x95" /* ― */, "\xE2\x80\x93" /* – */, "--", "-"};
+constexpr std::string_view k_dashes[] = {
+    "&mdash;", "&#8212;", "\xE2\x80\x94" /* — */, "\xE2\x80\x95" /* ― */, "\xE2\x80\x93" /* – */, "--", "-"};
 
 /// The last dash in `s` that stands after white space or at the start: its offset and length.
 std::optional<std::pair<std::size_t, std::size_t>> last_dash(std::string_view s) {
   std::optional<std::pair<std::size_t, std::size_t>> best;
   for (std::string_view d : k_dashes) {
     for (std::size_t p = s.rfind(d); p != std::string_view::npos; p = p ? s.rfind(d, p - 1) : std::string_view::npos) {
-      const bool before_ok = p == 0 || s[p - 1] == ' ' || s[p - 1] == '\t' ||
-                             (p >= 2 && static_cast<unsigned char>(s[p - 2]) == 0xC2 && static_cast<unsigned char>(s[p - 1]) == 0xA0);
+      const bool before_ok =
+          p == 0 || s[p - 1] == ' ' || s[p - 1] == '\t' ||
+          (p >= 2 && static_cast<unsigned char>(s[p - 2]) == 0xC2 && static_cast<unsigned char>(s[p - 1]) == 0xA0);
       const std::size_t e = p + d.size();
       // A plain hyphen must be followed by white space ("Jean-Luc" is a name).
       const bool after_ok = d != "-" || (e < s.size() && (s[e] == ' ' || s[e] == '\t'));
@@ -36,9 +37,7 @@ std::optional<std::pair<std::size_t, std::size_t>> last_dash(std::string_view s)
   return best;
 }
 
-bool is_handle_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-}
+bool is_handle_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
 struct Line {
   std::size_t begin = 0;   ///< offset of the line in the document
@@ -78,7 +77,7 @@ std::vector<Line> split_lines(std::string_view doc, bool markdown) {
 }
 
 struct CreditMatch {
-  std::size_t dash = 0;       ///< offset in the line content
+  std::size_t dash = 0; ///< offset in the line content
   std::string name;
   std::string handle;
   std::optional<std::string> date_text;
@@ -97,7 +96,8 @@ bool markdown_link(std::string_view s, std::string& label, std::string& target) 
 }
 
 std::optional<CreditMatch> match_credit(std::string_view line, bool at_end_of_file) {
-  for (std::size_t p = line.rfind("(@"); p != std::string_view::npos; p = p ? line.rfind("(@", p - 1) : std::string_view::npos) {
+  for (std::size_t p = line.rfind("(@"); p != std::string_view::npos;
+       p = p ? line.rfind("(@", p - 1) : std::string_view::npos) {
     std::size_t e = p + 2;
     while (e < line.size() && is_handle_char(line[e])) ++e;
     const std::string_view handle = line.substr(p + 2, e - p - 2);
@@ -225,7 +225,8 @@ void scan_text(const ScanContext& ctx, std::string_view text, bool markdown, std
     while (j > 0) {
       const std::size_t k = j - 1;
       const Line& pl = lines[k];
-      if (used[k] || credit_line[k] || inside(claimed, pl.content) || pl.quoted != l.quoted || pl.content < floor) break;
+      if (used[k] || credit_line[k] || inside(claimed, pl.content) || pl.quoted != l.quoted || pl.content < floor)
+        break;
       if (pl.blank()) {
         ++blank_run;
         if (blank_run > 2) break;
@@ -238,7 +239,8 @@ void scan_text(const ScanContext& ctx, std::string_view text, bool markdown, std
         // paragraph (longer than any post, or introducing it with ':') is not part of it.
         std::size_t block_len = 0;
         std::size_t m = k + 1;
-        while (m > 0 && !lines[m - 1].blank() && !used[m - 1] && !credit_line[m - 1] && lines[m - 1].quoted == l.quoted) {
+        while (m > 0 && !lines[m - 1].blank() && !used[m - 1] && !credit_line[m - 1] &&
+               lines[m - 1].quoted == l.quoted) {
           block_len += display_length(strip_hard_break(lines[m - 1].text)) + 1;
           --m;
         }

@@ -47,7 +47,8 @@ Result<AtomicFile> AtomicFile::create(const std::string& path) {
 }
 
 AtomicFile::AtomicFile(AtomicFile&& o) noexcept
-    : m_path(std::move(o.m_path)), m_tmp(std::move(o.m_tmp)), m_buffer(std::move(o.m_buffer)), m_fd(std::move(o.m_fd)), m_errno(o.m_errno) {
+    : m_path(std::move(o.m_path)), m_tmp(std::move(o.m_tmp)), m_buffer(std::move(o.m_buffer)), m_fd(std::move(o.m_fd)),
+      m_errno(o.m_errno) {
   o.m_tmp.clear();
 }
 
@@ -61,8 +62,10 @@ bool AtomicFile::flush() {
   while (m_errno == 0 && done < m_buffer.size()) {
     const ssize_t n = ::write(m_fd.get(), m_buffer.data() + done, m_buffer.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) m_errno = n == 0 ? EIO : errno;
-    else done += static_cast<std::size_t>(n);
+    if (n <= 0)
+      m_errno = n == 0 ? EIO : errno;
+    else
+      done += static_cast<std::size_t>(n);
   }
   m_buffer.clear();
   return m_errno == 0;

@@ -32,8 +32,8 @@ public:
 
   Result<void> prepare() {
     sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v2(m_db.get(), "SELECT value FROM entries WHERE key = ?1 AND expires > ?2", -1, &s,
-                           nullptr) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(m_db.get(), "SELECT value FROM entries WHERE key = ?1 AND expires > ?2", -1, &s, nullptr) !=
+        SQLITE_OK) {
       return tl::unexpected(db_error(m_db.get(), "cannot prepare the cache"));
     }
     m_get.reset(s);
@@ -131,12 +131,13 @@ Result<int> user_version(sqlite3* db) {
 /// whether rebuilding it is right).
 Result<DbPtr> open_checked(const std::string& path, bool* wrong_version, OpenProblem* problem) {
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   DbPtr db(raw);
   if (rc != SQLITE_OK) return tl::unexpected(db_error(db.get(), "cannot open cache '" + path + "'"));
   sqlite3_busy_timeout(db.get(), 10000); // other tweetcheck processes may be writing
-  if (auto r = exec(db.get(), "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", problem); !r) return tl::unexpected(r.error());
+  if (auto r = exec(db.get(), "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", problem); !r)
+    return tl::unexpected(r.error());
   auto version = user_version(db.get());
   if (!version) {
     *problem = OpenProblem::damaged;
@@ -165,8 +166,10 @@ Result<DbPtr> open_checked(const std::string& path, bool* wrong_version, OpenPro
 } // namespace
 
 std::string default_cache_path() {
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::string(xdg) + "/tweetcheck/cache.sqlite";
-  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.cache/tweetcheck/cache.sqlite";
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+    return std::string(xdg) + "/tweetcheck/cache.sqlite";
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return std::string(home) + "/.cache/tweetcheck/cache.sqlite";
   return ".tweetcheck-cache.sqlite";
 }
 
@@ -182,8 +185,9 @@ Result<std::unique_ptr<Cache>> open_sqlite_cache(const std::string& path, std::v
   if (!db && path != ":memory:" && (wrong_version || problem == OpenProblem::damaged)) {
     // A stale cache is never fatal: start over (as ninja does with an old build log).
     if (warnings) {
-      warnings->push_back(wrong_version ? db.error().message + "; rebuilding it"
-                                        : "cache '" + path + "' is unusable (" + db.error().message + "); rebuilding it");
+      warnings->push_back(wrong_version
+                              ? db.error().message + "; rebuilding it"
+                              : "cache '" + path + "' is unusable (" + db.error().message + "); rebuilding it");
     }
     std::error_code ec;
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix, ec);

@@ -10,9 +10,9 @@
 
 #include <utf8proc.h>
 
-#include "verify/reasons.hpp"
 #include "core/text_util.hpp"
 #include "tweetcheck/entities.hpp"
+#include "verify/reasons.hpp"
 
 namespace tweetcheck {
 
@@ -49,14 +49,15 @@ bool invisible(char32_t c) {
 /// carry meaning (@ # $ % & * / and a sign before a digit) are kept.
 bool strippable(char32_t c) {
   switch (category(c)) {
-  case UTF8PROC_CATEGORY_PS: case UTF8PROC_CATEGORY_PE: case UTF8PROC_CATEGORY_PI: case UTF8PROC_CATEGORY_PF:
-  case UTF8PROC_CATEGORY_PD:
-    return true;
+  case UTF8PROC_CATEGORY_PS:
+  case UTF8PROC_CATEGORY_PE:
+  case UTF8PROC_CATEGORY_PI:
+  case UTF8PROC_CATEGORY_PF:
+  case UTF8PROC_CATEGORY_PD: return true;
   case UTF8PROC_CATEGORY_PO:
     return c != '@' && c != '#' && c != '%' && c != '&' && c != '*' && c != '/' && c != '\\' && c != 0xFF03 &&
            c != 0xFF20 && c != 0xFF05;
-  default:
-    return false;
+  default: return false;
   }
 }
 
@@ -71,20 +72,21 @@ bool has_digit(std::string_view w) {
 
 bool is_negation_word(std::string_view w) {
   static const std::set<std::string> k_words{
-      "not", "no", "never", "nobody", "nothing", "none", "neither", "nor", "cannot", "without", "don't", "doesn't",
-      "didn't", "isn't", "aren't", "wasn't", "weren't", "won't", "wouldn't", "can't", "couldn't", "shouldn't",
-      "hasn't", "haven't", "hadn't", "ain't", "nicht", "kein", "keine", "keinen", "keiner", "nie", "niemals", "ne",
-      "pas", "jamais", "rien", "personne", "nunca", "nada", "nadie", "ni", "non", "mai", "nessuno", "niente", "nem",
-      "não", "nao", "niet", "geen", "nooit", "inte", "ikke", "ej", "aldrig", "nie", "не", "нет", "ні", "ніколи",
-      "никогда", "değil", "hiç", "asla", "yok"};
+      "not",      "no",        "never",   "nobody",  "nothing", "none",   "neither", "nor",      "cannot",   "without",
+      "don't",    "doesn't",   "didn't",  "isn't",   "aren't",  "wasn't", "weren't", "won't",    "wouldn't", "can't",
+      "couldn't", "shouldn't", "hasn't",  "haven't", "hadn't",  "ain't",  "nicht",   "kein",     "keine",    "keinen",
+      "keiner",   "nie",       "niemals", "ne",      "pas",     "jamais", "rien",    "personne", "nunca",    "nada",
+      "nadie",    "ni",        "non",     "mai",     "nessuno", "niente", "nem",     "não",      "nao",      "niet",
+      "geen",     "nooit",     "inte",    "ikke",    "ej",      "aldrig", "nie",     "не",       "нет",      "ні",
+      "ніколи",   "никогда",   "değil",   "hiç",     "asla",    "yok"};
   std::string lower = detail::ascii_lower(w);
   return k_words.count(lower) > 0 || (lower.size() > 3 && lower.compare(lower.size() - 3, 3, "n't") == 0);
 }
 
 /// Negation in a run of graphemes of a script without spaces (Chinese, Japanese) or in Korean.
 bool has_spaceless_negation(std::string_view run) {
-  for (std::string_view m : {"不", "没", "沒", "未", "無", "无", "非", "别", "別", "莫", "勿", "ない", "ません", "なかった",
-                             "ず", "않", "없", "못", "안 "}) {
+  for (std::string_view m : {"不", "没", "沒", "未", "無", "无", "非", "别", "別", "莫", "勿", "ない", "ません",
+                             "なかった", "ず", "않", "없", "못", "안 "}) {
     if (run.find(m) != std::string_view::npos) return true;
   }
   return false;
@@ -107,7 +109,8 @@ std::string normal_url(std::string_view u) {
   }
   if (detail::starts_with_icase(s, "www.")) s.erase(0, 4);
   const std::size_t slash = s.find('/');
-  for (std::size_t i = 0; i < std::min(slash, s.size()); ++i) s[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[i])));
+  for (std::size_t i = 0; i < std::min(slash, s.size()); ++i)
+    s[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[i])));
   while (!s.empty() && s.back() == '/') s.pop_back();
   return s;
 }
@@ -141,7 +144,8 @@ bool is_continuation_url(std::string_view u) {
 }
 
 /// Finds which of the original's links a link shown as `shown` (with the anchor `href`) is.
-std::optional<std::size_t> find_link(const std::vector<PostLink>& links, std::string_view shown, std::string_view href) {
+std::optional<std::size_t> find_link(const std::vector<PostLink>& links, std::string_view shown,
+                                     std::string_view href) {
   for (std::string_view u : {shown, href}) {
     const std::string code = short_code(u);
     if (code.empty()) continue;
@@ -150,15 +154,16 @@ std::optional<std::size_t> find_link(const std::vector<PostLink>& links, std::st
     }
   }
   const std::string s = normal_url(shown), h = normal_url(href);
-  const bool cut = shown.size() >= 3 && (shown.substr(shown.size() - 3) == "\xE2\x80\xA6" || shown.substr(shown.size() - 3) == "...");
+  const bool cut = shown.size() >= 3 &&
+                   (shown.substr(shown.size() - 3) == "\xE2\x80\xA6" || shown.substr(shown.size() - 3) == "...");
   for (std::size_t i = 0; i < links.size(); ++i) {
     const std::string d = normal_url(links[i].display_url), e = normal_url(links[i].expanded_url);
     if (!s.empty() && (s == d || s == e)) return i;
     if (!h.empty() && !e.empty() && h == e) return i;
     // A display URL cut with an ellipsis, by the article or by the platform.
     if (cut && !s.empty() && !e.empty() && e.rfind(s, 0) == 0) return i;
-    if (!d.empty() && !s.empty() && links[i].display_url.find("\xE2\x80\xA6") != std::string::npos && s.rfind(d, 0) == 0 &&
-        (e.empty() || e.rfind(s, 0) == 0)) {
+    if (!d.empty() && !s.empty() && links[i].display_url.find("\xE2\x80\xA6") != std::string::npos &&
+        s.rfind(d, 0) == 0 && (e.empty() || e.rfind(s, 0) == 0)) {
       return i;
     }
   }
@@ -229,7 +234,9 @@ void word_tokens(std::string_view s, bool joined_at_start, std::vector<Token>& o
       while (i < s.size()) {
         std::size_t j = i;
         const char32_t n = detail::next_code_point(s, j);
-        if (utf8proc_grapheme_break_stateful(static_cast<utf8proc_int32_t>(prev), static_cast<utf8proc_int32_t>(n), &state)) break;
+        if (utf8proc_grapheme_break_stateful(static_cast<utf8proc_int32_t>(prev), static_cast<utf8proc_int32_t>(n),
+                                             &state))
+          break;
         g.raw.append(s.substr(i, j - i));
         prev = n;
         i = j;
@@ -268,11 +275,14 @@ std::vector<Token> tokens_of(std::string_view text, const std::vector<Anchor>& a
   };
   // A post has a few links; a hostile page may give thousands: the search stays bounded.
   constexpr std::size_t k_max_anchors = 256;
-  std::vector<Anchor> sorted(anchors.begin(), anchors.begin() + static_cast<long>(std::min(anchors.size(), k_max_anchors)));
-  std::sort(sorted.begin(), sorted.end(), [](const Anchor& a, const Anchor& b) { return a.shown.size() > b.shown.size(); });
+  std::vector<Anchor> sorted(anchors.begin(),
+                             anchors.begin() + static_cast<long>(std::min(anchors.size(), k_max_anchors)));
+  std::sort(sorted.begin(), sorted.end(),
+            [](const Anchor& a, const Anchor& b) { return a.shown.size() > b.shown.size(); });
   for (const Anchor& a : sorted) {
     if (a.shown.size() < 4) continue;
-    for (std::size_t p = text.find(a.shown); p != std::string_view::npos && spans.size() < 1024; p = text.find(a.shown, p + 1)) {
+    for (std::size_t p = text.find(a.shown); p != std::string_view::npos && spans.size() < 1024;
+         p = text.find(a.shown, p + 1)) {
       const std::size_t e = p + a.shown.size();
       // A whole link only: https://t.co/abc is not inside https://t.co/abcd.
       if (e < text.size() && (std::isalnum(static_cast<unsigned char>(text[e])) || text[e] == '/')) continue;
@@ -333,7 +343,8 @@ void identify_links(std::vector<Token>& tokens, const OriginalPost* original, bo
       t.media = l.kind == PostLink::Kind::media;
       t.continuation = l.kind == PostLink::Kind::continuation;
       if (original_side && !l.display_url.empty()) t.raw = l.display_url;
-    } else if (const std::string code = short_code(t.raw).empty() ? short_code(href) : short_code(t.raw); !code.empty()) {
+    } else if (const std::string code = short_code(t.raw).empty() ? short_code(href) : short_code(t.raw);
+               !code.empty()) {
       t.key = "\x02" + code;
       t.media = false;
     } else {
@@ -398,7 +409,8 @@ void drop_media(std::vector<Token>& a, std::vector<Token>& o) {
   };
   // A trailing link of which the original says nothing may be its media link: when the other side
   // does not show it, it goes too (an article's pic.twitter.com link, an original's bare t.co).
-  if (!a.empty() && a.back().link && !a.back().known_link && is_pic_link(a.back().raw) && !has_key(o, a.back().key)) a.pop_back();
+  if (!a.empty() && a.back().link && !a.back().known_link && is_pic_link(a.back().raw) && !has_key(o, a.back().key))
+    a.pop_back();
   if (!o.empty() && o.back().link && !o.back().known_link && !has_key(a, o.back().key)) {
     if (is_pic_link(o.back().raw) || o.back().key.rfind("\x02", 0) == 0) o.pop_back();
   }
@@ -525,7 +537,8 @@ std::vector<std::string> reasons_of(const std::vector<DiffWord>& diff) {
   if (numbers) reasons.push_back(code(Reason::number_changed));
   if (negation) reasons.push_back(code(Reason::negation_changed));
   auto other = [](const std::string& w) { return !has_digit(w) && !is_negation_word(w) && !has_spaceless_negation(w); };
-  if (reasons.empty() || std::any_of(added.begin(), added.end(), other) || std::any_of(removed.begin(), removed.end(), other)) {
+  if (reasons.empty() || std::any_of(added.begin(), added.end(), other) ||
+      std::any_of(removed.begin(), removed.end(), other)) {
     reasons.push_back(code(Reason::text_changed));
   }
   return reasons;
@@ -609,12 +622,18 @@ std::string decode_html_entities(std::string_view s) {
     }
     const std::string_view ent = s.substr(i + 1, semi - i - 1);
     char32_t cp = 0;
-    if (ent == "amp") cp = '&';
-    else if (ent == "lt") cp = '<';
-    else if (ent == "gt") cp = '>';
-    else if (ent == "quot") cp = '"';
-    else if (ent == "apos") cp = '\'';
-    else if (ent == "nbsp") cp = 0xA0;
+    if (ent == "amp")
+      cp = '&';
+    else if (ent == "lt")
+      cp = '<';
+    else if (ent == "gt")
+      cp = '>';
+    else if (ent == "quot")
+      cp = '"';
+    else if (ent == "apos")
+      cp = '\'';
+    else if (ent == "nbsp")
+      cp = 0xA0;
     else if (ent.size() > 1 && ent[0] == '#') {
       const bool hex = ent[1] == 'x' || ent[1] == 'X';
       const std::string digits(ent.substr(hex ? 2 : 1));
@@ -647,9 +666,28 @@ std::string normalise_for_compare(std::string_view text) {
     if (space) out.push_back(' ');
     space = false;
     switch (c) {
-    case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x2032: case 0x00B4: case 0xFF07: out.push_back('\''); break;
-    case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x2033: case 0x00AB: case 0x00BB: case 0xFF02: out.push_back('"'); break;
-    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2015: case 0x2212: out.push_back('-'); break;
+    case 0x2018:
+    case 0x2019:
+    case 0x201A:
+    case 0x201B:
+    case 0x2032:
+    case 0x00B4:
+    case 0xFF07: out.push_back('\''); break;
+    case 0x201C:
+    case 0x201D:
+    case 0x201E:
+    case 0x201F:
+    case 0x2033:
+    case 0x00AB:
+    case 0x00BB:
+    case 0xFF02: out.push_back('"'); break;
+    case 0x2010:
+    case 0x2011:
+    case 0x2012:
+    case 0x2013:
+    case 0x2014:
+    case 0x2015:
+    case 0x2212: out.push_back('-'); break;
     case 0x2026: out.append("..."); break;
     default: detail::append_utf8(out, c);
     }
@@ -659,10 +697,12 @@ std::string normalise_for_compare(std::string_view text) {
 
 void finish_original(OriginalPost& o) {
   for (PostLink& l : o.links) {
-    if (l.kind == PostLink::Kind::url && (is_pic_link(l.display_url) || (l.display_url.empty() && is_pic_link(l.url)))) {
+    if (l.kind == PostLink::Kind::url &&
+        (is_pic_link(l.display_url) || (l.display_url.empty() && is_pic_link(l.url)))) {
       l.kind = PostLink::Kind::media;
     }
-    if (is_continuation_url(l.expanded_url) || is_continuation_url(l.display_url)) l.kind = PostLink::Kind::continuation;
+    if (is_continuation_url(l.expanded_url) || is_continuation_url(l.display_url))
+      l.kind = PostLink::Kind::continuation;
     if (l.kind == PostLink::Kind::continuation) o.partial_text = true;
   }
   // What the post displays: each link as its display text, the continuation link left out.
@@ -672,9 +712,12 @@ void finish_original(OriginalPost& o) {
   std::vector<std::pair<std::string, std::string>> replace;
   for (const PostLink& l : o.links) {
     if (l.url.empty()) continue;
-    replace.emplace_back(l.url, l.kind == PostLink::Kind::continuation ? std::string() : l.display_url.empty() ? l.url : l.display_url);
+    replace.emplace_back(l.url, l.kind == PostLink::Kind::continuation ? std::string()
+                                : l.display_url.empty()                ? l.url
+                                                                       : l.display_url);
   }
-  std::sort(replace.begin(), replace.end(), [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+  std::sort(replace.begin(), replace.end(),
+            [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
   while (at < text.size()) {
     bool hit = false;
     for (const auto& [url, display] : replace) {

@@ -20,8 +20,8 @@ namespace tweetcheck {
 struct TextComparison {
   bool equal = false;
   bool punctuation_differs = false; ///< equal but for punctuation around or between words
-  bool head_only = false;           ///< the original is known only in part (a long post's head) and the article shows it
-  bool excerpt = false;             ///< the article shows a contiguous part of the original (quotes in prose)
+  bool head_only = false; ///< the original is known only in part (a long post's head) and the article shows it
+  bool excerpt = false;   ///< the article shows a contiguous part of the original (quotes in prose)
   /// truncated, text_added, text_removed, number_changed, negation_changed, text_changed
   std::vector<std::string> reasons;
   std::vector<DiffWord> diff;

@@ -47,7 +47,8 @@ Result<std::vector<IgnoreRule>> load_ignore_file(const std::string& path, const 
     for (const std::string& w : words) {
       if (w.rfind("expires=", 0) == 0) {
         r.expires = w.substr(8);
-        if (!is_date(r.expires)) return fail(Errc::parse, where() + "expires wants YYYY-MM-DD, got '" + r.expires + "'");
+        if (!is_date(r.expires))
+          return fail(Errc::parse, where() + "expires wants YYYY-MM-DD, got '" + r.expires + "'");
       } else if (is_id(w) && r.status_id.empty()) {
         r.status_id = w;
       } else if (r.file.empty() && !is_id(w)) {
@@ -70,9 +71,10 @@ void apply_ignores(std::vector<CheckedPost>& posts, const std::vector<IgnoreRule
   for (CheckedPost& c : posts) {
     const std::string& file = c.post.where.file;
     for (const IgnoreRule& r : rules) {
-      const bool file_ok = r.file.empty() || file == r.file ||
-                           (file.size() > r.file.size() && file.compare(file.size() - r.file.size(), r.file.size(), r.file) == 0 &&
-                            file[file.size() - r.file.size() - 1] == '/');
+      const bool file_ok =
+          r.file.empty() || file == r.file ||
+          (file.size() > r.file.size() && file.compare(file.size() - r.file.size(), r.file.size(), r.file) == 0 &&
+           file[file.size() - r.file.size() - 1] == '/');
       const bool id_ok = r.status_id.empty() || (c.post.status_id && *c.post.status_id == r.status_id);
       if (file_ok && id_ok) {
         c.ignored = true;

@@ -53,7 +53,7 @@ enum class ReasonUse {
 /// A row of the reason table.
 struct ReasonInfo {
   Reason id;
-  std::string_view code;       ///< as reports write it
+  std::string_view code; ///< as reports write it
   ReasonUse use;
   Verdict verdict;             ///< the verdict it explains (for `answer` reasons: unverifiable)
   std::string_view words;      ///< for people; empty: reports show the code

@@ -2,8 +2,8 @@
 // request URL and its parser. The verifier's rounds, the redirect rule and --sources read it.
 #include <algorithm>
 
-#include "verify/sources.hpp"
 #include "core/text_util.hpp"
+#include "verify/sources.hpp"
 
 namespace tweetcheck {
 
@@ -12,11 +12,34 @@ namespace sources {
 namespace {
 
 constexpr Source k_sources[] = {
-    {SourceId::syndication, "syndication", Platform::twitter, Asking::per_id, {"cdn.syndication.twimg.com", {}},
-     syndication_url, parse_syndication},
-    {SourceId::oembed, "oembed", Platform::twitter, Asking::per_id, {"publish.twitter.com", "publish.x.com"}, oembed_url, parse_oembed},
-    {SourceId::wayback, "wayback", Platform::twitter, Asking::capture, {"web.archive.org", "archive.org"}, nullptr, nullptr},
-    {SourceId::x_api, "x-api", Platform::twitter, Asking::per_id, {"api.x.com", "api.twitter.com"}, xapi_url, parse_xapi,
+    {SourceId::syndication,
+     "syndication",
+     Platform::twitter,
+     Asking::per_id,
+     {"cdn.syndication.twimg.com", {}},
+     syndication_url,
+     parse_syndication},
+    {SourceId::oembed,
+     "oembed",
+     Platform::twitter,
+     Asking::per_id,
+     {"publish.twitter.com", "publish.x.com"},
+     oembed_url,
+     parse_oembed},
+    {SourceId::wayback,
+     "wayback",
+     Platform::twitter,
+     Asking::capture,
+     {"web.archive.org", "archive.org"},
+     nullptr,
+     nullptr},
+    {SourceId::x_api,
+     "x-api",
+     Platform::twitter,
+     Asking::per_id,
+     {"api.x.com", "api.twitter.com"},
+     xapi_url,
+     parse_xapi,
      NeedsToken::yes},
     {SourceId::archive, "archive", Platform::twitter, Asking::local, {}, nullptr, nullptr},
 };
@@ -45,7 +68,8 @@ std::span<const Source> source_table() { return k_sources; }
 const Source& source(SourceId id) { return k_sources[static_cast<std::size_t>(id)]; }
 
 const Source* find_source(std::string_view name) {
-  const auto it = std::find_if(std::begin(k_sources), std::end(k_sources), [&](const Source& s) { return s.name == name; });
+  const auto it =
+      std::find_if(std::begin(k_sources), std::end(k_sources), [&](const Source& s) { return s.name == name; });
   return it == std::end(k_sources) ? nullptr : &*it;
 }
 
@@ -54,7 +78,8 @@ std::string name(SourceId id) { return std::string(source(id).name); }
 std::string host(SourceId id) { return std::string(source(id).hosts[0]); }
 
 bool serves(Platform platform) {
-  return std::any_of(std::begin(k_sources), std::end(k_sources), [&](const Source& s) { return s.platform == platform; });
+  return std::any_of(std::begin(k_sources), std::end(k_sources),
+                     [&](const Source& s) { return s.platform == platform; });
 }
 
 std::string service_of(const std::string& url) {

@@ -10,13 +10,13 @@
 #include <nlohmann/json.hpp>
 #include <re2/re2.h>
 
-#include "verify/compare.hpp"
 #include "core/json_util.hpp"
-#include "scan/post_url.hpp"
 #include "core/text_util.hpp"
+#include "scan/post_url.hpp"
 #include "tweetcheck/dates.hpp"
 #include "tweetcheck/entities.hpp"
 #include "tweetcheck/scan.hpp"
+#include "verify/compare.hpp"
 
 namespace tweetcheck::sources {
 
@@ -155,7 +155,8 @@ bool syndication_shape_ok(const json& t) {
       if (!field_ok(t["user"], f, Want::string)) return false;
     }
   }
-  if (t.contains("entities") && !(entity_list_ok(t["entities"], "urls") && entity_list_ok(t["entities"], "media"))) return false;
+  if (t.contains("entities") && !(entity_list_ok(t["entities"], "urls") && entity_list_ok(t["entities"], "media")))
+    return false;
   if (t.contains("extended_entities") && !entity_list_ok(t["extended_entities"], "media")) return false;
   if (!entity_list_ok(t, "mediaDetails")) return false;
   if (t.contains("edit_control") && t["edit_control"].is_object()) {
@@ -166,7 +167,8 @@ bool syndication_shape_ok(const json& t) {
     }
     if (ec.contains("edit_control_initial") && ec["edit_control_initial"].is_object()) {
       const json& ini = ec["edit_control_initial"];
-      if (!field_ok(ini, "edit_tweet_ids", Want::array) || !elements_ok(ini, "edit_tweet_ids", Want::string)) return false;
+      if (!field_ok(ini, "edit_tweet_ids", Want::array) || !elements_ok(ini, "edit_tweet_ids", Want::string))
+        return false;
     }
   }
   if (t.contains("note_tweet") && t["note_tweet"].is_object()) {
@@ -302,7 +304,8 @@ std::optional<OriginalPost> from_v2_object(const json& t, const json& includes, 
   const json* entities = t.contains("entities") && t["entities"].is_object() ? &t["entities"] : nullptr;
   if (t.contains("note_tweet") && t["note_tweet"].is_object() && !str(t["note_tweet"], "text").empty()) {
     o.text = decode_html_entities(str(t["note_tweet"], "text")); // long posts: the full text
-    if (t["note_tweet"].contains("entities") && t["note_tweet"]["entities"].is_object()) entities = &t["note_tweet"]["entities"];
+    if (t["note_tweet"].contains("entities") && t["note_tweet"]["entities"].is_object())
+      entities = &t["note_tweet"]["entities"];
   }
   o.created_at = str(t, "created_at");
   const std::string author = str(t, "author_id");
@@ -368,32 +371,38 @@ struct TombstoneRow {
 };
 constexpr TombstoneRow k_tombstones[] = {
     // "This Post was deleted by the Post author. Learn more" (older: "…Tweet…Tweet author")
-    {R"(\bwas deleted by (?:the (?:post|tweet) author|its author)|\b(?:post|tweet) (?:has been|was) deleted)", Reason::deleted},
+    {R"(\bwas deleted by (?:the (?:post|tweet) author|its author)|\b(?:post|tweet) (?:has been|was) deleted)",
+     Reason::deleted},
     // "This Post is from a suspended account. Learn more"; API: "User has been suspended: [ID]."
-    {R"(\bfrom a suspended account|\baccount (?:is |has been )?suspended|\bhas been suspended|^suspended$)", Reason::suspended},
+    {R"(\bfrom a suspended account|\baccount (?:is |has been )?suspended|\bhas been suspended|^suspended$)",
+     Reason::suspended},
     // "This Post is from an account that no longer exists. Learn more" (a deactivated account)
     {R"(\bfrom an account that no longer exists|^deactivated$)", Reason::account_gone},
     // "This Post from @x has been withheld in Germany based on local law(s)."; "@x's account has
     // been withheld in Germany, France based on local law(s)."; "…withheld in response to a report
     // from the copyright holder."; "This post is unavailable in your location."
-    {R"(\bhas been withheld\b|\bwithheld in (?:response|[a-z])|\bunavailable in your (?:location|country|region)|^withheld$)", Reason::withheld},
+    {R"(\bhas been withheld\b|\bwithheld in (?:response|[a-z])|\bunavailable in your (?:location|country|region)|^withheld$)",
+     Reason::withheld},
     // "Age-restricted adult content. This content might not be appropriate for people under 18
     // years old. To view this media, you'll need to log in to X. Learn more"; API 403: "Tweet is
     // age restricted."; TweetUnavailable "NsfwLoggedOut"
-    {R"(\bage[- ]restricted\b|\badult content\b|\bsensitive content\b|might not be appropriate for|^nsfw)", Reason::age_restricted},
+    {R"(\bage[- ]restricted\b|\badult content\b|\bsensitive content\b|might not be appropriate for|^nsfw)",
+     Reason::age_restricted},
     // "This Post violated the X Rules. Learn more" (older: "This Tweet violated the Twitter Rules.")
     {R"(\bviolated the (?:x|twitter) rules\b|^bounce(?:d|deleted)?$)", Reason::removed},
     // "You're unable to view this Post because this account owner limits who can view their Posts.
     // Learn more"; "This post is from a protected account."; API: "Sorry, you are not authorized
     // to see the Tweet with ids: [ID]."
-    {R"(\blimits who can view their\b|\bfrom a (?:protected|private) account|\b(?:posts|tweets) are protected\b|\bonly visible to\b|\bnot authorized to see\b|^protected$)", Reason::protected_},
+    {R"(\blimits who can view their\b|\bfrom a (?:protected|private) account|\b(?:posts|tweets) are protected\b|\bonly visible to\b|\bnot authorized to see\b|^protected$)",
+     Reason::protected_},
     // "This Post is unavailable. Learn more" (older: "This Tweet is unavailable.")
     {R"(\b(?:post|tweet) is unavailable\b|^(?:unavailable|missing)$)", Reason::unavailable},
 };
 
 std::string fold_apostrophes(std::string s) {
   for (std::string_view curly : {"\u2019", "\u2018"}) {
-    for (std::size_t p = s.find(curly); p != std::string::npos; p = s.find(curly, p + 1)) s.replace(p, curly.size(), "'");
+    for (std::size_t p = s.find(curly); p != std::string::npos; p = s.find(curly, p + 1))
+      s.replace(p, curly.size(), "'");
   }
   return s;
 }
@@ -417,7 +426,8 @@ TombstoneReading read_tombstone(const std::string& text) {
 }
 
 std::string syndication_url(const std::string& id) {
-  return "https://" + host(SourceId::syndication) + "/tweet-result?id=" + id + "&lang=en&token=" + syndication_token(id);
+  return "https://" + host(SourceId::syndication) + "/tweet-result?id=" + id +
+         "&lang=en&token=" + syndication_token(id);
 }
 std::string oembed_url(const std::string& id) {
   return "https://" + host(SourceId::oembed) + "/oembed?url=" + url_encode("https://twitter.com/i/status/" + id) +
@@ -429,18 +439,23 @@ std::string xapi_url(const std::string& id) {
          "&expansions=author_id&user.fields=username,name";
 }
 std::string wayback_cdx_url(const std::string& handle, const std::string& id) {
-  return "https://" + host(SourceId::wayback) + "/cdx/search/cdx?url=" + url_encode("twitter.com/" + handle + "/status/" + id) +
+  return "https://" + host(SourceId::wayback) +
+         "/cdx/search/cdx?url=" + url_encode("twitter.com/" + handle + "/status/" + id) +
          "&output=json&fl=timestamp,original,statuscode&filter=statuscode:200&limit=5";
 }
 std::string wayback_cdx_user_url(const std::string& handle, const std::string& from, const std::string& to) {
   if (from.empty()) {
     // No date: the account's newest 500 archived statuses.
-    return "https://" + host(SourceId::wayback) + "/cdx/search/cdx?url=" + url_encode("twitter.com/" + handle + "/status/") +
-           "&matchType=prefix&output=json&fl=timestamp,original,statuscode&filter=statuscode:200&collapse=urlkey&limit=-500";
+    return "https://" + host(SourceId::wayback) +
+           "/cdx/search/cdx?url=" + url_encode("twitter.com/" + handle + "/status/") +
+           "&matchType=prefix&output=json&fl=timestamp,original,statuscode&filter=statuscode:200&collapse=urlkey&limit="
+           "-500";
   }
-  return "https://" + host(SourceId::wayback) + "/cdx/search/cdx?url=" + url_encode("twitter.com/" + handle + "/status/") +
+  return "https://" + host(SourceId::wayback) +
+         "/cdx/search/cdx?url=" + url_encode("twitter.com/" + handle + "/status/") +
          "&matchType=prefix&output=json&fl=timestamp,original,statuscode&filter=statuscode:200&collapse=urlkey"
-         "&from=" + from + "&to=" + to + "&limit=500";
+         "&from=" +
+         from + "&to=" + to + "&limit=500";
 }
 std::string wayback_raw_url(const std::string& timestamp, const std::string& original) {
   return "https://" + host(SourceId::wayback) + "/web/" + timestamp + "id_/" + original;
@@ -457,8 +472,7 @@ std::optional<Answer> transport_answer(const HttpResponse& r) {
   case HttpFailure::tls:
   case HttpFailure::other:
   case HttpFailure::too_large:
-  case HttpFailure::blocked:
-    return error(Reason::network_error);
+  case HttpFailure::blocked: return error(Reason::network_error);
   }
   if (r.status == 429) return error(Reason::rate_limited);
   if (r.status >= 500) return error(Reason::network_error);
@@ -519,7 +533,8 @@ Answer parse_oembed(const HttpResponse& r, const std::string& id) {
   o.text = p.text.value_or("");
   o.handle = p.handle.value_or("");
   if (const std::string author = str(j, "author_url"); !author.empty()) {
-    if (auto slash = author.rfind('/'); slash != std::string::npos && slash + 1 < author.size()) o.handle = author.substr(slash + 1);
+    if (auto slash = author.rfind('/'); slash != std::string::npos && slash + 1 < author.size())
+      o.handle = author.substr(slash + 1);
   }
   o.display_name = str(j, "author_name");
   if (o.display_name.empty()) o.display_name = p.display_name.value_or("");
@@ -557,8 +572,9 @@ Answer parse_xapi(const HttpResponse& r, const std::string& id) {
   const json j = detail::parse_json(r.body);
   if (j.is_discarded() || !j.is_object()) return error(Reason::malformed_response);
   // data and errors are arrays of objects, includes an object; anything else is malformed.
-  if (!field_ok(j, "data", Want::array) || !elements_ok(j, "data", Want::object) || !field_ok(j, "includes", Want::object) ||
-      !field_ok(j, "errors", Want::array) || !elements_ok(j, "errors", Want::object)) {
+  if (!field_ok(j, "data", Want::array) || !elements_ok(j, "data", Want::object) ||
+      !field_ok(j, "includes", Want::object) || !field_ok(j, "errors", Want::array) ||
+      !elements_ok(j, "errors", Want::object)) {
     return error(Reason::malformed_response);
   }
   const json no_list = json::array();
@@ -604,8 +620,8 @@ Answer parse_wayback_capture(const HttpResponse& r, const std::string& id, const
   // An archived syndication / API response.
   const json j = detail::parse_json(r.body);
   if (!j.is_discarded() && j.is_object()) {
-    std::optional<OriginalPost> o = j.contains("data") ? std::optional<OriginalPost>()
-                                                       : from_syndication_object(j, SourceId::wayback);
+    std::optional<OriginalPost> o =
+        j.contains("data") ? std::optional<OriginalPost>() : from_syndication_object(j, SourceId::wayback);
     if (!o && j.contains("data")) {
       const json& d = j["data"].is_array() && !j["data"].empty() ? j["data"][0] : j["data"];
       o = from_v2_object(d, includes_of(j), SourceId::wayback);
@@ -621,8 +637,10 @@ Answer parse_wayback_capture(const HttpResponse& r, const std::string& id, const
   o.id = id;
   o.source = name(SourceId::wayback);
   o.url = archived_url;
-  static const RE2 og(R"re((?is)<meta[^>]+property=["']og:description["'][^>]+content=["']\s*[“"]?(.*?)[”"]?\s*["']\s*/?>)re");
-  static const RE2 title(R"re((?is)<title>\s*(.*?) on (?:Twitter|X)\s*:\s*[“"](.*?)[”"]\s*(?:/\s*(?:Twitter|X))?\s*</title>)re");
+  static const RE2 og(
+      R"re((?is)<meta[^>]+property=["']og:description["'][^>]+content=["']\s*[“"]?(.*?)[”"]?\s*["']\s*/?>)re");
+  static const RE2 title(
+      R"re((?is)<title>\s*(.*?) on (?:Twitter|X)\s*:\s*[“"](.*?)[”"]\s*(?:/\s*(?:Twitter|X))?\s*</title>)re");
   std::string text, name;
   re2::StringPiece in(r.body);
   if (RE2::PartialMatch(in, og, &text)) {
@@ -655,9 +673,11 @@ Result<std::map<std::string, OriginalPost>> load_archive(const std::string& path
     detail::JsonRead why = detail::JsonRead::ok;
     const json j = detail::parse_json(std::string_view(content).substr(bracket), &why);
     if (why == detail::JsonRead::too_deep) {
-      return fail(Errc::parse, "archive '" + path + "': JSON nested deeper than " + std::to_string(detail::k_max_json_depth) + " levels");
+      return fail(Errc::parse, "archive '" + path + "': JSON nested deeper than " +
+                                   std::to_string(detail::k_max_json_depth) + " levels");
     }
-    if (j.is_discarded() || !j.is_array()) return fail(Errc::parse, "archive '" + path + "': tweets.js is not a JSON array");
+    if (j.is_discarded() || !j.is_array())
+      return fail(Errc::parse, "archive '" + path + "': tweets.js is not a JSON array");
     for (const auto& item : j) {
       const json& t = item.contains("tweet") ? item["tweet"] : item;
       if (auto o = from_syndication_object(t, SourceId::archive)) out[o->id] = std::move(*o);
@@ -688,7 +708,9 @@ Result<std::map<std::string, OriginalPost>> load_archive(const std::string& path
     } else if (j.contains("id") && j.contains("text")) {
       o = from_v2_object(j, json::object(), SourceId::archive);
     }
-    if (!o) return fail(Errc::parse, "archive '" + path + "' line " + std::to_string(n) + ": no post ID, or a field of the wrong type");
+    if (!o)
+      return fail(Errc::parse,
+                  "archive '" + path + "' line " + std::to_string(n) + ": no post ID, or a field of the wrong type");
     out[o->id] = std::move(*o);
   }
   return out;

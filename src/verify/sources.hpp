@@ -8,11 +8,11 @@
 #include <string_view>
 #include <vector>
 
-#include "verify/reasons.hpp"
 #include "tweetcheck/http.hpp"
 #include "tweetcheck/result.hpp"
 #include "tweetcheck/types.hpp"
 #include "tweetcheck/verify.hpp"
+#include "verify/reasons.hpp"
 
 namespace tweetcheck::sources {
 
@@ -45,15 +45,15 @@ enum class NeedsToken { no, yes };
 /// A row of the source table.
 struct Source {
   SourceId id;
-  std::string_view name;  ///< as --sources, the evidence and `original.source` spell it
-  Platform platform;      ///< whose posts it serves
+  std::string_view name; ///< as --sources, the evidence and `original.source` spell it
+  Platform platform;     ///< whose posts it serves
   Asking asking;
   /// The service's hosts, requests going to the first; a redirect is followed only among them.
   /// Empty for a local source.
   std::array<std::string_view, 2> hosts;
   std::string (*request_url)(const std::string& id);                    ///< per_id sources; else null
   Answer (*parse)(const HttpResponse& response, const std::string& id); ///< per_id sources; else null
-  NeedsToken token = NeedsToken::no; ///< sent as `Authorization: Bearer …`
+  NeedsToken token = NeedsToken::no;                                    ///< sent as `Authorization: Bearer …`
 };
 
 /// The rows, in the order --sources lists them in its error message.

@@ -9,14 +9,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "verify/compare.hpp"
 #include "core/json_util.hpp"
 #include "core/log.hpp"
+#include "core/text_util.hpp"
 #include "scan/post_url.hpp"
+#include "tweetcheck/dates.hpp"
+#include "verify/compare.hpp"
 #include "verify/reasons.hpp"
 #include "verify/sources.hpp"
-#include "core/text_util.hpp"
-#include "tweetcheck/dates.hpp"
 
 namespace tweetcheck {
 
@@ -53,13 +53,15 @@ Result<std::vector<Verdict>> parse_verdicts(std::string_view list) {
   return out;
 }
 
-Result<std::map<std::string, OriginalPost>> load_archive(const std::string& path) { return sources::load_archive(path); }
+Result<std::map<std::string, OriginalPost>> load_archive(const std::string& path) {
+  return sources::load_archive(path);
+}
 
 namespace {
 
+using nlohmann::json;
 using sources::Answer;
 using sources::SourceId;
-using nlohmann::json;
 
 /// Fetches URLs for the sources: each distinct URL once, the cache first; definitive answers are
 /// cached with their evidence (status, time, SHA-256), transient ones never. A redirect is
@@ -74,11 +76,11 @@ public:
   Fetcher(HttpClient* client, Cache* cache, const VerifyOptions& o) : m_client(client), m_cache(cache), m_options(o) {}
 
   struct Item {
-    HttpResponse response;  ///< the last response (the answer to read)
+    HttpResponse response; ///< the last response (the answer to read)
     bool from_cache = false;
     std::vector<HttpResponse> hops; ///< the redirects before it, in order (bodies dropped)
-    std::string refused;    ///< why the last response's redirect was not followed; "" when none
-    bool offline = false;   ///< not asked: the run is offline (or has no client) and nothing was kept
+    std::string refused;            ///< why the last response's redirect was not followed; "" when none
+    bool offline = false;           ///< not asked: the run is offline (or has no client) and nothing was kept
   };
 
   /// Says whether a 200 answer to the URL first asked for is well formed (its source's parser
@@ -116,18 +118,20 @@ private:
 
   /// Sends `req` (a hop of the chain that began at `first`); its answer ends the chain or is
   /// followed.
-  void submit(std::map<std::string, Item>& out, const std::string& first, HttpRequest req, std::vector<HttpResponse> hops) {
+  void submit(std::map<std::string, Item>& out, const std::string& first, HttpRequest req,
+              std::vector<HttpResponse> hops) {
     HttpRequest copy = req;
-    m_client->submit(std::move(copy), [this, &out, first, req = std::move(req), hops = std::move(hops)](HttpResponse r) mutable {
-      on_response(out, first, std::move(req), std::move(hops), std::move(r));
-    });
+    m_client->submit(std::move(copy),
+                     [this, &out, first, req = std::move(req), hops = std::move(hops)](HttpResponse r) mutable {
+                       on_response(out, first, std::move(req), std::move(hops), std::move(r));
+                     });
   }
 
   void on_response(std::map<std::string, Item>& out, const std::string& first, HttpRequest req,
                    std::vector<HttpResponse> hops, HttpResponse r) {
     Item item;
-    const bool redirect = r.failure == HttpFailure::none && (r.status == 301 || r.status == 302 || r.status == 303 ||
-                                                              r.status == 307 || r.status == 308);
+    const bool redirect = r.failure == HttpFailure::none &&
+                          (r.status == 301 || r.status == 302 || r.status == 303 || r.status == 307 || r.status == 308);
     if (redirect) {
       const std::string location = r.header("location");
       const std::string next = location.empty() ? std::string() : resolve_reference(req.url, location);
@@ -142,7 +146,8 @@ private:
         item.refused = "redirect to " + next.substr(0, 200) + " refused: not https";
       } else if (hops.size() + 1 > k_max_hops) {
         item.refused = "more than " + std::to_string(k_max_hops) + " redirects";
-      } else if (next == first || std::any_of(hops.begin(), hops.end(), [&](const HttpResponse& h) { return h.url == next; }) ||
+      } else if (next == first ||
+                 std::any_of(hops.begin(), hops.end(), [&](const HttpResponse& h) { return h.url == next; }) ||
                  next == req.url) {
         item.refused = "redirect loop at " + next.substr(0, 200);
       } else {
@@ -217,8 +222,11 @@ private:
     for (const HttpResponse& h : item.hops) {
       hops.push_back({{"url", h.url}, {"status", h.status}, {"sha256", h.sha256}, {"fetched_at_ms", h.fetched_at_ms}});
     }
-    json j{{"effective_url", r.effective_url}, {"status", r.status}, {"body", r.body},
-           {"sha256", r.sha256}, {"fetched_at_ms", r.fetched_at_ms}};
+    json j{{"effective_url", r.effective_url},
+           {"status", r.status},
+           {"body", r.body},
+           {"sha256", r.sha256},
+           {"fetched_at_ms", r.fetched_at_ms}};
     if (!item.hops.empty()) {
       j["url"] = r.url;
       j["hops"] = std::move(hops);
@@ -284,15 +292,11 @@ Answer read_answer(const Fetcher::Item& item, Parse parse) {
 
 void apply(Lookup& l, const Answer& a) {
   switch (a.kind) {
-  case Answer::Kind::found:
-    l.original = a.original;
-    break;
+  case Answer::Kind::found: l.original = a.original; break;
   case Answer::Kind::missing:
     if (!l.missing) l.missing = a.reason;
     break;
-  case Answer::Kind::error:
-    l.errors.insert(a.reason);
-    break;
+  case Answer::Kind::error: l.errors.insert(a.reason); break;
   }
 }
 
@@ -300,7 +304,8 @@ bool pending(const Lookup& l) { return !l.original && !l.missing; }
 
 /// A source could not be reached, or answered what cannot be read or used (a post's network_error).
 bool network_trouble(const Lookup& l) {
-  return l.errors.count(Reason::network_error) || l.errors.count(Reason::malformed_response) || l.errors.count(Reason::auth_error);
+  return l.errors.count(Reason::network_error) || l.errors.count(Reason::malformed_response) ||
+         l.errors.count(Reason::auth_error);
 }
 
 /// Whether the run asks the source.
@@ -356,7 +361,10 @@ void wayback_round(std::vector<Lookup*> lookups, Fetcher& fetcher, bool for_arch
   }
   std::map<std::string, std::string> capture_ids;
   for (const auto& [raw, target] : capture_of) capture_ids[raw] = target.first->id;
-  auto capture_answers = fetcher.fetch(captures, well_formed(std::move(capture_ids), [](const HttpResponse& r, const std::string& id) { return sources::parse_wayback_capture(r, id, r.url); }));
+  auto capture_answers =
+      fetcher.fetch(captures, well_formed(std::move(capture_ids), [](const HttpResponse& r, const std::string& id) {
+                      return sources::parse_wayback_capture(r, id, r.url);
+                    }));
   for (auto& [raw, target] : capture_of) {
     auto& [l, archived_url] = target;
     const auto& item = capture_answers[raw];
@@ -370,8 +378,10 @@ void wayback_round(std::vector<Lookup*> lookups, Fetcher& fetcher, bool for_arch
       if (a.kind == Answer::Kind::error && a.reason != Reason::not_archived) l->errors.insert(a.reason);
       continue;
     }
-    if (for_archive_copy) l->archived = a.original;
-    else l->original = a.original;
+    if (for_archive_copy)
+      l->archived = a.original;
+    else
+      l->original = a.original;
   }
 }
 
@@ -380,11 +390,13 @@ std::vector<std::string> short_links(const Post& p) {
   std::vector<std::string> out;
   auto consider = [&](const std::string& u) {
     const std::string n = normalize_short_url(u);
-    if (detail::starts_with_icase(n, "https://t.co/") && std::find(out.begin(), out.end(), u) == out.end()) out.push_back(u);
+    if (detail::starts_with_icase(n, "https://t.co/") && std::find(out.begin(), out.end(), u) == out.end())
+      out.push_back(u);
   };
   for (const Link& l : p.links) {
     consider(l.url);
-    if (l.text.find("pic.twitter.com/") != std::string::npos || l.text.find("pic.x.com/") != std::string::npos) consider(l.text);
+    if (l.text.find("pic.twitter.com/") != std::string::npos || l.text.find("pic.x.com/") != std::string::npos)
+      consider(l.text);
   }
   return out;
 }
@@ -431,14 +443,20 @@ std::optional<std::string> find_by_archive_search(const Post& p, Fetcher& fetche
   }
   std::map<std::string, std::string> capture_ids;
   for (const auto& [raw, target] : id_of) capture_ids[raw] = target.first;
-  auto got = fetcher.fetch(captures, well_formed(std::move(capture_ids), [](const HttpResponse& r, const std::string& id) { return sources::parse_wayback_capture(r, id, r.url); }));
+  auto got =
+      fetcher.fetch(captures, well_formed(std::move(capture_ids), [](const HttpResponse& r, const std::string& id) {
+                      return sources::parse_wayback_capture(r, id, r.url);
+                    }));
   for (auto& [raw, target] : id_of) {
     const auto& cap = got[raw];
     const std::string shown = cap.hops.empty() ? target.second : archived_capture_url(cap.response.url);
     const std::string& id = target.first; // (clang 14 cannot capture a structured binding)
-    const Answer a = read_answer(cap, [&](const HttpResponse& r) { return sources::parse_wayback_capture(r, id, shown); });
+    const Answer a =
+        read_answer(cap, [&](const HttpResponse& r) { return sources::parse_wayback_capture(r, id, shown); });
     if (a.kind != Answer::Kind::found) continue;
-    if (compare_post_text(*p.text, p.links, *a.original, quote ? ExcerptPolicy::excerpt_allowed : ExcerptPolicy::whole_post).equal) {
+    if (compare_post_text(*p.text, p.links, *a.original,
+                          quote ? ExcerptPolicy::excerpt_allowed : ExcerptPolicy::whole_post)
+            .equal) {
       add_evidence(evidence, cap, sources::name(SourceId::wayback));
       return target.first;
     }
@@ -525,10 +543,13 @@ void decide(CheckedPost& c, Lookup* l, const VerifyOptions& options) {
     }
     if (handle_mismatch) add(Reason::handle_mismatch);
     if (date_mismatch) add(Reason::date_mismatch);
-    if (p.display_name && !o.display_name.empty() && normalise_for_compare(*p.display_name) != normalise_for_compare(o.display_name)) {
+    if (p.display_name && !o.display_name.empty() &&
+        normalise_for_compare(*p.display_name) != normalise_for_compare(o.display_name)) {
       c.notes.push_back(note(Note::display_name_changed));
     }
-    c.verdict = altered ? Verdict::altered : (handle_mismatch || date_mismatch) ? Verdict::misattributed : Verdict::verified;
+    c.verdict = altered                              ? Verdict::altered
+                : (handle_mismatch || date_mismatch) ? Verdict::misattributed
+                                                     : Verdict::verified;
     return;
   }
   if (l->missing) {
@@ -552,7 +573,8 @@ void decide(CheckedPost& c, Lookup* l, const VerifyOptions& options) {
   if (network_trouble(*l)) add(Reason::network_error);
   if (l->errors.count(Reason::offline) || options.offline) add(Reason::offline);
   if (l->errors.count(Reason::malformed_response)) c.notes.push_back(note(Note::malformed_response));
-  if (c.reasons.empty() || (c.reasons.size() == 1 && date_mismatch)) add(options.offline ? Reason::offline : Reason::network_error);
+  if (c.reasons.empty() || (c.reasons.size() == 1 && date_mismatch))
+    add(options.offline ? Reason::offline : Reason::network_error);
 }
 
 } // namespace
@@ -591,7 +613,8 @@ std::vector<CheckedPost> verify(const std::vector<Post>& posts, HttpClient* clie
       if (!r.status_id) continue;
       // Reused media may lead to another account's post: prefer the article's author.
       const bool same_author = posts[i].handle && r.handle && detail::iequals(*posts[i].handle, *r.handle);
-      if (!pick || (same_author && !(pick->handle && posts[i].handle && detail::iequals(*pick->handle, *posts[i].handle)))) {
+      if (!pick ||
+          (same_author && !(pick->handle && posts[i].handle && detail::iequals(*pick->handle, *posts[i].handle)))) {
         pick = &r;
       }
     }
@@ -721,7 +744,8 @@ std::vector<CheckedPost> verify(const std::vector<Post>& posts, HttpClient* clie
     // A source that redirected outside its own hosts: say so rather than network_error when
     // nothing else went wrong on the network.
     if (l && c.verdict == Verdict::unverifiable && l->errors.count(Reason::redirect_refused)) {
-      if (!network_trouble(*l)) c.reasons.erase(std::remove(c.reasons.begin(), c.reasons.end(), code(Reason::network_error)), c.reasons.end());
+      if (!network_trouble(*l))
+        c.reasons.erase(std::remove(c.reasons.begin(), c.reasons.end(), code(Reason::network_error)), c.reasons.end());
       if (std::find(c.reasons.begin(), c.reasons.end(), code(Reason::redirect_refused)) == c.reasons.end()) {
         c.reasons.push_back(code(Reason::redirect_refused));
       }

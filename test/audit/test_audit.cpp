@@ -15,14 +15,14 @@
 #include <thread>
 #include <unistd.h>
 
-#include "support/temp_dir.hpp"
 #include "support/run.hpp"
+#include "support/temp_dir.hpp"
 
+using nlohmann::json;
 using tweetcheck::test::fixture_path;
 using tweetcheck::test::read_file;
 using tweetcheck::test::source_path;
 using tweetcheck::test::TestServer;
-using nlohmann::json;
 
 namespace {
 
@@ -68,24 +68,36 @@ TEST_CASE("audit: WARC, WARC.gz, JSONL and feeds built from the corpus", "[audit
   std::string files;
   for (const auto& p : pages) files += " '" + fixture_path(p) + "'";
   REQUIRE(sh("python3 tools/make_warc.py " + dir.path + "/a.warc --base https://news.example/" + files).status == 0);
-  REQUIRE(sh("python3 tools/make_warc.py " + dir.path + "/b.warc.gz --base https://other.example/ --date 2020-05-03T10:00:00Z" + files).status == 0);
+  REQUIRE(sh("python3 tools/make_warc.py " + dir.path +
+             "/b.warc.gz --base https://other.example/ --date 2020-05-03T10:00:00Z" + files)
+              .status == 0);
   {
     std::ofstream jl(dir.path + "/articles.jsonl");
     for (const auto& p : pages) {
-      jl << json{{"id", p}, {"url", "https://jsonl.example/" + p}, {"date", "2019-01-02"}, {"html", read_file(fixture_path(p))}}.dump() << "\n";
+      jl << json{{"id", p},
+                 {"url", "https://jsonl.example/" + p},
+                 {"date", "2019-01-02"},
+                 {"html", read_file(fixture_path(p))}}
+                .dump()
+         << "\n";
     }
     std::ofstream feed(dir.path + "/feed.rss");
-    feed << "<?xml version=\"1.0\"?><rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel>"
-         << "<item><title>Taliban</title><link>https://feed.example/taliban</link><guid>t1</guid><pubDate>Thu, 29 Jul 2021 02:45:00 +0000</pubDate>"
-         << "<content:encoded><![CDATA[" << read_file(fixture_path("corpus/seed/zerohedge-taliban-china-2021-07-29.txt"))
+    feed << "<?xml version=\"1.0\"?><rss version=\"2.0\" "
+            "xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel>"
+         << "<item><title>Taliban</title><link>https://feed.example/taliban</link><guid>t1</guid><pubDate>Thu, 29 Jul "
+            "2021 02:45:00 +0000</pubDate>"
+         << "<content:encoded><![CDATA["
+         << read_file(fixture_path("corpus/seed/zerohedge-taliban-china-2021-07-29.txt"))
          << "]]></content:encoded></item>"
          << "<item><title>Vox</title><link>https://feed.example/vox</link><guid>v1</guid><description>"
-         << "&lt;blockquote class=&quot;twitter-tweet&quot;&gt;&lt;p&gt;Escaped&lt;/p&gt;&amp;mdash; Geert Wilders (@geertwilderspvv) "
-         << "&lt;a href=&quot;https://twitter.com/geertwilderspvv/status/807147701339127808&quot;&gt;December 9, 2016&lt;/a&gt;&lt;/blockquote&gt;"
+         << "&lt;blockquote class=&quot;twitter-tweet&quot;&gt;&lt;p&gt;Escaped&lt;/p&gt;&amp;mdash; Geert Wilders "
+            "(@geertwilderspvv) "
+         << "&lt;a href=&quot;https://twitter.com/geertwilderspvv/status/807147701339127808&quot;&gt;December 9, "
+            "2016&lt;/a&gt;&lt;/blockquote&gt;"
          << "</description></item></channel></rss>\n";
   }
-  const Run r = sh(bin() + " audit --scan-only --no-cache --output " + dir.path + "/out.jsonl " + dir.path + "/a.warc " +
-                   dir.path + "/b.warc.gz " + dir.path + "/articles.jsonl " + dir.path + "/feed.rss 2>&1");
+  const Run r = sh(bin() + " audit --scan-only --no-cache --output " + dir.path + "/out.jsonl " + dir.path +
+                   "/a.warc " + dir.path + "/b.warc.gz " + dir.path + "/articles.jsonl " + dir.path + "/feed.rss 2>&1");
   REQUIRE(r.status == 0);
   const auto lines = lines_of(dir.path + "/out.jsonl");
   // vox 1 + nordkorea 2 (+ v8 0) per copy: 3 each from a.warc, b.warc.gz and the JSONL; 3 + 1 from the feed.
@@ -103,8 +115,9 @@ TEST_CASE("audit: WARC, WARC.gz, JSONL and feeds built from the corpus", "[audit
   for (std::size_t i = 1; i < lines.size(); ++i) CHECK(lines[i]["document"]["seq"] >= lines[i - 1]["document"]["seq"]);
   // The same inputs audited in full against the test server: every post gets a verdict.
   TestServer server({"--routes", fixture_path("http/verify.json")});
-  const Run full = sh(bin() + " audit --no-cache --output " + dir.path + "/full.jsonl" + endpoints(server) + " " + dir.path +
-                      "/a.warc " + dir.path + "/b.warc.gz " + dir.path + "/articles.jsonl " + dir.path + "/feed.rss 2>&1");
+  const Run full =
+      sh(bin() + " audit --no-cache --output " + dir.path + "/full.jsonl" + endpoints(server) + " " + dir.path +
+         "/a.warc " + dir.path + "/b.warc.gz " + dir.path + "/articles.jsonl " + dir.path + "/feed.rss 2>&1");
   REQUIRE(full.status == 0);
   const auto checked = lines_of(dir.path + "/full.jsonl");
   REQUIRE(checked.size() == 13);
@@ -117,7 +130,8 @@ TEST_CASE("audit: a full audit checks each distinct post once and writes summari
   TestServer server({"--routes", fixture_path("http/verify.json")});
   // The same article three times: 3 x 29 posts, each distinct post fetched once.
   for (int i = 0; i < 3; ++i) {
-    std::filesystem::copy_file(fixture_path("articles/check_verdicts.html"), dir.path + "/copy" + std::to_string(i) + ".html");
+    std::filesystem::copy_file(fixture_path("articles/check_verdicts.html"),
+                               dir.path + "/copy" + std::to_string(i) + ".html");
   }
   const Run r = sh(bin() + " audit --no-cache --batch 1 --output " + dir.path + "/out.jsonl --summary-csv " + dir.path +
                    "/s.csv --summary-html " + dir.path + "/s.html" + endpoints(server) + " " + dir.path + " 2>&1");
@@ -163,8 +177,9 @@ TEST_CASE("audit: killed with SIGKILL and run again, every article is reported e
   TestServer server({"--routes", fixture_path("http/verify.json"), "--delay-ms", "30"});
   for (int i = 0; i < 12; ++i) {
     // Distinct documents with distinct-looking keys; the posts repeat (as in a real archive).
-    std::filesystem::copy_file(fixture_path(i % 2 ? "articles/check_verdicts.html" : "corpus/seed/zerohedge-taliban-china-2021-07-29.txt"),
-                               dir.path + "/doc" + std::to_string(100 + i) + (i % 2 ? ".html" : ".txt"));
+    std::filesystem::copy_file(
+        fixture_path(i % 2 ? "articles/check_verdicts.html" : "corpus/seed/zerohedge-taliban-china-2021-07-29.txt"),
+        dir.path + "/doc" + std::to_string(100 + i) + (i % 2 ? ".html" : ".txt"));
   }
   const std::string common = " --batch 1 --no-cache" + endpoints(server) + " " + dir.path;
   REQUIRE(sh(bin() + " audit --output " + dir.path + "/reference.jsonl" + common + " 2>/dev/null").status == 0);
@@ -201,7 +216,8 @@ TEST_CASE("audit: lines written after the last commit (a crash before it) are dr
   std::filesystem::copy_file(fixture_path("corpus/postlight/www.vox.com.html"), dir.path + "/a.html");
   std::filesystem::copy_file(fixture_path("corpus/trafilatura/fr.de.nordkorea.html"), dir.path + "/b.html");
   const std::string out = dir.path + "/out.jsonl";
-  const std::string cmd = bin() + " audit --scan-only --no-cache --batch 1 --output " + out + " " + dir.path + "/a.html " + dir.path + "/b.html 2>&1";
+  const std::string cmd = bin() + " audit --scan-only --no-cache --batch 1 --output " + out + " " + dir.path +
+                          "/a.html " + dir.path + "/b.html 2>&1";
   REQUIRE(sh(cmd).status == 0);
   const std::string complete = read_file(out);
   {
@@ -219,7 +235,8 @@ TEST_CASE("audit: lines written after the last commit (a crash before it) are dr
 TEST_CASE("audit: three shards merged equal the unsharded audit", "[audit][shard]") {
   TempDir dir;
   TestServer server({"--routes", fixture_path("http/verify.json")});
-  const std::string inputs = " '" + fixture_path("corpus/trafilatura") + "' '" + fixture_path("articles/check_verdicts.html") + "'";
+  const std::string inputs =
+      " '" + fixture_path("corpus/trafilatura") + "' '" + fixture_path("articles/check_verdicts.html") + "'";
   const std::string common = " --no-cache" + endpoints(server) + inputs + " 2>/dev/null";
   REQUIRE(sh(bin() + " audit --output " + dir.path + "/all.jsonl" + common).status == 0);
   std::string shards;
@@ -230,7 +247,8 @@ TEST_CASE("audit: three shards merged equal the unsharded audit", "[audit][shard
     sum += lines_of(out).size();
     shards += " " + out;
   }
-  REQUIRE(sh(bin() + " merge --output " + dir.path + "/merged.jsonl --summary-csv " + dir.path + "/m.csv" + shards).status == 0);
+  REQUIRE(sh(bin() + " merge --output " + dir.path + "/merged.jsonl --summary-csv " + dir.path + "/m.csv" + shards)
+              .status == 0);
   const auto all = lines_of(dir.path + "/all.jsonl");
   CHECK(sum == all.size());
   CHECK(all.size() > 50);
@@ -243,12 +261,13 @@ TEST_CASE("audit: a list of paths and article URLs; a URL that fails is reported
   TestServer server({"--routes", fixture_path("http/verify.json")});
   {
     std::ofstream list(dir.path + "/list.txt");
-    list << "# articles to audit\n" << fixture_path("corpus/postlight/www.vox.com.html") << "\n"
+    list << "# articles to audit\n"
+         << fixture_path("corpus/postlight/www.vox.com.html") << "\n"
          << "https://news.example.test/2022/04/article.html\n"
          << "https://news.example.test/missing.html\n";
   }
-  const Run r = sh(bin() + " audit --no-cache --list " + dir.path + "/list.txt --output " + dir.path + "/o.jsonl" + endpoints(server) +
-                   " --endpoint news.example.test=" + server.base() + " 2>&1");
+  const Run r = sh(bin() + " audit --no-cache --list " + dir.path + "/list.txt --output " + dir.path + "/o.jsonl" +
+                   endpoints(server) + " --endpoint news.example.test=" + server.base() + " 2>&1");
   CHECK(r.status == 0);
   CHECK(r.out.find("cannot fetch article 'https://news.example.test/missing.html'") != std::string::npos);
   const auto lines = lines_of(dir.path + "/o.jsonl");
@@ -265,14 +284,16 @@ TEST_CASE("audit: unreadable inputs fail naming the file", "[audit]") {
     std::ofstream f(dir.path + "/broken.warc.gz", std::ios::binary);
     f << "\x1f\x8b\x08\x00garbage that is not gzip at all";
   }
-  const Run r = sh(bin() + " audit --scan-only --no-cache --output " + dir.path + "/o.jsonl " + dir.path + "/broken.warc.gz 2>&1");
+  const Run r = sh(bin() + " audit --scan-only --no-cache --output " + dir.path + "/o.jsonl " + dir.path +
+                   "/broken.warc.gz 2>&1");
   CHECK(r.status == 2);
   CHECK(r.out.find("broken.warc.gz") != std::string::npos);
   {
     std::ofstream f(dir.path + "/bad.jsonl");
     f << "{\"html\": \"x\"}\nnot json\n";
   }
-  const Run j = sh(bin() + " audit --scan-only --no-cache --output " + dir.path + "/o2.jsonl " + dir.path + "/bad.jsonl 2>&1");
+  const Run j =
+      sh(bin() + " audit --scan-only --no-cache --output " + dir.path + "/o2.jsonl " + dir.path + "/bad.jsonl 2>&1");
   CHECK(j.status == 2);
   CHECK(j.out.find("bad.jsonl' line 2") != std::string::npos);
   CHECK(sh(bin() + " audit --scan-only --output " + dir.path + "/o3.jsonl /nonexistent 2>&1").status == 2);

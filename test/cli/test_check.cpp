@@ -10,9 +10,9 @@
 
 #include "support/run.hpp"
 
+using nlohmann::json;
 using tweetcheck::test::fixture_path;
 using tweetcheck::test::TestServer;
-using nlohmann::json;
 
 namespace {
 
@@ -44,7 +44,8 @@ std::vector<std::string> reasons(const json& p) { return p["reasons"].get<std::v
 
 TEST_CASE("check: every verdict and reason on one article", "[check][e2e]") {
   TestServer server({"--routes", fixture_path("http/verify.json")});
-  const Run r = run("check --format json --no-cache" + endpoints(server) + " '" + fixture_path("articles/check_verdicts.html") + "'");
+  const Run r = run("check --format json --no-cache" + endpoints(server) + " '" +
+                    fixture_path("articles/check_verdicts.html") + "'");
   CHECK(r.status == 1); // altered, misattributed and missing posts fail the default --fail-on
   const json report = json::parse(r.out);
   CHECK(report["schema"] == "tweetcheck/check/1");
@@ -121,7 +122,8 @@ TEST_CASE("check: every verdict and reason on one article", "[check][e2e]") {
   // Evidence: every fetched URL with its status, time and SHA-256.
   const auto& ev = p[7]["evidence"];
   REQUIRE(!ev.empty());
-  CHECK(ev[0]["url"].get<std::string>().rfind("https://cdn.syndication.twimg.com/tweet-result?id=1503747848401846272&", 0) == 0);
+  CHECK(ev[0]["url"].get<std::string>().rfind("https://cdn.syndication.twimg.com/tweet-result?id=1503747848401846272&",
+                                              0) == 0);
   CHECK(ev[0]["status"] == 200);
   CHECK(ev[0]["sha256"].get<std::string>().size() == 64);
   CHECK(ev[0]["fetched_at"].get<std::string>().size() == 20);
@@ -160,15 +162,21 @@ TEST_CASE("check: the seed article's three flattened posts", "[check][e2e][seed]
 TEST_CASE("check: no status ID, --fail-on, exit statuses", "[check][e2e]") {
   TestServer server({"--routes", fixture_path("http/verify.json")});
   const std::string ep = endpoints(server);
-  const Run none = run("check --format json --no-cache" + ep + " '" + fixture_path("articles/check_no_status_id.txt") + "'");
+  const Run none =
+      run("check --format json --no-cache" + ep + " '" + fixture_path("articles/check_no_status_id.txt") + "'");
   CHECK(none.status == 0); // unverifiable is not in the default --fail-on
   const auto p = json::parse(none.out)["posts"][0];
   CHECK(p["verdict"] == "unverifiable");
   CHECK(reasons(p) == std::vector<std::string>{"no_status_id"});
-  CHECK(run("check --no-cache --fail-on unverifiable" + ep + " '" + fixture_path("articles/check_no_status_id.txt") + "'").status == 1);
-  CHECK(run("check --no-cache --fail-on nonsense" + ep + " '" + fixture_path("articles/check_no_status_id.txt") + "'").status == 2);
+  CHECK(
+      run("check --no-cache --fail-on unverifiable" + ep + " '" + fixture_path("articles/check_no_status_id.txt") + "'")
+          .status == 1);
+  CHECK(run("check --no-cache --fail-on nonsense" + ep + " '" + fixture_path("articles/check_no_status_id.txt") + "'")
+            .status == 2);
   CHECK(run("check --no-cache" + ep + " /nonexistent/article.html").status == 2);
-  CHECK(run("check --no-cache --sources syndication,bogus" + ep + " '" + fixture_path("articles/check_no_status_id.txt") + "'").status == 2);
+  CHECK(run("check --no-cache --sources syndication,bogus" + ep + " '" +
+            fixture_path("articles/check_no_status_id.txt") + "'")
+            .status == 2);
 }
 
 TEST_CASE("check: an article given by URL is fetched with the same client", "[check][e2e]") {
@@ -196,14 +204,17 @@ TEST_CASE("check: offline, the Snowflake ID still catches a wrong date", "[check
 }
 
 TEST_CASE("check: a local archive answers without the network", "[check][e2e][archive]") {
-  const Run r = run("check --format json --offline --no-cache --archive '" + fixture_path("archive/local-archive.jsonl") +
-                    "' '" + fixture_path("articles/check_verdicts.html") + "'");
+  const Run r =
+      run("check --format json --offline --no-cache --archive '" + fixture_path("archive/local-archive.jsonl") + "' '" +
+          fixture_path("articles/check_verdicts.html") + "'");
   auto p = by_line(json::parse(r.out));
   CHECK(p[4]["verdict"] == "verified");
   CHECK(p[4]["original"]["source"] == "archive");
   CHECK(p[7]["verdict"] == "altered"); // the API v2-shaped line
   CHECK(reasons(p[7]) == std::vector<std::string>{"number_changed"});
-  CHECK(run("check --offline --no-cache --archive /nonexistent.jsonl '" + fixture_path("articles/check_verdicts.html") + "'").status == 2);
+  CHECK(run("check --offline --no-cache --archive /nonexistent.jsonl '" + fixture_path("articles/check_verdicts.html") +
+            "'")
+            .status == 2);
 }
 
 TEST_CASE("check: the X API with a bearer token (long posts compare their full text)", "[check][e2e]") {
@@ -286,7 +297,8 @@ TEST_CASE("check: every recorded real response gives the verdict it implies", "[
     REQUIRE(got.is_object());
     CHECK(got["verdict"] == want["verdict"]);
     CHECK(got["reasons"] == want["reasons"]);
-    for (const auto& n : want["notes"]) CHECK(std::find(got["notes"].begin(), got["notes"].end(), n) != got["notes"].end());
+    for (const auto& n : want["notes"])
+      CHECK(std::find(got["notes"].begin(), got["notes"].end(), n) != got["notes"].end());
     if (got["verdict"] == "verified") {
       ++verified;
       CHECK(got["diff"].empty());
@@ -304,7 +316,8 @@ TEST_CASE("check: every recorded real response gives the verdict it implies", "[
 
 TEST_CASE("check: posts quoted in prose are checked as excerpts", "[check][e2e][quote]") {
   TestServer server({"--routes", fixture_path("http/verify.json")});
-  const Run r = run("check --format json --no-cache" + endpoints(server) + " '" + fixture_path("articles/check_quotes.html") + "'");
+  const Run r = run("check --format json --no-cache" + endpoints(server) + " '" +
+                    fixture_path("articles/check_quotes.html") + "'");
   CHECK(r.status == 1);
   auto p = by_line(json::parse(r.out));
   REQUIRE(p.size() == 4);

@@ -24,7 +24,8 @@ Run run(const std::string& args, bool with_stderr = false) {
   Run r = tweetcheck::test::shell(tweetcheck::test::binary() + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null"));
   // Every JSON the CLI prints in the tests is held to its schema.
   bool lines = false;
-  if (const std::string kind = tweetcheck::test::json_kind(args, &lines); !kind.empty() && !r.out.empty() && !with_stderr) {
+  if (const std::string kind = tweetcheck::test::json_kind(args, &lines);
+      !kind.empty() && !r.out.empty() && !with_stderr) {
     INFO("schema check of: " << args);
     CHECK(tweetcheck::test::schema_errors(kind, r.out, lines).empty());
   }
@@ -80,7 +81,9 @@ TEST_CASE("-q/--quiet and -v/--verbose work before and after the command", "[cli
   CHECK(run("scan --quiet" + f).status == 0);
   CHECK(run("scan -v" + f).status == 0);
   CHECK(run("check -q --offline --no-cache --format json" + f).status == 0);
-  CHECK(run("audit --quiet --scan-only --no-cache --output /tmp/tweetcheck-q-" + std::to_string(getpid()) + ".jsonl" + f).status == 0);
+  CHECK(
+      run("audit --quiet --scan-only --no-cache --output /tmp/tweetcheck-q-" + std::to_string(getpid()) + ".jsonl" + f)
+          .status == 0);
   std::system(("rm -f /tmp/tweetcheck-q-" + std::to_string(getpid()) + ".jsonl*").c_str());
 }
 
@@ -104,7 +107,8 @@ TEST_CASE("parallel scanning gives the same output, in input order, as one job",
 
 TEST_CASE("an unreadable file among readable ones is reported and the rest still scanned", "[cli]") {
   const Run r = run("scan --format jsonl '" + fixture_path("corpus/pages/goldtadise.com_p530258.excerpt.txt") +
-                    "' /nonexistent/b.html", true);
+                        "' /nonexistent/b.html",
+                    true);
   CHECK(r.status == 2);
   CHECK(r.out.find("/nonexistent/b.html") != std::string::npos);
   CHECK(r.out.find("\"status_id\":\"1493033482355838976\"") != std::string::npos);

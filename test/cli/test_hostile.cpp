@@ -11,9 +11,9 @@
 #include <unistd.h>
 
 #include "report/escape.hpp"
+#include "support/run.hpp"
 #include "support/temp_dir.hpp"
 #include "tweetcheck/scan.hpp"
-#include "support/run.hpp"
 
 using nlohmann::json;
 using tweetcheck::test::fixture_path;
@@ -35,23 +35,28 @@ constexpr const char* k_id = "1503385460536246272";
 
 /// An article embedding post k_id by @example_news.
 std::string article() {
-  return std::string("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>t</title></head><body>\n"
-                     "<blockquote class=\"twitter-tweet\"><p lang=\"en\" dir=\"ltr\">Council approves the new budget.</p>"
-                     "&mdash; Example News (@example_news) <a href=\"https://twitter.com/example_news/status/") +
+  return std::string(
+             "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>t</title></head><body>\n"
+             "<blockquote class=\"twitter-tweet\"><p lang=\"en\" dir=\"ltr\">Council approves the new budget.</p>"
+             "&mdash; Example News (@example_news) <a href=\"https://twitter.com/example_news/status/") +
          k_id + "?ref_src=twsrc%5Etfw\">March 14, 2022</a></blockquote>\n</body></html>\n";
 }
 
 /// A syndication answer for k_id with its text as written.
 json good_syndication() {
-  return {{"__typename", "Tweet"}, {"id_str", k_id}, {"text", "Council approves the new budget."},
-          {"created_at", "2022-03-14T15:00:00.000Z"}, {"user", {{"screen_name", "example_news"}, {"name", "Example News"}}}};
+  return {{"__typename", "Tweet"},
+          {"id_str", k_id},
+          {"text", "Council approves the new budget."},
+          {"created_at", "2022-03-14T15:00:00.000Z"},
+          {"user", {{"screen_name", "example_news"}, {"name", "Example News"}}}};
 }
 
 std::string nested(std::size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
 
 /// A routes file answering every syndication request with `body`.
 std::string routes(const TempDir& d, const std::string& path, const std::string& body) {
-  const json r = {{path, json::array({{{"status", 200}, {"headers", {{"Content-Type", "application/json"}}}, {"body", body}}})}};
+  const json r = {
+      {path, json::array({{{"status", 200}, {"headers", {{"Content-Type", "application/json"}}}, {"body", body}}})}};
   return d.file("routes.json", r.dump());
 }
 
@@ -99,8 +104,10 @@ TwoRuns check_twice(const std::string& path, const std::string& body, const std:
 
 } // namespace
 
-TEST_CASE("hostile: a syndication answer nested 300,000 deep is malformed, never a crash, never cached", "[hostile][e2e]") {
-  const std::string deep = "{\"__typename\":\"Tweet\",\"id_str\":\"" + std::string(k_id) + "\",\"x\":" + nested(300000) + "}";
+TEST_CASE("hostile: a syndication answer nested 300,000 deep is malformed, never a crash, never cached",
+          "[hostile][e2e]") {
+  const std::string deep =
+      "{\"__typename\":\"Tweet\",\"id_str\":\"" + std::string(k_id) + "\",\"x\":" + nested(300000) + "}";
   const TwoRuns r = check_twice("/tweet-result*", deep);
   check_malformed(r.first);
   check_malformed(r.second);
@@ -127,14 +134,14 @@ TEST_CASE("hostile: wrong-typed answers are malformed and never cached", "[hosti
   CHECK(good.first["verdict"] == "verified");
   CHECK(good.second["evidence"][0]["from_cache"] == true);
   CHECK(good.requests == 1); // the control: a good answer is cached
-  for (const auto& [field, value] : std::vector<std::pair<std::string, json>>{
-           {"text", json::array({"Council approves the new budget."})},
-           {"user", "bob"},
-           {"id_str", 1503385460536246272ULL},
-           {"created_at", 7},
-           {"entities", json::array()},
-           {"edit_control", {{"edit_tweet_ids", "x"}}},
-           {"display_text_range", "0,10"}}) {
+  for (const auto& [field, value] :
+       std::vector<std::pair<std::string, json>>{{"text", json::array({"Council approves the new budget."})},
+                                                 {"user", "bob"},
+                                                 {"id_str", 1503385460536246272ULL},
+                                                 {"created_at", 7},
+                                                 {"entities", json::array()},
+                                                 {"edit_control", {{"edit_tweet_ids", "x"}}},
+                                                 {"display_text_range", "0,10"}}) {
     INFO(field);
     json j = good_syndication();
     j[field] = value;
@@ -146,27 +153,33 @@ TEST_CASE("hostile: wrong-typed answers are malformed and never cached", "[hosti
   const TwoRuns x = check_twice("/2/tweets*", xapi_errors.dump(), "x-api");
   check_malformed(x.first);
   CHECK(x.requests == 2);
-  const json xapi_user = {{"data", json::array({{{"id", k_id}, {"text", "Council approves the new budget."}, {"author_id", "1"}}})},
-                          {"includes", {{"users", json::array({{{"id", "1"}, {"username", json::array({"example_news"})}}})}}}};
+  const json xapi_user = {
+      {"data", json::array({{{"id", k_id}, {"text", "Council approves the new budget."}, {"author_id", "1"}}})},
+      {"includes", {{"users", json::array({{{"id", "1"}, {"username", json::array({"example_news"})}}})}}}};
   check_malformed(check_twice("/2/tweets*", xapi_user.dump(), "x-api").first);
-  const json oembed = {{"html", "<blockquote class=\"twitter-tweet\"><p>Council approves the new budget.</p>&mdash; Example News "
-                                "(@example_news) <a href=\"https://twitter.com/example_news/status/" +
-                                    std::string(k_id) + "\">March 14, 2022</a></blockquote>"},
-                       {"author_url", json::object()}};
+  const json oembed = {
+      {"html", "<blockquote class=\"twitter-tweet\"><p>Council approves the new budget.</p>&mdash; Example News "
+               "(@example_news) <a href=\"https://twitter.com/example_news/status/" +
+                   std::string(k_id) + "\">March 14, 2022</a></blockquote>"},
+      {"author_url", json::object()}};
   const TwoRuns o = check_twice("/oembed*", oembed.dump(), "oembed");
   check_malformed(o.first);
   CHECK(o.requests == 2);
 }
 
-TEST_CASE("hostile: an archive or audit JSONL line nested 100,000 deep is a clear error naming the file and line", "[hostile][e2e]") {
+TEST_CASE("hostile: an archive or audit JSONL line nested 100,000 deep is a clear error naming the file and line",
+          "[hostile][e2e]") {
   TempDir d;
   const std::string a = d.file("article.html", article());
-  const std::string archive = d.file("archive.jsonl", good_syndication().dump() + "\n{\"id_str\":" + nested(100000) + "}\n");
-  const Run r = tc("check --format json --offline --no-cache --archive " + q(archive) + " " + q(a) + " 2>&1 >/dev/null");
+  const std::string archive =
+      d.file("archive.jsonl", good_syndication().dump() + "\n{\"id_str\":" + nested(100000) + "}\n");
+  const Run r =
+      tc("check --format json --offline --no-cache --archive " + q(archive) + " " + q(a) + " 2>&1 >/dev/null");
   CHECK(r.status == 2);
   CHECK(r.out.find("archive.jsonl' line 2: JSON nested deeper than 64 levels") != std::string::npos);
   const std::string tweets_js = d.file("tweets.js", "window.YTD.tweets.part0 = [" + nested(100000) + "]");
-  const Run t = tc("check --format json --offline --no-cache --archive " + q(tweets_js) + " " + q(a) + " 2>&1 >/dev/null");
+  const Run t =
+      tc("check --format json --offline --no-cache --archive " + q(tweets_js) + " " + q(a) + " 2>&1 >/dev/null");
   CHECK(t.status == 2);
   CHECK(t.out.find("tweets.js': JSON nested deeper than 64 levels") != std::string::npos);
 
@@ -180,7 +193,8 @@ TEST_CASE("hostile: an archive or audit JSONL line nested 100,000 deep is a clea
     for (int attempt = 0; attempt < 2; ++attempt) { // the same clear error on a resume
       const Run r2 = tc("audit --scan-only --output " + q(out) + " " + q(in) + " 2>&1 >/dev/null");
       CHECK(r2.status == 2);
-      CHECK(r2.out.find(std::string("in-") + field + ".jsonl' line 2: JSON nested deeper than 64 levels") != std::string::npos);
+      CHECK(r2.out.find(std::string("in-") + field + ".jsonl' line 2: JSON nested deeper than 64 levels") !=
+            std::string::npos);
     }
   }
 }
@@ -196,27 +210,35 @@ struct HostileReports {
   Run text;
 };
 
-const std::string k_evil_text = "=SUM(1+1) \x1b]52;c;SGVsbG8=\x07 \x1b[2J\x08\x7f \xc2\x9b" "31m \xef\xbf\xbf end";
+const std::string k_evil_text = "=SUM(1+1) \x1b]52;c;SGVsbG8=\x07 \x1b[2J\x08\x7f \xc2\x9b"
+                                "31m \xef\xbf\xbf end";
 
 void make_hostile_reports(HostileReports& h) {
-  const std::string body = "<blockquote class=\"twitter-tweet\"><p lang=\"en\" dir=\"ltr\">" + k_evil_text +
-                           "</p>&mdash; Example News (@example_news) <a href=\"https://twitter.com/example_news/status/" + k_id +
-                           "\">March 14, 2022</a></blockquote>";
-  h.article = h.d.file("evil`<img src=x onerror=alert(1)>`\x1b[31m.html", "<html><body>\n" + body + "\n</body></html>\n");
-  const json answer = {{"html", body}, {"url", "javascript:alert(1)//web.archive.org/"}, {"author_name", "Example News"},
+  const std::string body =
+      "<blockquote class=\"twitter-tweet\"><p lang=\"en\" dir=\"ltr\">" + k_evil_text +
+      "</p>&mdash; Example News (@example_news) <a href=\"https://twitter.com/example_news/status/" + k_id +
+      "\">March 14, 2022</a></blockquote>";
+  h.article =
+      h.d.file("evil`<img src=x onerror=alert(1)>`\x1b[31m.html", "<html><body>\n" + body + "\n</body></html>\n");
+  const json answer = {{"html", body},
+                       {"url", "javascript:alert(1)//web.archive.org/"},
+                       {"author_name", "Example News"},
                        {"author_url", "https://twitter.com/example_news"}};
   TestServer server({"--routes", routes(h.d, "/oembed*", answer.dump())});
   std::string outputs;
-  for (const char* f : {"html", "junit", "csv", "markdown", "sarif", "json"}) outputs += std::string(" --output-format ") + f + "=" + q(h.d / f);
-  h.text = tc("check --format text --no-cache --sources oembed" + tweetcheck::test::service_endpoints(server) + outputs + " " +
-              q(h.article) + " 2>/dev/null");
+  for (const char* f : {"html", "junit", "csv", "markdown", "sarif", "json"})
+    outputs += std::string(" --output-format ") + f + "=" + q(h.d / f);
+  h.text = tc("check --format text --no-cache --sources oembed" + tweetcheck::test::service_endpoints(server) +
+              outputs + " " + q(h.article) + " 2>/dev/null");
 }
 
 bool has_control(const std::string& s) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
     if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) return true;
-    if (c == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 && static_cast<unsigned char>(s[i + 1]) <= 0x9f) return true;
+    if (c == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+        static_cast<unsigned char>(s[i + 1]) <= 0x9f)
+      return true;
   }
   return false;
 }
@@ -234,23 +256,25 @@ TEST_CASE("hostile: reports in every format hold hostile text safely", "[hostile
   }
   SECTION("HTML: a CSP, and no link but to the expected hosts") {
     const std::string html = tweetcheck::test::read_file(h.d / "html");
-    CHECK(html.find("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">") !=
-          std::string::npos);
+    CHECK(html.find("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
+                    "'unsafe-inline'; img-src data:\">") != std::string::npos);
     CHECK(html.find("javascript:") == std::string::npos); // not even as text: it is not the post's URL…
-    CHECK(html.find("href=\"https://twitter.com/example_news/status/" + std::string(k_id) + "\">Live post</a>") != std::string::npos);
+    CHECK(html.find("href=\"https://twitter.com/example_news/status/" + std::string(k_id) + "\">Live post</a>") !=
+          std::string::npos);
     CHECK(html.find("Archived copy<") == std::string::npos);
     CHECK(html.find("<img") == std::string::npos);
   }
   SECTION("JUnit XML: well formed for an XML parser") {
-    const Run r = tweetcheck::test::shell("python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1]); print(\"ok\")' " +
-                                          q(h.d / "junit") + " 2>&1");
+    const Run r = tweetcheck::test::shell(
+        "python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1]); print(\"ok\")' " +
+        q(h.d / "junit") + " 2>&1");
     CHECK(r.out == "ok\n");
     CHECK(tweetcheck::test::read_file(h.d / "junit").find("\xef\xbf\xbf") == std::string::npos);
   }
   SECTION("CSV: a cell starting with = is prefixed with '") {
-    const Run r = tweetcheck::test::shell(
-        "python3 -c 'import sys, csv; rows = list(csv.DictReader(open(sys.argv[1], newline=\"\"))); print(rows[0][\"article_text\"][:10])' " +
-        q(h.d / "csv") + " 2>&1");
+    const Run r = tweetcheck::test::shell("python3 -c 'import sys, csv; rows = list(csv.DictReader(open(sys.argv[1], "
+                                          "newline=\"\"))); print(rows[0][\"article_text\"][:10])' " +
+                                          q(h.d / "csv") + " 2>&1");
     CHECK(r.out == "'=SUM(1+1)\n");
   }
   SECTION("Markdown: a backtick in a file name cannot close the code span") {
@@ -265,11 +289,12 @@ TEST_CASE("hostile: a source's text with terminal escapes is shown with visible 
   TempDir d;
   TestServer server({"--routes", routes(d, "/tweet-result*", answer.dump())});
   const std::string a = d.file("article.html", article());
-  const Run r = tc("check --format text --no-cache --sources syndication" + tweetcheck::test::service_endpoints(server) + " " + q(a) +
-                   " 2>/dev/null");
+  const Run r = tc("check --format text --no-cache --sources syndication" +
+                   tweetcheck::test::service_endpoints(server) + " " + q(a) + " 2>/dev/null");
   REQUIRE(r.out.find("  original: ") != std::string::npos);
   CHECK_FALSE(has_control(r.out));
-  CHECK(r.out.find("  original: =SUM(1+1) \\x1b]52;c;SGVsbG8=\\x07 \\x1b[2J\\x08\\x7f \\u009b31m") != std::string::npos);
+  CHECK(r.out.find("  original: =SUM(1+1) \\x1b]52;c;SGVsbG8=\\x07 \\x1b[2J\\x08\\x7f \\u009b31m") !=
+        std::string::npos);
 }
 
 TEST_CASE("hostile: CSV cells that a spreadsheet reads as formulas are prefixed (OWASP)", "[hostile][report]") {
@@ -291,7 +316,8 @@ TEST_CASE("hostile: CSV cells that a spreadsheet reads as formulas are prefixed 
   CHECK(terminal_text("\xff ok \xc3\xa9") == "\\xff ok \xc3\xa9");
 }
 
-TEST_CASE("hostile: non-finite and out-of-range numbers are refused with the option or config line named", "[hostile][e2e][cli]") {
+TEST_CASE("hostile: non-finite and out-of-range numbers are refused with the option or config line named",
+          "[hostile][e2e][cli]") {
   TempDir d;
   const std::string a = d.file("article.html", article());
   for (const auto& [args, message] : std::vector<std::pair<std::string, std::string>>{
@@ -310,7 +336,8 @@ TEST_CASE("hostile: non-finite and out-of-range numbers are refused with the opt
   for (const auto& [toml, message] : std::vector<std::pair<std::string, std::string>>{
            {"[http]\ntimeout = inf\n", "line 2: http.timeout must be a number from 0 to 86400, got inf"},
            {"[http]\n\ntimeout = 1e308\n", "line 3: http.timeout must be a number from 0 to 86400, got 1e+308"},
-           {"[http]\nconnect_timeout = nan\n", "line 2: http.connect_timeout must be a number from 0 to 86400, got nan"},
+           {"[http]\nconnect_timeout = nan\n",
+            "line 2: http.connect_timeout must be a number from 0 to 86400, got nan"},
            {"[http]\nretries = 1.1e48\n", "line 2: http.retries must be a whole number from 0 to 100"},
            {"[http]\nretries = 101\n", "line 2: http.retries must be a whole number from 0 to 100"},
            {"[http]\nconcurrency = 2.5\n", "line 2: http.concurrency must be a whole number from 0 to 100000"},
@@ -323,18 +350,20 @@ TEST_CASE("hostile: non-finite and out-of-range numbers are refused with the opt
   }
   // In range: accepted.
   const std::string config = d.file("config.toml", "[http]\ntimeout = 86400\nretries = 100\nhost_rate = 0.5\n");
-  CHECK(tc("check --offline --no-cache --format json --fail-on '' --timeout 0.5 --retries 0 --config " + q(config) + " " + q(a) +
-           " 2>/dev/null >/dev/null")
+  CHECK(tc("check --offline --no-cache --format json --fail-on '' --timeout 0.5 --retries 0 --config " + q(config) +
+           " " + q(a) + " 2>/dev/null >/dev/null")
             .status == 0);
 }
 
 TEST_CASE("hostile: a slow server with a short timeout ends with a verdict, bounded in time", "[hostile][e2e]") {
   TempDir d;
-  const json r = {{"/tweet-result*", json::array({{{"status", 200}, {"delay_ms", 5000}, {"body", good_syndication().dump()}}})}};
+  const json r = {
+      {"/tweet-result*", json::array({{{"status", 200}, {"delay_ms", 5000}, {"body", good_syndication().dump()}}})}};
   TestServer server({"--routes", d.file("routes.json", r.dump())});
   const std::string a = d.file("article.html", article());
   const auto start = std::chrono::steady_clock::now();
-  std::string args = "check --format json --no-cache --sources syndication" + tweetcheck::test::service_endpoints(server);
+  std::string args =
+      "check --format json --no-cache --sources syndication" + tweetcheck::test::service_endpoints(server);
   args.replace(args.find("--timeout 1"), 11, "--timeout 0.3");
   const Run run = tc(args + " " + q(a) + " 2>/dev/null");
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(4));
@@ -356,7 +385,8 @@ TEST_CASE("hostile: every command reports a write error on its output (exit 2)",
   }
 }
 
-TEST_CASE("hostile: reports are written through unpredictable temporary files that never follow a planted link", "[hostile][e2e]") {
+TEST_CASE("hostile: reports are written through unpredictable temporary files that never follow a planted link",
+          "[hostile][e2e]") {
   TempDir d;
   const std::string a = d.file("article.html", article());
   const std::string victim = d.file("victim.txt", "keep me\n");
@@ -373,18 +403,22 @@ TEST_CASE("hostile: reports are written through unpredictable temporary files th
   CHECK(files == 3); // article, victim, report: no temporary file left behind
   CHECK((fs::status(out).permissions() & fs::perms::others_write) == fs::perms::none);
   // A folder that cannot be written is a clear error.
-  const Run bad = tc("check --offline --no-cache --format json --output " + q(d / "no/such/dir/r.json") + " " + q(a) + " 2>&1 >/dev/null");
+  const Run bad = tc("check --offline --no-cache --format json --output " + q(d / "no/such/dir/r.json") + " " + q(a) +
+                     " 2>&1 >/dev/null");
   CHECK(bad.status == 2);
-  CHECK(bad.out.find("cannot write '" + (d / "no/such/dir/r.json") + "': No such file or directory") != std::string::npos);
+  CHECK(bad.out.find("cannot write '" + (d / "no/such/dir/r.json") + "': No such file or directory") !=
+        std::string::npos);
 }
 
-TEST_CASE("hostile: a WARC record over 64 MiB is refused with the file and record named, never cut", "[hostile][e2e][audit]") {
+TEST_CASE("hostile: a WARC record over 64 MiB is refused with the file and record named, never cut",
+          "[hostile][e2e][audit]") {
   TempDir d;
   const std::string small = d.file("small.html", article());
   // 64 MiB of padding, then the embed: cut at 64 MiB, the post would silently be lost.
-  const std::string big = d.file("big.html", "<html><body><p>" + std::string(std::size_t{64} << 20, 'x') + "</p>" + article());
-  REQUIRE(tweetcheck::test::shell("python3 " + q(tweetcheck::test::source_path("tools/make_warc.py")) + " " + q(d / "a.warc") + " " +
-                                  q(small) + " " + q(big))
+  const std::string big =
+      d.file("big.html", "<html><body><p>" + std::string(std::size_t{64} << 20, 'x') + "</p>" + article());
+  REQUIRE(tweetcheck::test::shell("python3 " + q(tweetcheck::test::source_path("tools/make_warc.py")) + " " +
+                                  q(d / "a.warc") + " " + q(small) + " " + q(big))
               .status == 0);
   fs::remove(big);
   const Run r = tc("audit --scan-only --output " + q(d / "out.jsonl") + " " + q(d / "a.warc") + " 2>&1 >/dev/null");
@@ -397,10 +431,10 @@ TEST_CASE("hostile: a config nested 100,000 deep is a clear error naming the fil
   TempDir d;
   const std::string a = d.file("article.html", article());
   for (const std::string& value : {std::string(100000, '[') + std::string(100000, ']'), [] {
-         std::string s;
-         for (int i = 0; i < 100000; ++i) s += "{b=";
-         return s + "1" + std::string(100000, '}');
-       }()}) {
+                                     std::string s;
+                                     for (int i = 0; i < 100000; ++i) s += "{b=";
+                                     return s + "1" + std::string(100000, '}');
+                                   }()}) {
     const std::string config = d.file("config.toml", "[http]\n\nx = " + value + "\n");
     const Run r = tc("check --offline --no-cache --config " + q(config) + " " + q(a) + " 2>&1 >/dev/null");
     CHECK(r.status == 2);
@@ -437,7 +471,8 @@ std::size_t too_large_reported(const tweetcheck::ScanResult& r) {
 
 } // namespace
 
-TEST_CASE("hostile: unclosed and deeply nested embeds are parsed in bounded spans; well-formed posts are still found", "[hostile][scan]") {
+TEST_CASE("hostile: unclosed and deeply nested embeds are parsed in bounded spans; well-formed posts are still found",
+          "[hostile][scan]") {
   SECTION("30,000 unclosed openings") {
     std::string middle;
     for (int i = 0; i < 30000; ++i) middle += "<blockquote class=\"twitter-tweet\"><p>x</p>\n";
@@ -454,11 +489,12 @@ TEST_CASE("hostile: unclosed and deeply nested embeds are parsed in bounded span
     CHECK(d.message.find("embed(s) not reported") != std::string::npos);
   }
   SECTION("an embed holding 100,000 nested elements") {
-    std::string middle = "<blockquote class=\"twitter-tweet\"><p>deep</p>" + std::string() ;
+    std::string middle = "<blockquote class=\"twitter-tweet\"><p>deep</p>" + std::string();
     for (int i = 0; i < 100000; ++i) middle += "<div>";
     middle += "x";
     for (int i = 0; i < 100000; ++i) middle += "</div>";
-    middle += "&mdash; E (@e) <a href=\"https://twitter.com/e/status/" + status_of(99) + "\">March 1, 2022</a></blockquote>\n";
+    middle += "&mdash; E (@e) <a href=\"https://twitter.com/e/status/" + status_of(99) +
+              "\">March 1, 2022</a></blockquote>\n";
     const auto r = scan_page(middle);
     // The nested embed is too large; nothing of it is reported, not even its tail as a flattened post.
     REQUIRE(r.posts.size() == 2);
@@ -470,7 +506,8 @@ TEST_CASE("hostile: unclosed and deeply nested embeds are parsed in bounded span
   SECTION("an embed of 9 MiB") {
     std::string middle = "<blockquote class=\"twitter-tweet\"><p>";
     while (middle.size() < (std::size_t{9} << 20)) middle += "word and more words here. ";
-    middle += "</p>&mdash; E (@e) <a href=\"https://twitter.com/e/status/" + status_of(99) + "\">March 1, 2022</a></blockquote>\n";
+    middle += "</p>&mdash; E (@e) <a href=\"https://twitter.com/e/status/" + status_of(99) +
+              "\">March 1, 2022</a></blockquote>\n";
     const auto r = scan_page(middle);
     REQUIRE(r.posts.size() == 2);
     CHECK(r.posts[1].status_id == status_of(1));
@@ -513,7 +550,8 @@ TEST_CASE("hostile: the scan names the place of an embed too large to parse", "[
   CHECK(r.out.find(status_of(0)) != std::string::npos);
 }
 
-TEST_CASE("hostile: an input over the size limit is refused with the file named; the others are read", "[hostile][e2e][cli]") {
+TEST_CASE("hostile: an input over the size limit is refused with the file named; the others are read",
+          "[hostile][e2e][cli]") {
   TempDir d;
   const std::string small = d.file("small.html", article());
   // A sparse file of 257 MiB: over the default limit of 256 MiB, yet nothing written to disk.
@@ -542,7 +580,8 @@ TEST_CASE("hostile: an input over the size limit is refused with the file named;
   fs::remove(big);
   fs::create_directory(d / "site");
   fs::rename(two, d / "site/two.html");
-  r = tc("audit --scan-only --max-input-size 1 --output " + q(d / "out.jsonl") + " " + q(d / "site") + " 2>&1 >/dev/null");
+  r = tc("audit --scan-only --max-input-size 1 --output " + q(d / "out.jsonl") + " " + q(d / "site") +
+         " 2>&1 >/dev/null");
   CHECK(r.status == 2);
   CHECK(r.out.find("larger than 1 MiB") != std::string::npos);
 }

@@ -47,7 +47,8 @@ TEST_CASE("the pool lives across runs and an exception in work reaches the calle
   WorkerPool pool(3);
   std::size_t sum = 0;
   for (int run = 0; run < 5; ++run) {
-    parallel_map<std::size_t>(pool, 100, [](std::size_t i) { return i; }, [&](std::size_t, std::size_t&& v) { sum += v; });
+    parallel_map<std::size_t>(
+        pool, 100, [](std::size_t i) { return i; }, [&](std::size_t, std::size_t&& v) { sum += v; });
   }
   CHECK(sum == 5 * 4950);
   std::vector<std::size_t> seen;
@@ -60,7 +61,8 @@ TEST_CASE("the pool lives across runs and an exception in work reaches the calle
                         [&](std::size_t i, int&&) { seen.push_back(i); }),
                     "item 17");
   CHECK(seen.size() == 17); // everything before the failing item, nothing after
-  parallel_map<int>(pool, 10, [](std::size_t) { return 1; }, [&](std::size_t, int&&) { ++sum; });
+  parallel_map<int>(
+      pool, 10, [](std::size_t) { return 1; }, [&](std::size_t, int&&) { ++sum; });
   CHECK(sum == 5 * 4950 + 10); // still usable
 }
 
@@ -143,7 +145,8 @@ TEST_CASE("run_check: offline, an article URL is an error and files are still ch
 
 TEST_CASE("run_check: a folder scanned on many threads gives the same documents in path order", "[pipeline]") {
   FakeHttpClient one, many;
-  for (auto* c : {&one, &many}) c->answer("https://cdn.syndication.twimg.com/tweet-result", 200, recorded_body("syn-tweetrsc-image"));
+  for (auto* c : {&one, &many})
+    c->answer("https://cdn.syndication.twimg.com/tweet-result", 200, recorded_body("syn-tweetrsc-image"));
   tweetcheck::test::TempDir dir("tweetcheck-pipeline");
   for (int i = 0; i < 40; ++i) dir.file("a" + std::to_string(100 + i) + ".html", i % 3 ? k_article : "<p>no posts</p>");
   const auto serial = check({dir.path}, &one, false, 1);

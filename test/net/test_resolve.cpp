@@ -109,7 +109,8 @@ TEST_CASE("loops, too many hops, 404, 410 and a missing Location end the chain w
   CHECK(r[4].status == ResolveStatus::error);
 }
 
-TEST_CASE("429 honours Retry-After; 5xx is retried with backoff; a link that still fails gets a reason", "[resolve][http]") {
+TEST_CASE("429 honours Retry-After; 5xx is retried with backoff; a link that still fails gets a reason",
+          "[resolve][http]") {
   TestServer server({"--routes", fixture_path("http/resolver.json")});
   HttpOptions o;
   o.retries = 2;
@@ -147,8 +148,8 @@ TEST_CASE("a response slower than the timeout is an error, not a hang", "[resolv
 TEST_CASE("bodies over the cap, private addresses and non-http targets are refused", "[resolve][http]") {
   TestServer server({"--routes", fixture_path("http/resolver.json")});
   auto client = client_for(server);
-  const auto r = resolve({"https://t.co/huge", "https://t.co/to-private", "https://t.co/to-ftp", "https://t.co/to-javascript",
-                          "https://t.co/to-private-ip"},
+  const auto r = resolve({"https://t.co/huge", "https://t.co/to-private", "https://t.co/to-ftp",
+                          "https://t.co/to-javascript", "https://t.co/to-private-ip"},
                          client.get(), nullptr, {});
   CHECK(r[0].status == ResolveStatus::error);
   CHECK(r[0].reason.find("larger than") != std::string::npos);
@@ -217,11 +218,12 @@ TEST_CASE("a per-host request rate spaces requests out", "[resolve][http]") {
 TEST_CASE("HTTPS with a self-signed certificate passed as the CA file", "[resolve][http][tls]") {
   const std::string dir = "/tmp/tweetcheck-tls-" + std::to_string(getpid());
   const std::string gen = "mkdir -p " + dir + " && openssl req -x509 -newkey rsa:2048 -nodes -keyout " + dir +
-                          "/key.pem -out " + dir + "/cert.pem -days 1 -subj /CN=127.0.0.1 -addext "
+                          "/key.pem -out " + dir +
+                          "/cert.pem -days 1 -subj /CN=127.0.0.1 -addext "
                           "subjectAltName=IP:127.0.0.1 >/dev/null 2>&1";
   REQUIRE(std::system(gen.c_str()) == 0);
-  TestServer server({"--routes", fixture_path("http/resolver.json"), "--tls-cert", dir + "/cert.pem", "--tls-key",
-                     dir + "/key.pem"});
+  TestServer server(
+      {"--routes", fixture_path("http/resolver.json"), "--tls-cert", dir + "/cert.pem", "--tls-key", dir + "/key.pem"});
   HttpOptions o;
   o.endpoints["t.co"] = server.base("https");
   o.ca_file = dir + "/cert.pem";
@@ -243,7 +245,8 @@ TEST_CASE("HTTPS with a self-signed certificate passed as the CA file", "[resolv
 }
 
 TEST_CASE("status URLs given directly need no request", "[resolve]") {
-  const auto r = resolve({"https://twitter.com/jack/status/20", "x.com/a/status/1800000000000000000"}, nullptr, nullptr, {});
+  const auto r =
+      resolve({"https://twitter.com/jack/status/20", "x.com/a/status/1800000000000000000"}, nullptr, nullptr, {});
   CHECK(r[0].status_id == std::optional<std::string>("20"));
   CHECK(r[1].status_id == std::optional<std::string>("1800000000000000000"));
   CHECK(r[1].status == ResolveStatus::resolved);

@@ -4,10 +4,10 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include <array>
-#include <cstdio>
 #include <algorithm>
+#include <array>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -44,17 +44,20 @@ std::string mask_times(std::string s) {
   return s;
 }
 
-std::string temp_file(const std::string& name) { return "/tmp/tweetcheck-report-" + std::to_string(getpid()) + "-" + name; }
+std::string temp_file(const std::string& name) {
+  return "/tmp/tweetcheck-report-" + std::to_string(getpid()) + "-" + name;
+}
 
 bool validates(const std::string& schema, const std::string& file, bool lines = false) {
-  const Run r = sh("/usr/bin/python3 tools/validate_json.py '" + schema + "' '" + file + "'" + (lines ? " --lines" : "") + " 2>&1");
+  const Run r = sh("/usr/bin/python3 tools/validate_json.py '" + schema + "' '" + file + "'" +
+                   (lines ? " --lines" : "") + " 2>&1");
   INFO(r.out);
   return r.status == 0;
 }
 
-const std::pair<const char*, const char*> k_formats[] = {{"text", "txt"},   {"json", "json"},         {"jsonl", "jsonl"},
-                                                        {"html", "html"},   {"sarif", "sarif"},       {"junit", "junit.xml"},
-                                                        {"csv", "csv"},     {"markdown", "md"}};
+const std::pair<const char*, const char*> k_formats[] = {{"text", "txt"},  {"json", "json"},   {"jsonl", "jsonl"},
+                                                         {"html", "html"}, {"sarif", "sarif"}, {"junit", "junit.xml"},
+                                                         {"csv", "csv"},   {"markdown", "md"}};
 
 } // namespace
 
@@ -62,7 +65,8 @@ TEST_CASE("reports: every format equals its golden file", "[report][golden]") {
   TestServer server({"--routes", fixture_path("http/verify.json")});
   for (const auto& [format, ext] : k_formats) {
     INFO("format " << format << " (update with tools/update_golden.sh and review the diff)");
-    const Run r = sh("SOURCE_DATE_EPOCH=1700000000 " + bin() + " check --format " + format + args(server) + " 2>/dev/null");
+    const Run r =
+        sh("SOURCE_DATE_EPOCH=1700000000 " + bin() + " check --format " + format + args(server) + " 2>/dev/null");
     CHECK(r.status == 1); // the same exit status whatever the format
     CHECK(mask_times(r.out) == read_file(fixture_path(std::string("expected/check_verdicts.") + ext)));
   }
@@ -70,11 +74,13 @@ TEST_CASE("reports: every format equals its golden file", "[report][golden]") {
 
 TEST_CASE("reports: JSON, JSONL, scan and resolve output validate against the project's schemas", "[report][schema]") {
   TestServer server({"--routes", fixture_path("http/verify.json")});
-  const std::string json = temp_file("c.json"), jsonl = temp_file("c.jsonl"), scan = temp_file("s.json"), res = temp_file("r.json");
+  const std::string json = temp_file("c.json"), jsonl = temp_file("c.jsonl"), scan = temp_file("s.json"),
+                    res = temp_file("r.json");
   sh(bin() + " check --format json" + args(server) + " > " + json + " 2>/dev/null");
   sh(bin() + " check --format jsonl" + args(server) + " > " + jsonl + " 2>/dev/null");
   sh(bin() + " scan fixtures/corpus fixtures/articles > " + scan);
-  sh(bin() + " resolve --no-cache --endpoint t.co=" + server.base() + " https://t.co/HJPx1XTDZR https://t.co/nope x.com/a/status/1 > " + res);
+  sh(bin() + " resolve --no-cache --endpoint t.co=" + server.base() +
+     " https://t.co/HJPx1XTDZR https://t.co/nope x.com/a/status/1 > " + res);
   CHECK(validates("schemas/check.schema.json", json));
   CHECK(validates("schemas/check.schema.json", jsonl, true));
   CHECK(validates("schemas/scan.schema.json", scan));
@@ -97,7 +103,8 @@ TEST_CASE("reports: SARIF validates against the official SARIF 2.1.0 schema", "[
     if (r["ruleId"] == "tweetcheck/altered/number_changed" && !number_changed) {
       number_changed = true;
       CHECK(r["level"] == "error");
-      CHECK(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "fixtures/articles/check_verdicts.html");
+      CHECK(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] ==
+            "fixtures/articles/check_verdicts.html");
       CHECK(r["locations"][0]["physicalLocation"]["region"]["startLine"] == 7);
       CHECK(r["locations"][0]["physicalLocation"]["region"]["startColumn"] == 1);
     }
@@ -107,7 +114,8 @@ TEST_CASE("reports: SARIF validates against the official SARIF 2.1.0 schema", "[
   std::remove(sarif.c_str());
 }
 
-TEST_CASE("reports: the HTML report reads in headless Chromium, without scripts or fetches", "[report][html][chromium]") {
+TEST_CASE("reports: the HTML report reads in headless Chromium, without scripts or fetches",
+          "[report][html][chromium]") {
   const std::string html = fixture_path("expected/check_verdicts.html");
   const std::string page = read_file(html);
   CHECK(page.find("<script") == std::string::npos);
@@ -122,12 +130,14 @@ TEST_CASE("reports: the HTML report reads in headless Chromium, without scripts 
   CHECK(dom.out.find("<ins class=\"added\" title=\"only in the article\">3.1%</ins>") != std::string::npos);
   CHECK(dom.out.find("id=\"post-26\"") != std::string::npos);
   // Each pane in its own spelling: the original's straight quotes, the article's curly ones.
-  CHECK(dom.out.find("<div class=\"side original\">\"We won't stop,\" the coach said after the <del") != std::string::npos);
-  CHECK(dom.out.find("<div class=\"side article\">\xE2\x80\x9CWe won\xE2\x80\x99t stop,\xE2\x80\x9D the coach said after the <ins") !=
+  CHECK(dom.out.find("<div class=\"side original\">\"We won't stop,\" the coach said after the <del") !=
         std::string::npos);
+  CHECK(dom.out.find("<div class=\"side article\">\xE2\x80\x9CWe won\xE2\x80\x99t stop,\xE2\x80\x9D the coach said "
+                     "after the <ins") != std::string::npos);
   const std::string png = temp_file("report.png");
-  REQUIRE(sh("chromium --headless --no-sandbox --disable-gpu --window-size=1280,2000 --screenshot='" + png + "' 'file://" + html +
-             "' >/dev/null 2>&1").status == 0);
+  REQUIRE(sh("chromium --headless --no-sandbox --disable-gpu --window-size=1280,2000 --screenshot='" + png +
+             "' 'file://" + html + "' >/dev/null 2>&1")
+              .status == 0);
   const std::string shot = read_file(png);
   CHECK(shot.size() > 10000);
   CHECK(shot.substr(1, 3) == "PNG");
@@ -170,8 +180,8 @@ TEST_CASE("reports: --output and --output-format write complete files atomically
   const std::string dir = temp_file("out");
   sh("mkdir -p " + dir);
   const Run r = sh(bin() + " check --format json --output " + dir + "/r.json --output-format sarif=" + dir +
-                   "/r.sarif --output-format junit=" + dir + "/r.xml --output-format html=" + dir + "/r.html" + args(server) +
-                   " 2>/dev/null");
+                   "/r.sarif --output-format junit=" + dir + "/r.xml --output-format html=" + dir + "/r.html" +
+                   args(server) + " 2>/dev/null");
   CHECK(r.status == 1);
   CHECK(r.out.empty()); // the report went to the file, not stdout
   CHECK(nlohmann::json::parse(read_file(dir + "/r.json"))["summary"]["posts"] == 32);
@@ -189,9 +199,10 @@ TEST_CASE("reports: --output and --output-format write complete files atomically
 
 TEST_CASE("reports: JSONL on stdout streams each article's lines as soon as it is checked", "[report][jsonl]") {
   TestServer server({"--routes", fixture_path("http/verify.json"), "--delay-ms", "400"});
-  const std::string cmd = "cd '" + source_path("") + "' && " + bin() + " check --format jsonl --no-cache --sources syndication" +
-                          tweetcheck::test::service_endpoints(server) +
-                          " fixtures/articles/check_x_api.html fixtures/corpus/seed/zerohedge-taliban-china-2021-07-29.txt 2>/dev/null";
+  const std::string cmd =
+      "cd '" + source_path("") + "' && " + bin() + " check --format jsonl --no-cache --sources syndication" +
+      tweetcheck::test::service_endpoints(server) +
+      " fixtures/articles/check_x_api.html fixtures/corpus/seed/zerohedge-taliban-china-2021-07-29.txt 2>/dev/null";
   const auto start = std::chrono::steady_clock::now();
   FILE* p = popen(cmd.c_str(), "r");
   REQUIRE(p);
@@ -214,9 +225,13 @@ TEST_CASE("reports: exit statuses are the same whatever the format", "[report][e
   const std::string ep = args(server).substr(0, args(server).find(" fixtures/"));
   for (const auto& [format, ext] : k_formats) {
     INFO(format);
-    CHECK(sh(bin() + " check --format " + format + ep + " fixtures/articles/check_no_status_id.txt >/dev/null 2>&1").status == 0);
-    CHECK(sh(bin() + " check --format " + format + ep + " fixtures/articles/check_verdicts.html >/dev/null 2>&1").status == 1);
-    CHECK(sh(bin() + " check --format " + format + ep + " --fail-on '' fixtures/articles/check_verdicts.html >/dev/null 2>&1").status == 0);
+    CHECK(sh(bin() + " check --format " + format + ep + " fixtures/articles/check_no_status_id.txt >/dev/null 2>&1")
+              .status == 0);
+    CHECK(sh(bin() + " check --format " + format + ep + " fixtures/articles/check_verdicts.html >/dev/null 2>&1")
+              .status == 1);
+    CHECK(sh(bin() + " check --format " + format + ep +
+             " --fail-on '' fixtures/articles/check_verdicts.html >/dev/null 2>&1")
+              .status == 0);
     CHECK(sh(bin() + " check --format " + format + ep + " /nonexistent.html >/dev/null 2>&1").status == 2);
   }
   // Piped output carries no colour codes; stderr carries no progress in CI.

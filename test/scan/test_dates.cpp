@@ -18,7 +18,10 @@ TEST_CASE("localised embed dates parse to ISO dates", "[dates]") {
       {"17 de mar\xC3\xA7o de 2018", "2018-03-17"},
       {"28 \xD1\x81\xD0\xB5\xD0\xBD\xD1\x82\xD1\x8F\xD0\xB1\xD1\x80\xD1\x8F 2018", "2018-09-28"},
       {"16 \xD0\xBC\xD0\xB0\xD1\x8F 2018 \xD0\xB3.", "2018-05-16"},
-      {"2019\xE5\xB9\xB4" "7\xE6\x9C\x88" "20\xE6\x97\xA5", "2019-07-20"},
+      {"2019\xE5\xB9\xB4"
+       "7\xE6\x9C\x88"
+       "20\xE6\x97\xA5",
+       "2019-07-20"},
       {"3\xE6\x9C\x88 16, 2012", "2012-03-16"},
       {"November 25, 2024 at 12:58 AM", "2024-11-25"},
       {"20 novembre 2024 \xC3\xA0 14:43", "2024-11-20"},
@@ -44,7 +47,7 @@ TEST_CASE("Snowflake IDs carry their UTC time", "[dates]") {
   CHECK(snowflake_millis("1703436713362870723") == 1694965935446LL);
   CHECK(snowflake_date("938406524728291328") == std::optional<std::string>("2017-12-06"));
   CHECK(snowflake_date("1684218600456876032") == std::optional<std::string>("2023-07-26"));
-  CHECK(!snowflake_millis("20"));          // pre-Snowflake: sequential, no time
+  CHECK(!snowflake_millis("20")); // pre-Snowflake: sequential, no time
   CHECK(!snowflake_millis("29700859246"));
   CHECK(snowflake_millis("29700859247"));
   CHECK(!snowflake_millis("12a"));

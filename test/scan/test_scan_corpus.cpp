@@ -4,8 +4,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "support/fixtures.hpp"
 #include "core/text_util.hpp"
+#include "support/fixtures.hpp"
 #include "tweetcheck/scan.hpp"
 
 using namespace tweetcheck;

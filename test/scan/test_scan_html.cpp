@@ -4,8 +4,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "support/fixtures.hpp"
 #include "scan/scan_internal.hpp"
+#include "support/fixtures.hpp"
 #include "tweetcheck/scan.hpp"
 
 using namespace tweetcheck;
@@ -42,7 +42,8 @@ TEST_CASE("a rendered widget and its fallback are one post; the same post again 
   CHECK(*r.posts[1].status_id == "1647917989264519174");
 }
 
-TEST_CASE("x.com, mobile and /statuses/ permalinks, twitter-video, data-tweetid, amp and WordPress URLs", "[scan][html]") {
+TEST_CASE("x.com, mobile and /statuses/ permalinks, twitter-video, data-tweetid, amp and WordPress URLs",
+          "[scan][html]") {
   const auto r = scan_article("x_com_mobile_statuses_pic_x.html");
   REQUIRE(r.posts.size() == 6);
   CHECK(*r.posts[0].status_id == "1800000000000000000");
@@ -52,7 +53,8 @@ TEST_CASE("x.com, mobile and /statuses/ permalinks, twitter-video, data-tweetid,
   CHECK(*r.posts[0].display_name == "Some One");
   CHECK(*r.posts[1].status_id == "370525864523743232");
   CHECK(*r.posts[1].handle == "oldtimer");
-  CHECK(*r.posts[2].text == "Video \xE2\x80\x9Emit Text\xE2\x80\x9C\nzweite Zeile"); // entities decoded, <br> as newline
+  CHECK(*r.posts[2].text ==
+        "Video \xE2\x80\x9Emit Text\xE2\x80\x9C\nzweite Zeile"); // entities decoded, <br> as newline
   CHECK(*r.posts[2].date == "2018-06-02");
   CHECK(*r.posts[3].status_id == "1311697819384844290");
   CHECK(!r.posts[3].handle);
@@ -85,17 +87,20 @@ TEST_CASE("Bluesky, Mastodon, Threads and Instagram embeds carry their identifie
 TEST_CASE("legacy encodings are converted before parsing", "[scan][charset]") {
   const auto latin = scan_article("latin1_windows1252_declared.html");
   REQUIRE(latin.posts.size() == 1);
-  CHECK(*latin.posts[0].text == "Caf\xC3\xA9 cr\xC3\xA8me \xE2\x80\x94 d\xC3\xA9j\xC3\xA0 \xE2\x80\x9C" "fini\xE2\x80\x9D");
+  CHECK(*latin.posts[0].text == "Caf\xC3\xA9 cr\xC3\xA8me \xE2\x80\x94 d\xC3\xA9j\xC3\xA0 \xE2\x80\x9C"
+                                "fini\xE2\x80\x9D");
   CHECK(*latin.posts[0].display_name == "Fran\xC3\xA7ois");
   const auto sjis = scan_article("shift_jis_declared.html");
   REQUIRE(sjis.posts.size() == 1);
-  CHECK(*sjis.posts[0].text == "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E\xE3\x81\xAE\xE3\x83\x84\xE3\x82\xA4\xE3\x83\xBC\xE3\x83\x88");
+  CHECK(*sjis.posts[0].text ==
+        "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E\xE3\x81\xAE\xE3\x83\x84\xE3\x82\xA4\xE3\x83\xBC\xE3\x83\x88");
   CHECK(*sjis.posts[0].date == "2019-07-20");
 }
 
 TEST_CASE("a BOM decides the encoding and invalid UTF-8 becomes U+FFFD", "[scan][charset]") {
-  const std::string post = "<blockquote class=\"twitter-tweet\"><p>caf\xC3\xA9 \xFF ok \xC3\xA9</p>&mdash; A (@a) "
-                           "<a href=\"https://twitter.com/a/status/1152416589146288128\">July 20, 2019</a></blockquote>";
+  const std::string post =
+      "<blockquote class=\"twitter-tweet\"><p>caf\xC3\xA9 \xFF ok \xC3\xA9</p>&mdash; A (@a) "
+      "<a href=\"https://twitter.com/a/status/1152416589146288128\">July 20, 2019</a></blockquote>";
   const auto r = scan_string("\xEF\xBB\xBF" + post);
   REQUIRE(r.posts.size() == 1);
   CHECK(*r.posts[0].text == "caf\xC3\xA9 \xEF\xBF\xBD ok \xC3\xA9");
@@ -111,7 +116,8 @@ TEST_CASE("a malformed page still yields the posts it holds", "[scan][html]") {
 }
 
 TEST_CASE("columns count code points of the line", "[scan][html]") {
-  const auto r = scan_string("<p>\xC3\xA9\xC3\xA9</p><blockquote class=\"twitter-tweet\"><a href=\"https://twitter.com/a/status/20\">x</a></blockquote>");
+  const auto r = scan_string("<p>\xC3\xA9\xC3\xA9</p><blockquote class=\"twitter-tweet\"><a "
+                             "href=\"https://twitter.com/a/status/20\">x</a></blockquote>");
   REQUIRE(r.posts.size() == 1);
   CHECK(r.posts[0].where.line == 1);
   CHECK(r.posts[0].where.column == 10); // <p>éé</p> is 9 code points
@@ -120,7 +126,8 @@ TEST_CASE("columns count code points of the line", "[scan][html]") {
 TEST_CASE("deep nesting and empty input do not break the scanner", "[scan][html]") {
   std::string deep;
   for (int i = 0; i < 20000; ++i) deep += "<div>";
-  deep += "<blockquote class=\"twitter-tweet\"><a href=\"https://twitter.com/a/status/20\">March 21, 2006</a></blockquote>";
+  deep +=
+      "<blockquote class=\"twitter-tweet\"><a href=\"https://twitter.com/a/status/20\">March 21, 2006</a></blockquote>";
   CHECK(scan_string(deep).posts.size() == 1);
   CHECK(scan_string("").posts.empty());
   CHECK(scan_string("", InputFormat::markdown).posts.empty());

@@ -4,9 +4,9 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "support/fixtures.hpp"
-#include "scan/scan_internal.hpp"
 #include "core/text_util.hpp"
+#include "scan/scan_internal.hpp"
+#include "support/fixtures.hpp"
 #include "tweetcheck/audit.hpp"
 #include "tweetcheck/collect.hpp"
 #include "tweetcheck/scan.hpp"
@@ -39,9 +39,9 @@ std::string at_position(const std::string& file, std::uint32_t line, std::uint32
 
 TEST_CASE("ID-only placeholders: the TIME shape, a site's widget, and numbers that are no post ID", "[scan][shapes]") {
   // The shape of the TIME list article of issue 10 (its page is kept for independent checks).
-  const auto time = scan_string(
-      "<p>Eleven tweets:</p>\n<div class=\"component embed-twitter js-embed-twitter social-embed\"\n"
-      "     data-embed-type=\"twitter\" data-embed-id=\"580932146874957824\"></div>\n");
+  const auto time =
+      scan_string("<p>Eleven tweets:</p>\n<div class=\"component embed-twitter js-embed-twitter social-embed\"\n"
+                  "     data-embed-type=\"twitter\" data-embed-id=\"580932146874957824\"></div>\n");
   REQUIRE(time.posts.size() == 1);
   CHECK(time.posts[0].form == EmbedForm::rendered);
   CHECK(*time.posts[0].status_id == "580932146874957824");
@@ -62,13 +62,14 @@ TEST_CASE("ID-only placeholders: the TIME shape, a site's widget, and numbers th
   CHECK(scan_string("<div class=\"tweet-count\" data-id=\"1234\"></div>").posts.empty());
   CHECK(scan_string("<div id=\"tweet-580932146874957824\"></div>").posts.size() == 1);
   CHECK(detail::is_post_id("20"));
-  CHECK(detail::is_post_id("29700859246"));                           // the last sequential IDs
-  CHECK(detail::is_post_id("2083446291309138427"));                   // 2026
+  CHECK(detail::is_post_id("29700859246"));         // the last sequential IDs
+  CHECK(detail::is_post_id("2083446291309138427")); // 2026
   CHECK(!detail::is_post_id("19"));
   CHECK(!detail::is_post_id("18446744073709551615"));
 }
 
-TEST_CASE("placeholders that carry the permalink: data attributes, amp-twitter URLs, lazy blockquotes", "[scan][shapes]") {
+TEST_CASE("placeholders that carry the permalink: data attributes, amp-twitter URLs, lazy blockquotes",
+          "[scan][shapes]") {
   const auto welt = scan_fixture("corpus/fundus/de__DieWelt_2024_08_27.html");
   REQUIRE(welt.posts.size() == 2);
   CHECK(welt.posts[0].form == EmbedForm::rendered);
@@ -95,10 +96,12 @@ TEST_CASE("a widget and its own fallback are one post; the same post embedded ag
   CHECK(*r.posts[3].status_id == *r.posts[0].status_id);
   CHECK(r.posts[0].form == EmbedForm::quote);
   // Text between the widget and a blockquote of the same post: not its fallback, two posts.
-  const std::string widget = "<div class=\"twitter-tweet twitter-tweet-rendered\"><iframe src=\"https://platform.twitter.com/"
-                             "embed/Tweet.html?id=1823152883115909193\"></iframe></div>";
-  const std::string quote = "<blockquote class=\"twitter-tweet\"><p>BREAKING: Twitter.</p>&mdash; Harris Wins (@harris_wins) "
-                            "<a href=\"https://twitter.com/harris_wins/status/1823152883115909193\">August 13, 2024</a></blockquote>";
+  const std::string widget =
+      "<div class=\"twitter-tweet twitter-tweet-rendered\"><iframe src=\"https://platform.twitter.com/"
+      "embed/Tweet.html?id=1823152883115909193\"></iframe></div>";
+  const std::string quote =
+      "<blockquote class=\"twitter-tweet\"><p>BREAKING: Twitter.</p>&mdash; Harris Wins (@harris_wins) "
+      "<a href=\"https://twitter.com/harris_wins/status/1823152883115909193\">August 13, 2024</a></blockquote>";
   CHECK(scan_string(widget + quote).posts.size() == 1);
   CHECK(scan_string(widget + "<p>And again:</p>" + quote).posts.size() == 2);
   CHECK(scan_string(widget + "<noscript>" + quote + "</noscript>").posts.size() == 1);
@@ -121,8 +124,9 @@ TEST_CASE("Facebook plugin iframes decode their href; fb-post divs; in a feed to
   const auto feed = scan_fixture("corpus/feeder/rss_cyklistbloggen.xml");
   REQUIRE(feed.posts.size() == 2);
   CHECK(*feed.posts[1].status_id == "https://www.facebook.com/polisen.sodermalm/posts/1583692794977522:0");
-  const auto video = scan_string("<iframe src=\"https://www.facebook.com/plugins/video.php?href=https%3A%2F%2Fwww.facebook.com"
-                                 "%2Ffacebook%2Fvideos%2F10153231379946729%2F&show_text=0\"></iframe>");
+  const auto video =
+      scan_string("<iframe src=\"https://www.facebook.com/plugins/video.php?href=https%3A%2F%2Fwww.facebook.com"
+                  "%2Ffacebook%2Fvideos%2F10153231379946729%2F&show_text=0\"></iframe>");
   REQUIRE(video.posts.size() == 1);
   CHECK(*video.posts[0].status_id == "https://www.facebook.com/facebook/videos/10153231379946729/");
   const auto fb = scan_fixture("corpus/ciberninjas/2020-02-14-que-diferencia-existe-entre-ai-ml-dl.md");
@@ -167,10 +171,11 @@ TEST_CASE("feeds: embeds in escaped and CDATA content, positions in the feed fil
   CHECK(r.posts[0].where.column > 100000);
   CHECK(at_position(rss, r.posts[0].where.line, r.posts[0].where.column, 27) == "&lt;blockquote class=&quot;");
   // CDATA content maps byte for byte.
-  const std::string cdata = "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>t</title>\n<item><title>x</title>"
-                            "<description><![CDATA[<p>Intro</p>\n  " +
-                            at_position(read_file(fixture_path("articles/blackbird_pie_2012.md")), 22, 1, 700) +
-                            "]]></description></item></channel></rss>\n";
+  const std::string cdata =
+      "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>t</title>\n<item><title>x</title>"
+      "<description><![CDATA[<p>Intro</p>\n  " +
+      at_position(read_file(fixture_path("articles/blackbird_pie_2012.md")), 22, 1, 700) +
+      "]]></description></item></channel></rss>\n";
   const auto c = scan_string(cdata, "feed.rss");
   REQUIRE(c.posts.size() == 1);
   CHECK(c.posts[0].where.line == 4); // the line after "<p>Intro</p>"
@@ -178,18 +183,21 @@ TEST_CASE("feeds: embeds in escaped and CDATA content, positions in the feed fil
   CHECK(*c.posts[0].handle == "DrBunsen");
 }
 
-TEST_CASE("JSON Feed: JSON-escaped content_html, positions in the file; malformed feeds name the place", "[scan][shapes][feed]") {
+TEST_CASE("JSON Feed: JSON-escaped content_html, positions in the file; malformed feeds name the place",
+          "[scan][shapes][feed]") {
   // A JSON Feed built around the real TPM embed markup (a real blog's JSON Feed is tested below).
   const std::string atom = read_file(fixture_path("corpus/node-feedparser/tpm.atom"));
   const std::size_t b = atom.find("&lt;blockquote");
   const std::size_t e = atom.find("&lt;/blockquote&gt;", b) + 19;
   std::string markup = atom.substr(b, e - b);
   for (auto [from, to] : {std::pair<std::string, std::string>{"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}}) {
-    for (std::size_t p = markup.find(from); p != std::string::npos; p = markup.find(from, p + to.size())) markup.replace(p, from.size(), to);
+    for (std::size_t p = markup.find(from); p != std::string::npos; p = markup.find(from, p + to.size()))
+      markup.replace(p, from.size(), to);
   }
-  nlohmann::json feed = {{"version", "https://jsonfeed.org/version/1.1"},
-                         {"title", "t"},
-                         {"items", {{{"id", "1"}, {"url", "https://example.org/a"}, {"content_html", "<p>Intro \u00e9</p>\n" + markup}}}}};
+  nlohmann::json feed = {
+      {"version", "https://jsonfeed.org/version/1.1"},
+      {"title", "t"},
+      {"items", {{{"id", "1"}, {"url", "https://example.org/a"}, {"content_html", "<p>Intro \u00e9</p>\n" + markup}}}}};
   const std::string text = feed.dump(2);
   const auto r = scan_string(text, "feed.json");
   REQUIRE(r.posts.size() == 1);
@@ -200,16 +208,19 @@ TEST_CASE("JSON Feed: JSON-escaped content_html, positions in the file; malforme
   CHECK(detect_format("x.json", text) == InputFormat::feed);
   CHECK(detect_format("feed.xml", "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"></rss>") == InputFormat::feed);
   // Malformed: the diagnostic names the file, line and column.
-  const auto bad = scan_string("<?xml version=\"1.0\"?>\n<rss><channel>\n<item><title>a</titl></item></channel></rss>", "bad.rss");
+  const auto bad =
+      scan_string("<?xml version=\"1.0\"?>\n<rss><channel>\n<item><title>a</titl></item></channel></rss>", "bad.rss");
   CHECK(bad.posts.empty());
   REQUIRE(bad.diagnostics.size() == 1);
   CHECK(bad.diagnostics[0].message.find("feed 'bad.rss' line 3, column") != std::string::npos);
-  const auto bad_json = scan_string("{\"version\": \"https://jsonfeed.org/version/1\", \"items\": [\n{\"id\": }]}", "bad.json");
+  const auto bad_json =
+      scan_string("{\"version\": \"https://jsonfeed.org/version/1\", \"items\": [\n{\"id\": }]}", "bad.json");
   REQUIRE(bad_json.diagnostics.size() == 1);
   CHECK(bad_json.diagnostics[0].message.find("feed 'bad.json' line 2") != std::string::npos);
 }
 
-TEST_CASE("JSON Feed of a real blog: nine embeds in content_html, each at its place in the file", "[scan][shapes][feed]") {
+TEST_CASE("JSON Feed of a real blog: nine embeds in content_html, each at its place in the file",
+          "[scan][shapes][feed]") {
   // Swiftjective-C's feed.json as Jekyll built it (provenance in fixtures/corpus/MANIFEST.tsv).
   const std::string rel = "corpus/swiftjective-c/_site__feed.json";
   const std::string text = read_file(fixture_path(rel));
@@ -262,8 +273,9 @@ TEST_CASE("ID-only placeholders on a real page: an extractor's tweet-placeholder
   CHECK(scan_string("<div data-tweet-id=\"12\" class=\"tweet-placeholder\"></div>").posts.empty());
 }
 
-TEST_CASE("flattened posts inside HTML on real extractor outputs: the quotation bounds the text, the date link gives the ID",
-          "[scan][shapes]") {
+TEST_CASE(
+    "flattened posts inside HTML on real extractor outputs: the quotation bounds the text, the date link gives the ID",
+    "[scan][shapes]") {
   // Readability.php dropped the embed class of the page's blockquote:
   // <blockquote><p>TEXT pic.twitter.com/CODE</p><p>— Name (@handle) <a href=status>Date</a></p></blockquote>
   const auto php = scan_fixture("corpus/readability-php/fortressofsolitude__expected.html");
@@ -292,7 +304,8 @@ TEST_CASE("flattened posts inside HTML on real extractor outputs: the quotation 
   CHECK(go.posts[0].text->rfind("Drinking game for web devs:\n(1) Think of a noun", 0) == 0);
   CHECK(go.posts[0].text->find("Mocha") == std::string::npos);
   // The rules on their own: a quotation bounds the text, a paragraph does not.
-  const std::string credit = "\xE2\x80\x94 Ann (@ann) <a href=\"https://twitter.com/ann/status/1256300000000000000\">May 1, 2020</a>";
+  const std::string credit =
+      "\xE2\x80\x94 Ann (@ann) <a href=\"https://twitter.com/ann/status/1256300000000000000\">May 1, 2020</a>";
   const auto quoted = scan_string("<p>Short intro.</p><blockquote><p>Post text</p>" + credit + "</blockquote>");
   REQUIRE(quoted.posts.size() == 1);
   CHECK(*quoted.posts[0].text == "Post text");
@@ -309,9 +322,10 @@ TEST_CASE("flattened posts inside HTML on real extractor outputs: the quotation 
 
 TEST_CASE("flattened posts inside HTML follow the plain-text block rules", "[scan][shapes]") {
   // The seed article's first post (fixtures/corpus/seed), as CMS imports leave it in HTML.
-  const std::string two_p = "<html><body><p>An article paragraph that introduces it:</p>\n"
-                            "<p>#Taliban leader visit in #China<br>More to come\xE2\x80\xA6 pic.twitter.com/HJPx1XTDZR</p>\n"
-                            "<p>\xE2\x80\x94 Serena Dong (@theserenadong) July 28, 2021</p></body></html>";
+  const std::string two_p =
+      "<html><body><p>An article paragraph that introduces it:</p>\n"
+      "<p>#Taliban leader visit in #China<br>More to come\xE2\x80\xA6 pic.twitter.com/HJPx1XTDZR</p>\n"
+      "<p>\xE2\x80\x94 Serena Dong (@theserenadong) July 28, 2021</p></body></html>";
   const auto a = scan_string(two_p);
   REQUIRE(a.posts.size() == 1);
   CHECK(a.posts[0].form == EmbedForm::text);
@@ -319,7 +333,8 @@ TEST_CASE("flattened posts inside HTML follow the plain-text block rules", "[sca
   CHECK(*a.posts[0].handle == "theserenadong");
   CHECK(*a.posts[0].date == "2021-07-28");
   CHECK(*a.posts[0].text == "#Taliban leader visit in #China\nMore to come\xE2\x80\xA6 pic.twitter.com/HJPx1XTDZR");
-  const auto b = scan_string("<div>#Taliban leader visit in #China<br>\xE2\x80\x94 Serena Dong (@theserenadong) July 28, 2021</div>");
+  const auto b = scan_string(
+      "<div>#Taliban leader visit in #China<br>\xE2\x80\x94 Serena Dong (@theserenadong) July 28, 2021</div>");
   REQUIRE(b.posts.size() == 1);
   CHECK(*b.posts[0].text == "#Taliban leader visit in #China");
   // An attribution without a date is prose.
@@ -335,7 +350,8 @@ TEST_CASE("old renders: Blackbird Pie and twitter.com markup pasted into a post"
   CHECK(*r.posts[0].date_text == "Sat Jul 21 2012 5:41 PM CDT");
   CHECK(*r.posts[1].status_id == "226818888988491776");
   // id="t<ID>" alone, without a link to that post, is nothing.
-  CHECK(scan_string("<div class=\"bbpBox\" id=\"t226809065844662272\"><blockquote>Sparrow</blockquote></div>").posts.empty());
+  CHECK(scan_string("<div class=\"bbpBox\" id=\"t226809065844662272\"><blockquote>Sparrow</blockquote></div>")
+            .posts.empty());
   const auto pasted = scan_fixture("corpus/dltj/2009-07-19-clinical-reader-background.markdown");
   REQUIRE(pasted.posts.size() == 35);
   CHECK(*pasted.posts[0].date_text == "11:34 AM Jul 13th"); // the permalink survives only in title=
@@ -343,9 +359,10 @@ TEST_CASE("old renders: Blackbird Pie and twitter.com markup pasted into a post"
 
 TEST_CASE("a site wrapper without a permalink: the credit line gives handle, name and date", "[scan][shapes]") {
   // issue 9: div[data-provider=Twitter] > blockquote[data-tweetid] with the credit line inside.
-  const auto r = scan_string("<div data-provider=\"Twitter\"><blockquote data-tweetid=\"1254834028248735744\">"
-                             "<p>Rent strike now!</p>\xE2\x80\x94 Autonomous Tenants Union (@AutonomousUnion) April 27, 2020"
-                             "</blockquote></div>");
+  const auto r =
+      scan_string("<div data-provider=\"Twitter\"><blockquote data-tweetid=\"1254834028248735744\">"
+                  "<p>Rent strike now!</p>\xE2\x80\x94 Autonomous Tenants Union (@AutonomousUnion) April 27, 2020"
+                  "</blockquote></div>");
   REQUIRE(r.posts.size() == 1);
   CHECK(*r.posts[0].text == "Rent strike now!");
   CHECK(*r.posts[0].handle == "AutonomousUnion");
@@ -372,8 +389,9 @@ TEST_CASE("quotes in prose: tied to one post by a link and a word saying it is a
   REQUIRE(hexo.posts.size() == 1);
   CHECK(*hexo.posts[0].text == "NEW: DevDocs now comes with syntax highlighting. http://devdocs.io");
   // The issue's examples, and what is not a quote.
-  const auto q = scan_string("<p><q>\xE2\x80\x9CWe are in close contact with local law enforcement\xE2\x80\xA6,\xE2\x80\x9D the "
-                             "<a href=\"https://twitter.com/GavinNewsom/status/1397575220521623553\">tweet</a> reads.</q></p>");
+  const auto q =
+      scan_string("<p><q>\xE2\x80\x9CWe are in close contact with local law enforcement\xE2\x80\xA6,\xE2\x80\x9D the "
+                  "<a href=\"https://twitter.com/GavinNewsom/status/1397575220521623553\">tweet</a> reads.</q></p>");
   REQUIRE(q.posts.size() == 1);
   CHECK(*q.posts[0].text == "We are in close contact with local law enforcement\xE2\x80\xA6");
   CHECK(*q.posts[0].handle == "GavinNewsom");
@@ -382,14 +400,19 @@ TEST_CASE("quotes in prose: tied to one post by a link and a word saying it is a
   REQUIRE(profile.posts.size() == 1);
   CHECK(*profile.posts[0].handle == "sliccardo");
   CHECK(!profile.posts[0].status_id);
-  CHECK(scan_string("<p>He <a href=\"https://twitter.com/a/status/1397575220521623553\">tweeted</a> about it.</p>").posts.empty());
-  CHECK(scan_string("<p>He <a href=\"https://twitter.com/a/status/1397575220521623553\">tweeted</a> that \xE2\x80\x9Cthis is "
-                    "not over yet\xE2\x80\x9D.</p>").posts.empty()); // the link before the quotation
+  CHECK(scan_string("<p>He <a href=\"https://twitter.com/a/status/1397575220521623553\">tweeted</a> about it.</p>")
+            .posts.empty());
+  CHECK(scan_string(
+            "<p>He <a href=\"https://twitter.com/a/status/1397575220521623553\">tweeted</a> that \xE2\x80\x9Cthis is "
+            "not over yet\xE2\x80\x9D.</p>")
+            .posts.empty()); // the link before the quotation
   CHECK(scan_string("<p>\xE2\x80\x9CThis is not over yet,\xE2\x80\x9D quipped "
-                    "<a href=\"https://twitter.com/a/status/1397575220521623553\">Al</a>.</p>").posts.empty());
+                    "<a href=\"https://twitter.com/a/status/1397575220521623553\">Al</a>.</p>")
+            .posts.empty());
   CHECK(scan_string("<p>\xE2\x80\x9CThis is not over yet,\xE2\x80\x9D he wrote, linking "
                     "<a href=\"https://twitter.com/a/status/1397575220521623553\">one</a> and "
-                    "<a href=\"https://twitter.com/b/status/1397575220521623554\">another</a>.</p>").posts.empty());
+                    "<a href=\"https://twitter.com/b/status/1397575220521623554\">another</a>.</p>")
+            .posts.empty());
 }
 
 TEST_CASE("feeds are inputs of scan, check and audit alike", "[scan][shapes][feed]") {
@@ -400,11 +423,11 @@ TEST_CASE("feeds are inputs of scan, check and audit alike", "[scan][shapes][fee
   CHECK(inputs->at(1).path.substr(inputs->at(1).path.size() - 8) == "tpm.atom");
   // audit reads the same items with the same reader: one article per item, its link and guid.
   std::vector<ArchiveDoc> docs;
-  const auto r = for_each_article({fixture_path("corpus/node-feedparser/tpm.atom")}, ArchiveOptions{},
-                                  [&](ArchiveDoc&& d) {
-                                    docs.push_back(std::move(d));
-                                    return true;
-                                  });
+  const auto r =
+      for_each_article({fixture_path("corpus/node-feedparser/tpm.atom")}, ArchiveOptions{}, [&](ArchiveDoc&& d) {
+        docs.push_back(std::move(d));
+        return true;
+      });
   REQUIRE(r);
   REQUIRE(!docs.empty());
   std::size_t posts = 0;

@@ -12,7 +12,8 @@ namespace {
 ScanResult scan_article(const std::string& name) { return tweetcheck::test::scan_fixture("articles/" + name); }
 } // namespace
 
-TEST_CASE("credit lines with --, ― and &mdash; and localised dates; prose and handle-less quotes are not posts", "[scan][text]") {
+TEST_CASE("credit lines with --, ― and &mdash; and localised dates; prose and handle-less quotes are not posts",
+          "[scan][text]") {
   const auto r = scan_article("flattened_credit_variants.txt");
   REQUIRE(r.posts.size() == 3);
   // The post text is the block right above the credit line, not the article paragraph before it.
@@ -43,7 +44,8 @@ TEST_CASE("shortcodes render unless inside code, comments or front matter", "[sc
 TEST_CASE("Markdown quotes: the credit's [date](permalink) gives the status ID", "[scan][markdown]") {
   Document doc;
   doc.name = "q.md";
-  doc.content = "Intro paragraph.\n\n> Post text here\n>\n> \xE2\x80\x94 Some One (@someone) [June 30, 2014](https://twitter.com/someone/status/483426664676749312?ref_src=twsrc%5Etfw)\n";
+  doc.content = "Intro paragraph.\n\n> Post text here\n>\n> \xE2\x80\x94 Some One (@someone) [June 30, "
+                "2014](https://twitter.com/someone/status/483426664676749312?ref_src=twsrc%5Etfw)\n";
   const auto r = scan(doc);
   REQUIRE(r.posts.size() == 1);
   CHECK(r.posts[0].where.line == 3);

@@ -76,7 +76,8 @@ TEST_CASE("cache: a corrupt file or another schema version is rebuilt with a war
   CHECK(!(*again)->get("k").value()); // started over
 }
 
-TEST_CASE("resolver cache: definitive answers are kept, failures are not; offline answers from it", "[cache][resolve][http]") {
+TEST_CASE("resolver cache: definitive answers are kept, failures are not; offline answers from it",
+          "[cache][resolve][http]") {
   TempDir dir;
   TestServer server({"--routes", fixture_path("http/resolver.json")});
   auto cache = open_sqlite_cache(dir.path + "/c.sqlite", nullptr);
@@ -116,7 +117,8 @@ TEST_CASE("cache: a database another process holds is waited for, never deleted"
   const std::string path = dir.path + "/held.sqlite";
   sqlite3* holder = nullptr;
   REQUIRE(sqlite3_open(path.c_str(), &holder) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(holder, "CREATE TABLE other(x); INSERT INTO other VALUES(42); BEGIN EXCLUSIVE;", nullptr, nullptr, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(holder, "CREATE TABLE other(x); INSERT INTO other VALUES(42); BEGIN EXCLUSIVE;", nullptr,
+                       nullptr, nullptr) == SQLITE_OK);
   std::thread release([holder] {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     sqlite3_exec(holder, "COMMIT", nullptr, nullptr, nullptr);

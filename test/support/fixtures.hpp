@@ -44,7 +44,8 @@ inline std::string schema_errors(const std::string& kind, const std::string& doc
     f << document;
   }
   const std::string cmd = "/usr/bin/python3 '" + source_path("tools/validate_json.py") + "' '" +
-                          source_path("schemas/" + kind + ".schema.json") + "' '" + path + "'" + (lines ? " --lines" : "") + " 2>&1";
+                          source_path("schemas/" + kind + ".schema.json") + "' '" + path + "'" +
+                          (lines ? " --lines" : "") + " 2>&1";
   std::string out;
   FILE* p = popen(cmd.c_str(), "r");
   char buf[4096];
@@ -58,11 +59,13 @@ inline std::string schema_errors(const std::string& kind, const std::string& doc
 /// The kind of JSON a tweetcheck command line prints, or "" when it prints none.
 inline std::string json_kind(const std::string& args, bool* lines) {
   *lines = args.find("--format jsonl") != std::string::npos;
-  const bool text = args.find("--format text") != std::string::npos || args.find("--format html") != std::string::npos ||
-                    args.find("--format sarif") != std::string::npos || args.find("--format junit") != std::string::npos ||
-                    args.find("--format csv") != std::string::npos || args.find("--format markdown") != std::string::npos ||
-                    args.find("--output ") != std::string::npos;
-  if (text || (args.find("--format json") == std::string::npos && args.rfind("scan", 0) != 0 && args.rfind("resolve", 0) != 0)) {
+  const bool text =
+      args.find("--format text") != std::string::npos || args.find("--format html") != std::string::npos ||
+      args.find("--format sarif") != std::string::npos || args.find("--format junit") != std::string::npos ||
+      args.find("--format csv") != std::string::npos || args.find("--format markdown") != std::string::npos ||
+      args.find("--output ") != std::string::npos;
+  if (text || (args.find("--format json") == std::string::npos && args.rfind("scan", 0) != 0 &&
+               args.rfind("resolve", 0) != 0)) {
     return {};
   }
   if (args.rfind("scan", 0) == 0) return *lines ? std::string() : "scan";

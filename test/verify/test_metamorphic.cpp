@@ -12,19 +12,19 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <ctime>
 #include <iostream>
 #include <random>
 #include <set>
 #include <sstream>
-#include <ctime>
 
-#include "verify/compare.hpp"
-#include "verify/sources.hpp"
-#include "support/fixtures.hpp"
 #include "core/text_util.hpp"
+#include "support/fixtures.hpp"
 #include "tweetcheck/dates.hpp"
 #include "tweetcheck/scan.hpp"
 #include "tweetcheck/verify.hpp"
+#include "verify/compare.hpp"
+#include "verify/sources.hpp"
 
 using namespace tweetcheck;
 using nlohmann::json;
@@ -71,7 +71,7 @@ std::vector<OriginalPost> fixture_originals() {
 
 struct Piece {
   enum class Kind { word, space, link } kind = Kind::word;
-  std::string text;        ///< word or white space
+  std::string text; ///< word or white space
   const PostLink* link = nullptr;
 };
 
@@ -117,16 +117,21 @@ struct Style {
 std::string escape(const std::string& s) {
   std::string out;
   for (char c : s) {
-    if (c == '&') out += "&amp;";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else out.push_back(c);
+    if (c == '&')
+      out += "&amp;";
+    else if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else
+      out.push_back(c);
   }
   return out;
 }
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-  for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
+  for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size()))
+    s.replace(p, from.size(), to);
   return s;
 }
 
@@ -148,8 +153,10 @@ std::string render_word(std::string w, const Style& st) {
     if (w == "-") w = "\xE2\x80\x94";
   }
   if (st.ellipsis) {
-    if (w.find("\xE2\x80\xA6") != std::string::npos) w = replace_all(w, "\xE2\x80\xA6", "...");
-    else w = replace_all(w, "...", "\xE2\x80\xA6");
+    if (w.find("\xE2\x80\xA6") != std::string::npos)
+      w = replace_all(w, "\xE2\x80\xA6", "...");
+    else
+      w = replace_all(w, "...", "\xE2\x80\xA6");
   }
   if (st.nfd) {
     // Decomposed accents: é as e + U+0301 (and the other way round is NFC's job).
@@ -157,15 +164,18 @@ std::string render_word(std::string w, const Style& st) {
     w = replace_all(w, "\xC3\xA8", "e\xCC\x80");
   }
   if (st.variation) {
-    if (w.find("\xEF\xB8\x8F") != std::string::npos) w = replace_all(w, "\xEF\xB8\x8F", "");
-    else w = replace_all(w, "\xE2\x9C\x8C", "\xE2\x9C\x8C\xEF\xB8\x8F");
+    if (w.find("\xEF\xB8\x8F") != std::string::npos)
+      w = replace_all(w, "\xEF\xB8\x8F", "");
+    else
+      w = replace_all(w, "\xE2\x9C\x8C", "\xE2\x9C\x8C\xEF\xB8\x8F");
   }
   std::string h = escape(w);
   if (st.entities) {
     // Numeric references for the punctuation and the first letter, as some CMSs write them.
     h = replace_all(h, "'", "&#39;");
     h = replace_all(h, "\"", "&quot;");
-    if (!h.empty() && std::isalpha(static_cast<unsigned char>(h[0]))) h = "&#" + std::to_string(static_cast<int>(h[0])) + ";" + h.substr(1);
+    if (!h.empty() && std::isalpha(static_cast<unsigned char>(h[0])))
+      h = "&#" + std::to_string(static_cast<int>(h[0])) + ";" + h.substr(1);
   }
   return h;
 }
@@ -181,7 +191,9 @@ std::string render_link(const Piece& p, const Style& st, bool last) {
   case LinkMode::display_no_ellipsis:
     shown = replace_all(l.display_url.empty() ? href : l.display_url, "\xE2\x80\xA6", "");
     break;
-  case LinkMode::expanded: shown = media || l.expanded_url.empty() ? (media ? "pic.twitter.com/" + code_of(href) : href) : l.expanded_url; break;
+  case LinkMode::expanded:
+    shown = media || l.expanded_url.empty() ? (media ? "pic.twitter.com/" + code_of(href) : href) : l.expanded_url;
+    break;
   case LinkMode::pic_x: shown = media ? "pic.x.com/" + code_of(href) : href; break;
   case LinkMode::http_tco: shown = "http://t.co/" + code_of(href); break;
   case LinkMode::drop_media:
@@ -209,8 +221,10 @@ std::string render(const std::vector<Piece>& pieces, const Style& st) {
     } else if (p.kind == Piece::Kind::space) {
       std::string s;
       for (char c : p.text) {
-        if (c == '\n') s += st.paragraphs ? "</p><p>" : "<br>";
-        else s.push_back(c);
+        if (c == '\n')
+          s += st.paragraphs ? "</p><p>" : "<br>";
+        else
+          s.push_back(c);
       }
       s = replace_all(s, "</p><p></p><p>", "</p><p>");
       if (st.spaces) s = replace_all(s, " ", "  \n ");
@@ -223,9 +237,10 @@ std::string render(const std::vector<Piece>& pieces, const Style& st) {
 }
 
 std::string month_date(const std::string& iso) {
-  static const char* k_months[] = {"January", "February", "March", "April", "May", "June", "July", "August",
-                                   "September", "October", "November", "December"};
-  const int y = std::atoi(iso.substr(0, 4).c_str()), m = std::atoi(iso.substr(5, 2).c_str()), d = std::atoi(iso.substr(8, 2).c_str());
+  static const char* k_months[] = {"January", "February", "March",     "April",   "May",      "June",
+                                   "July",    "August",   "September", "October", "November", "December"};
+  const int y = std::atoi(iso.substr(0, 4).c_str()), m = std::atoi(iso.substr(5, 2).c_str()),
+            d = std::atoi(iso.substr(8, 2).c_str());
   return std::string(k_months[m - 1]) + " " + std::to_string(d) + ", " + std::to_string(y);
 }
 
@@ -243,12 +258,13 @@ std::string shift_days(const std::string& iso, int days) {
   return buf;
 }
 
-std::string embed_html(const OriginalPost& o, const std::string& inner, const std::string& handle, const std::string& date,
-                       const Style& st) {
+std::string embed_html(const OriginalPost& o, const std::string& inner, const std::string& handle,
+                       const std::string& date, const Style& st) {
   const std::string name = o.display_name.empty() ? "Someone" : o.display_name;
   return "<html><body><blockquote class=\"twitter-tweet\"><p lang=\"en\" dir=\"ltr\">" + inner + "</p>" +
-         (st.entities ? "&#8212; " : "&mdash; ") + escape(name) + " (@" + handle + ") <a href=\"https://twitter.com/" + handle +
-         "/status/" + o.id + "?ref_src=twsrc%5Etfw\">" + month_date(date) + "</a></blockquote></body></html>\n";
+         (st.entities ? "&#8212; " : "&mdash; ") + escape(name) + " (@" + handle + ") <a href=\"https://twitter.com/" +
+         handle + "/status/" + o.id + "?ref_src=twsrc%5Etfw\">" + month_date(date) +
+         "</a></blockquote></body></html>\n";
 }
 
 struct Outcome {
@@ -286,7 +302,8 @@ bool plain_word(const std::string& w) {
   for (unsigned char c : w) {
     if (!std::isalpha(c) && c < 0x80) return false;
   }
-  static const std::set<std::string> k_negations{"not", "never", "nothing", "none", "nobody", "neither", "cannot", "without"};
+  static const std::set<std::string> k_negations{"not",    "never",   "nothing", "none",
+                                                 "nobody", "neither", "cannot",  "without"};
   return k_negations.count(detail::ascii_lower(w)) == 0 && !spaceless_word(w);
 }
 
@@ -299,7 +316,9 @@ std::vector<std::size_t> indices(const std::vector<Piece>& p, bool (*pred)(const
 }
 
 bool has_number(const std::string& w) {
-  if (w.find("://") != std::string::npos || w.find("t.co/") != std::string::npos || w.find(".com/") != std::string::npos) return false;
+  if (w.find("://") != std::string::npos || w.find("t.co/") != std::string::npos ||
+      w.find(".com/") != std::string::npos)
+    return false;
   return w[0] != '@' && w[0] != '#' && std::any_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
@@ -315,7 +334,9 @@ struct Mutation {
 std::vector<Mutation> mutations(const OriginalPost& o, const std::vector<Piece>& base, const std::string& handle,
                                 const std::string& date, std::mt19937& rng) {
   std::vector<Mutation> out;
-  auto pick = [&](const std::vector<std::size_t>& v) { return v[std::uniform_int_distribution<std::size_t>(0, v.size() - 1)(rng)]; };
+  auto pick = [&](const std::vector<std::size_t>& v) {
+    return v[std::uniform_int_distribution<std::size_t>(0, v.size() - 1)(rng)];
+  };
   auto altered = [&](std::string name, std::vector<Piece> p, std::string reason) {
     out.push_back({std::move(name), std::move(p), handle, date, Verdict::altered, {std::move(reason)}});
   };
@@ -327,7 +348,8 @@ std::vector<Mutation> mutations(const OriginalPost& o, const std::vector<Piece>&
     altered("a word", p, "text_changed");
     p = base;
     const std::size_t k = pick(plain);
-    p.insert(p.begin() + static_cast<long>(k), {{Piece::Kind::word, "not", nullptr}, {Piece::Kind::space, " ", nullptr}});
+    p.insert(p.begin() + static_cast<long>(k),
+             {{Piece::Kind::word, "not", nullptr}, {Piece::Kind::space, " ", nullptr}});
     altered("a negation", p, "negation_changed");
   } else if (!cjk.empty()) {
     auto p = base;
@@ -366,7 +388,8 @@ std::vector<Mutation> mutations(const OriginalPost& o, const std::vector<Piece>&
   // Words only, links and white space aside.
   std::vector<std::size_t> words;
   for (std::size_t k = 0; k < base.size(); ++k) {
-    if (base[k].kind == Piece::Kind::word && (plain_word(base[k].text) || spaceless_word(base[k].text))) words.push_back(k);
+    if (base[k].kind == Piece::Kind::word && (plain_word(base[k].text) || spaceless_word(base[k].text)))
+      words.push_back(k);
   }
   if (words.size() >= 6) {
     // A cut with an ellipsis after the first half of the words.
@@ -394,13 +417,15 @@ std::vector<Mutation> mutations(const OriginalPost& o, const std::vector<Piece>&
     p.push_back({Piece::Kind::word, "everything.", nullptr});
     altered("an appended sentence", p, "text_added");
   }
-  if (!o.handle.empty()) out.push_back({"another handle", base, o.handle + "_fake", date, Verdict::misattributed, {"handle_mismatch"}});
+  if (!o.handle.empty())
+    out.push_back({"another handle", base, o.handle + "_fake", date, Verdict::misattributed, {"handle_mismatch"}});
   out.push_back({"a date a week off", base, handle, shift_days(date, 7), Verdict::misattributed, {"date_mismatch"}});
   return out;
 }
 
 std::string describe(const Style& st) {
-  static const char* k_links[] = {"embed", "display", "display_no_ellipsis", "expanded", "pic_x", "http_tco", "drop_media"};
+  static const char* k_links[] = {"embed", "display",  "display_no_ellipsis", "expanded",
+                                  "pic_x", "http_tco", "drop_media"};
   std::string s = std::string("links=") + k_links[static_cast<int>(st.links)];
   if (st.curly_quotes) s += " curly_quotes";
   if (st.straight_quotes) s += " straight_quotes";
@@ -432,12 +457,13 @@ TEST_CASE("metamorphic: cosmetic changes stay verified, substantive ones are cau
   for (const OriginalPost& o : originals) {
     const auto base = pieces_of(o);
     const std::string handle = o.handle.empty() ? "someone" : o.handle;
-    const std::string date = o.created_at.size() >= 10 ? o.created_at.substr(0, 10) : snowflake_date(o.id).value_or("2020-01-01");
+    const std::string date =
+        o.created_at.size() >= 10 ? o.created_at.substr(0, 10) : snowflake_date(o.id).value_or("2020-01-01");
     std::vector<Style> styles;
     // Each cosmetic change alone, then random combinations.
     for (int l = 0; l <= static_cast<int>(LinkMode::drop_media); ++l) styles.push_back(Style{static_cast<LinkMode>(l)});
-    for (bool Style::*f : {&Style::curly_quotes, &Style::straight_quotes, &Style::dashes, &Style::entities, &Style::spaces,
-                           &Style::nfd, &Style::variation, &Style::ellipsis, &Style::paragraphs}) {
+    for (bool Style::*f : {&Style::curly_quotes, &Style::straight_quotes, &Style::dashes, &Style::entities,
+                           &Style::spaces, &Style::nfd, &Style::variation, &Style::ellipsis, &Style::paragraphs}) {
       Style st;
       st.*f = true;
       styles.push_back(st);
@@ -445,7 +471,8 @@ TEST_CASE("metamorphic: cosmetic changes stay verified, substantive ones are cau
     std::bernoulli_distribution coin(0.4);
     for (int k = 0; k < combos; ++k) {
       Style st;
-      st.links = static_cast<LinkMode>(std::uniform_int_distribution<int>(0, static_cast<int>(LinkMode::drop_media))(rng));
+      st.links =
+          static_cast<LinkMode>(std::uniform_int_distribution<int>(0, static_cast<int>(LinkMode::drop_media))(rng));
       for (bool Style::*f : {&Style::curly_quotes, &Style::dashes, &Style::entities, &Style::spaces, &Style::nfd,
                              &Style::variation, &Style::ellipsis, &Style::paragraphs}) {
         st.*f = coin(rng);
@@ -457,32 +484,34 @@ TEST_CASE("metamorphic: cosmetic changes stay verified, substantive ones are cau
       const Outcome r = check(o, embed_html(o, render(base, st), handle, date, st));
       if (r.verdict != Verdict::verified) {
         ++false_alarms;
-        LOG_FAILURE("false alarm on " << o.id << " (" << o.source << ") with " << describe(st) << ": " << to_string(r.verdict)
-                                        << (r.reasons.empty() ? "" : " " + r.reasons[0]));
+        LOG_FAILURE("false alarm on " << o.id << " (" << o.source << ") with " << describe(st) << ": "
+                                      << to_string(r.verdict) << (r.reasons.empty() ? "" : " " + r.reasons[0]));
       }
     }
     // Each substantive change, at random places and with random link renderings, once per ten
     // combinations.
     for (int round = 0; round < std::max(1, combos / 10); ++round)
-    for (const Mutation& m : mutations(o, base, handle, date, rng)) {
-      ++substantive;
-      Style st;
-      st.links = static_cast<LinkMode>(std::uniform_int_distribution<int>(0, static_cast<int>(LinkMode::drop_media))(rng));
-      const Outcome r = check(o, embed_html(o, render(m.pieces, st), m.handle, m.date, st));
-      if (r.verdict == Verdict::verified) {
-        ++missed;
-        LOG_FAILURE("missed " << m.name << " on " << o.id << " (" << o.source << ")");
-      } else if (r.verdict != m.verdict || r.reasons != m.reasons) {
-        ++wrong_reason;
-        std::string got;
-        for (const auto& x : r.reasons) got += " " + x;
-        LOG_FAILURE("wrong reason for " << m.name << " on " << o.id << " (" << o.source << "): " << to_string(r.verdict) << got);
+      for (const Mutation& m : mutations(o, base, handle, date, rng)) {
+        ++substantive;
+        Style st;
+        st.links =
+            static_cast<LinkMode>(std::uniform_int_distribution<int>(0, static_cast<int>(LinkMode::drop_media))(rng));
+        const Outcome r = check(o, embed_html(o, render(m.pieces, st), m.handle, m.date, st));
+        if (r.verdict == Verdict::verified) {
+          ++missed;
+          LOG_FAILURE("missed " << m.name << " on " << o.id << " (" << o.source << ")");
+        } else if (r.verdict != m.verdict || r.reasons != m.reasons) {
+          ++wrong_reason;
+          std::string got;
+          for (const auto& x : r.reasons) got += " " + x;
+          LOG_FAILURE("wrong reason for " << m.name << " on " << o.id << " (" << o.source
+                                          << "): " << to_string(r.verdict) << got);
+        }
       }
-    }
   }
-  std::cerr << "metamorphic (seed " << seed << ", " << originals.size() << " originals): false alarms " << false_alarms << "/"
-            << cosmetic << ", missed " << missed << "/" << substantive << ", wrong reason " << wrong_reason << "/" << substantive
-            << "\n";
+  std::cerr << "metamorphic (seed " << seed << ", " << originals.size() << " originals): false alarms " << false_alarms
+            << "/" << cosmetic << ", missed " << missed << "/" << substantive << ", wrong reason " << wrong_reason
+            << "/" << substantive << "\n";
 #undef LOG_FAILURE
   INFO(failures.str());
   CHECK(cosmetic >= 600);

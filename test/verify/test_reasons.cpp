@@ -5,10 +5,10 @@
 
 #include <set>
 
-#include "verify/reasons.hpp"
-#include "verify/sources.hpp"
 #include "support/fixtures.hpp"
 #include "tweetcheck/report.hpp"
+#include "verify/reasons.hpp"
+#include "verify/sources.hpp"
 
 using namespace tweetcheck;
 using tweetcheck::test::read_file;
@@ -20,11 +20,14 @@ namespace {
 std::set<std::string> schema_reasons() {
   const auto schema = nlohmann::json::parse(read_file(source_path("schemas/check.schema.json")));
   std::set<std::string> out;
-  for (const auto& v : schema["$defs"]["post"]["properties"]["reasons"]["items"]["enum"]) out.insert(v.get<std::string>());
+  for (const auto& v : schema["$defs"]["post"]["properties"]["reasons"]["items"]["enum"])
+    out.insert(v.get<std::string>());
   return out;
 }
 
-bool in_readme(const std::string& readme, const std::string& code) { return readme.find("`" + code + "`") != std::string::npos; }
+bool in_readme(const std::string& readme, const std::string& code) {
+  return readme.find("`" + code + "`") != std::string::npos;
+}
 
 } // namespace
 
@@ -48,8 +51,9 @@ TEST_CASE("every note is in the README, with its argument", "[table][notes]") {
     INFO(n.code);
     CHECK(!n.words.empty());
     CHECK((n.argument == NoteArgument::required) == !n.argument_name.empty());
-    const std::string shown = n.argument == NoteArgument::required ? std::string(n.code) + ":" + std::string(n.argument_name)
-                                                                  : std::string(n.code);
+    const std::string shown = n.argument == NoteArgument::required
+                                  ? std::string(n.code) + ":" + std::string(n.argument_name)
+                                  : std::string(n.code);
     CHECK(in_readme(readme, shown));
   }
   CHECK(note(Note::quotes, "1620346144158646272") == "quotes:1620346144158646272");

@@ -9,9 +9,9 @@
 #include <cstdio>
 #include <unistd.h>
 
-#include "verify/sources.hpp"
 #include "support/run.hpp"
 #include "tweetcheck/resolve.hpp"
+#include "verify/sources.hpp"
 
 using namespace tweetcheck;
 using nlohmann::json;
@@ -83,7 +83,8 @@ TEST_CASE("sources: a redirect off the service's hosts, a loop and too many hops
   CHECK(reasons(loop) == V{"redirect_refused"});
   REQUIRE(loop["evidence"].size() == 2);
   CHECK(loop["evidence"][1]["url"].get<std::string>().rfind("https://publish.x.com/oembed?", 0) == 0);
-  CHECK(loop["evidence"][1]["detail"].get<std::string>().rfind("redirect loop at https://publish.twitter.com/", 0) == 0);
+  CHECK(loop["evidence"][1]["detail"].get<std::string>().rfind("redirect loop at https://publish.twitter.com/", 0) ==
+        0);
   // Five hops followed, the sixth refused.
   const json& endless = report["posts"][3];
   CHECK(reasons(endless) == V{"redirect_refused"});
@@ -108,32 +109,39 @@ TEST_CASE("sources: Wayback's 302 to the nearest capture is followed (relative L
   const json& p = report["posts"][0];
   CHECK(p["verdict"] == "missing");
   CHECK(reasons(p) == std::vector<std::string>{"deleted", "archived_match"});
-  const std::string capture = "https://web.archive.org/web/20140702131544id_/https://twitter.com/vmstan/status/484308107506376704";
-  CHECK(p["original"]["url"] == "https://web.archive.org/web/20140702131544/https://twitter.com/vmstan/status/484308107506376704");
+  const std::string capture =
+      "https://web.archive.org/web/20140702131544id_/https://twitter.com/vmstan/status/484308107506376704";
+  CHECK(p["original"]["url"] ==
+        "https://web.archive.org/web/20140702131544/https://twitter.com/vmstan/status/484308107506376704");
   const auto h = hops(p);
   REQUIRE(h.size() >= 2);
-  CHECK(h[h.size() - 2] == std::pair<std::string, long>{
-                               "https://web.archive.org/web/20140702130000id_/https://twitter.com/vmstan/status/484308107506376704", 302});
+  CHECK(h[h.size() - 2] ==
+        std::pair<std::string, long>{
+            "https://web.archive.org/web/20140702130000id_/https://twitter.com/vmstan/status/484308107506376704", 302});
   CHECK(h.back() == std::pair<std::string, long>{capture, 200});
 }
 
 TEST_CASE("sources: the X API's 301 from api.x.com to api.twitter.com is followed, the token sent on",
           "[sources][redirect][e2e]") {
   TestServer server({"--routes", fixture_path("http/services.json")});
-  const json report = check(server, "--sources x-api", "articles/check_x_api_redirect.html", "TWEETCHECK_X_BEARER_TOKEN=secret ");
+  const json report =
+      check(server, "--sources x-api", "articles/check_x_api_redirect.html", "TWEETCHECK_X_BEARER_TOKEN=secret ");
   REQUIRE(report["posts"].size() == 1);
   const json& p = report["posts"][0];
   CHECK(p["verdict"] == "verified");
   CHECK(p["original"]["source"] == "x-api");
   CHECK(p["original"]["handle"] == "TwitterDev");
   REQUIRE(p["evidence"].size() == 2);
-  CHECK(p["evidence"][0]["url"].get<std::string>().rfind("https://api.x.com/2/tweets?ids=1261326399320715264&", 0) == 0);
+  CHECK(p["evidence"][0]["url"].get<std::string>().rfind("https://api.x.com/2/tweets?ids=1261326399320715264&", 0) ==
+        0);
   CHECK(p["evidence"][0]["status"] == 301);
-  CHECK(p["evidence"][1]["url"].get<std::string>().rfind("https://api.twitter.com/2/tweets?ids=1261326399320715264&", 0) == 0);
+  CHECK(p["evidence"][1]["url"].get<std::string>().rfind("https://api.twitter.com/2/tweets?ids=1261326399320715264&",
+                                                         0) == 0);
   CHECK(p["evidence"][1]["status"] == 200);
 }
 
-TEST_CASE("sources: a followed redirect is cached under the URL asked for, with its hops", "[sources][redirect][cache][e2e]") {
+TEST_CASE("sources: a followed redirect is cached under the URL asked for, with its hops",
+          "[sources][redirect][cache][e2e]") {
   TestServer server({"--routes", fixture_path("http/services.json")});
   const std::string db = "/tmp/tweetcheck-sources-cache-" + std::to_string(getpid()) + ".sqlite";
   std::remove(db.c_str());
@@ -171,21 +179,50 @@ TEST_CASE("references resolve as RFC 3986 section 5.4 says", "[resolve][rfc3986]
   // 5.4.1 normal examples ("//g" gives "http://g/": libcurl writes the empty path as "/", the
   // same URL by RFC 3986 section 6.2.3).
   const std::vector<std::pair<const char*, const char*>> normal = {
-      {"g:h", "g:h"}, {"g", "http://a/b/c/g"}, {"./g", "http://a/b/c/g"}, {"g/", "http://a/b/c/g/"},
-      {"/g", "http://a/g"}, {"//g", "http://g/"}, {"?y", "http://a/b/c/d;p?y"}, {"g?y", "http://a/b/c/g?y"},
-      {"#s", "http://a/b/c/d;p?q#s"}, {"g#s", "http://a/b/c/g#s"}, {"g?y#s", "http://a/b/c/g?y#s"},
-      {";x", "http://a/b/c/;x"}, {"g;x", "http://a/b/c/g;x"}, {"g;x?y#s", "http://a/b/c/g;x?y#s"},
-      {"", "http://a/b/c/d;p?q"}, {".", "http://a/b/c/"}, {"./", "http://a/b/c/"}, {"..", "http://a/b/"},
-      {"../", "http://a/b/"}, {"../g", "http://a/b/g"}, {"../..", "http://a/"}, {"../../", "http://a/"},
+      {"g:h", "g:h"},
+      {"g", "http://a/b/c/g"},
+      {"./g", "http://a/b/c/g"},
+      {"g/", "http://a/b/c/g/"},
+      {"/g", "http://a/g"},
+      {"//g", "http://g/"},
+      {"?y", "http://a/b/c/d;p?y"},
+      {"g?y", "http://a/b/c/g?y"},
+      {"#s", "http://a/b/c/d;p?q#s"},
+      {"g#s", "http://a/b/c/g#s"},
+      {"g?y#s", "http://a/b/c/g?y#s"},
+      {";x", "http://a/b/c/;x"},
+      {"g;x", "http://a/b/c/g;x"},
+      {"g;x?y#s", "http://a/b/c/g;x?y#s"},
+      {"", "http://a/b/c/d;p?q"},
+      {".", "http://a/b/c/"},
+      {"./", "http://a/b/c/"},
+      {"..", "http://a/b/"},
+      {"../", "http://a/b/"},
+      {"../g", "http://a/b/g"},
+      {"../..", "http://a/"},
+      {"../../", "http://a/"},
       {"../../g", "http://a/g"},
   };
   // 5.4.2 abnormal examples ("http:g" as a strict parser reads it).
   const std::vector<std::pair<const char*, const char*>> abnormal = {
-      {"../../../g", "http://a/g"}, {"../../../../g", "http://a/g"}, {"/./g", "http://a/g"}, {"/../g", "http://a/g"},
-      {"g.", "http://a/b/c/g."}, {".g", "http://a/b/c/.g"}, {"g..", "http://a/b/c/g.."}, {"..g", "http://a/b/c/..g"},
-      {"./../g", "http://a/b/g"}, {"./g/.", "http://a/b/c/g/"}, {"g/./h", "http://a/b/c/g/h"}, {"g/../h", "http://a/b/c/h"},
-      {"g;x=1/./y", "http://a/b/c/g;x=1/y"}, {"g;x=1/../y", "http://a/b/c/y"}, {"g?y/./x", "http://a/b/c/g?y/./x"},
-      {"g?y/../x", "http://a/b/c/g?y/../x"}, {"g#s/./x", "http://a/b/c/g#s/./x"}, {"g#s/../x", "http://a/b/c/g#s/../x"},
+      {"../../../g", "http://a/g"},
+      {"../../../../g", "http://a/g"},
+      {"/./g", "http://a/g"},
+      {"/../g", "http://a/g"},
+      {"g.", "http://a/b/c/g."},
+      {".g", "http://a/b/c/.g"},
+      {"g..", "http://a/b/c/g.."},
+      {"..g", "http://a/b/c/..g"},
+      {"./../g", "http://a/b/g"},
+      {"./g/.", "http://a/b/c/g/"},
+      {"g/./h", "http://a/b/c/g/h"},
+      {"g/../h", "http://a/b/c/h"},
+      {"g;x=1/./y", "http://a/b/c/g;x=1/y"},
+      {"g;x=1/../y", "http://a/b/c/y"},
+      {"g?y/./x", "http://a/b/c/g?y/./x"},
+      {"g?y/../x", "http://a/b/c/g?y/../x"},
+      {"g#s/./x", "http://a/b/c/g#s/./x"},
+      {"g#s/../x", "http://a/b/c/g#s/../x"},
       {"http:g", "http:g"},
   };
   for (const auto& list : {normal, abnormal}) {
@@ -220,7 +257,8 @@ TEST_CASE("the resolver follows relative Locations by RFC 3986 on the test serve
   std::vector<std::string> chain;
   for (const Hop& h : r[0].chain) chain.push_back(h.url);
   CHECK(chain == std::vector<std::string>{"https://t.co/rel/a/b/start", "https://t.co/rel/x/hop2",
-                                          "https://t.co/rel/x/hop2?step=3#frag", "https://t.co/rel/x/hop2?step=3#photo"});
+                                          "https://t.co/rel/x/hop2?step=3#frag",
+                                          "https://t.co/rel/x/hop2?step=3#photo"});
   CHECK(server.requests("/rel/x/hop2?step=3") == 2);
   const auto bad = resolve({"https://t.co/rel/bad"}, client->get(), nullptr, {});
   CHECK(bad[0].status == ResolveStatus::error);
@@ -273,7 +311,8 @@ TEST_CASE("sources: every tombstone wording gives its reason; an unknown one is 
   }
   // Known wordings carry no detail; the unknown one keeps its words.
   CHECK(!report["posts"][6]["evidence"][0].contains("detail"));
-  CHECK(report["posts"][15]["evidence"][0]["detail"] == "This Post cannot be shown for a reason nobody has seen yet. Learn more");
+  CHECK(report["posts"][15]["evidence"][0]["detail"] ==
+        "This Post cannot be shown for a reason nobody has seen yet. Learn more");
   // 200 {} is not found, as a 404 is: no other source is needed, nothing is unverifiable.
   CHECK(report["summary"]["missing"] == 20);
   CHECK(report["summary"]["unverifiable"] == 0);
@@ -287,8 +326,10 @@ TEST_CASE("tombstone wordings: one table, old and new wordings, API error detail
       {"This Post is from a suspended account. Learn more", "suspended"},
       {"User has been suspended: [2244994945].", "suspended"},
       {"This Post is from an account that no longer exists. Learn more", "account_gone"},
-      {"You\u2019re unable to view this Post because this account owner limits who can view their Posts. Learn more", "protected"},
-      {"You're unable to view this Tweet because this account owner limits who can view their Tweets. Learn more", "protected"},
+      {"You\u2019re unable to view this Post because this account owner limits who can view their Posts. Learn more",
+       "protected"},
+      {"You're unable to view this Tweet because this account owner limits who can view their Tweets. Learn more",
+       "protected"},
       {"This post is from a protected account.", "protected"},
       {"Sorry, you are not authorized to see the Tweet with ids: [1].", "protected"},
       {"This Post from @x has been withheld in Germany based on local law(s). Learn more", "withheld"},
@@ -296,7 +337,8 @@ TEST_CASE("tombstone wordings: one table, old and new wordings, API error detail
       {"This post is unavailable in your location.", "withheld"},
       {"This Post violated the X Rules. Learn more", "removed"},
       {"This Tweet violated the Twitter Rules. Learn more", "removed"},
-      {"Age-restricted adult content. This content might not be appropriate for people under 18 years old. To view this "
+      {"Age-restricted adult content. This content might not be appropriate for people under 18 years old. To view "
+       "this "
        "media, you\u2019ll need to log in to Twitter. Learn more",
        "age_restricted"},
       {"Tweet is age restricted. Unauthorized to serve this tweet.", "age_restricted"},

@@ -9,9 +9,9 @@
 
 #include <algorithm>
 
-#include "verify/compare.hpp"
 #include "support/fixtures.hpp"
 #include "tweetcheck/verify.hpp"
+#include "verify/compare.hpp"
 
 using namespace tweetcheck;
 using tweetcheck::test::fixture_path;
@@ -25,7 +25,8 @@ TEST_CASE("syndication tokens equal those a JavaScript engine computes", "[verif
   for (const auto& [id, token] : j["tokens"].items()) {
     INFO("id " << id);
     CHECK(syndication_token(id) == token.get<std::string>());
-    CHECK(js_number_to_string((std::strtod(id.c_str(), nullptr) / 1e15) * M_PI, 36) == j["base36"][id].get<std::string>());
+    CHECK(js_number_to_string((std::strtod(id.c_str(), nullptr) / 1e15) * M_PI, 36) ==
+          j["base36"][id].get<std::string>());
   }
 }
 
@@ -37,8 +38,9 @@ TEST_CASE("syndication tokens match node live on random IDs, when node is instal
   std::mt19937_64 rng(20261128);
   std::vector<std::string> ids;
   for (int i = 0; i < 200; ++i) ids.push_back(std::to_string(rng() % 2000000000000000000ULL));
-  std::string script = "const ids=" + nlohmann::json(ids).dump() +
-                       ";console.log(JSON.stringify(ids.map(id=>((Number(id)/1e15)*Math.PI).toString(36).replace(/(0+|\\.)/g,''))))";
+  std::string script =
+      "const ids=" + nlohmann::json(ids).dump() +
+      ";console.log(JSON.stringify(ids.map(id=>((Number(id)/1e15)*Math.PI).toString(36).replace(/(0+|\\.)/g,''))))";
   const std::string path = "/tmp/tweetcheck-token-" + std::to_string(getpid()) + ".js";
   {
     std::ofstream f(path);
@@ -69,7 +71,8 @@ TEST_CASE("JavaScript number formatting in other radixes", "[verify][token]") {
 
 TEST_CASE("normalisation: NFC, entities, quotes, dashes, ellipsis, variation selectors, spaces", "[verify][compare]") {
   CHECK(comparable_words("caf\xC3\xA9") == comparable_words("cafe\xCC\x81")); // NFC
-  CHECK(decode_html_entities("Tom &amp; Jerry&#39;s &#x1F600; &bogus; &#0;") == "Tom & Jerry's \xF0\x9F\x98\x80 &bogus; &#0;");
+  CHECK(decode_html_entities("Tom &amp; Jerry&#39;s &#x1F600; &bogus; &#0;") ==
+        "Tom & Jerry's \xF0\x9F\x98\x80 &bogus; &#0;");
   // Decoded exactly once: a post that shows "&amp;" literally keeps it.
   CHECK(comparable_words("Tom &amp; Jerry") != comparable_words("Tom & Jerry"));
   CHECK(comparable_words("\xE2\x80\x9Cquoted\xE2\x80\x9D it\xE2\x80\x99s") == comparable_words("\"quoted\" it's"));
@@ -105,23 +108,28 @@ bool same_post(const std::string& article, const std::vector<Link>& links = {}) 
 
 TEST_CASE("the original's display text comes from its entities", "[verify][compare]") {
   const OriginalPost o = original_with_links();
-  CHECK(o.display_text == "I wrote a post about it: github.com/reactwg/react-\xE2\x80\xA6\n\nLet me know! pic.twitter.com/rQd6FIwZ0U");
+  CHECK(o.display_text ==
+        "I wrote a post about it: github.com/reactwg/react-\xE2\x80\xA6\n\nLet me know! pic.twitter.com/rQd6FIwZ0U");
   CHECK(!o.partial_text);
 }
 
 TEST_CASE("a link is the same link however the article shows it", "[verify][compare][links]") {
   // As publish.twitter.com's embed code shows it: the t.co URL and pic.twitter.com.
   CHECK(same_post("I wrote a post about it: https://t.co/4G6RAMfrHy\n\nLet me know! pic.twitter.com/rQd6FIwZ0U",
-                  {{"https://t.co/4G6RAMfrHy", "https://t.co/4G6RAMfrHy"}, {"https://t.co/rQd6FIwZ0U", "pic.twitter.com/rQd6FIwZ0U"}}));
+                  {{"https://t.co/4G6RAMfrHy", "https://t.co/4G6RAMfrHy"},
+                   {"https://t.co/rQd6FIwZ0U", "pic.twitter.com/rQd6FIwZ0U"}}));
   CHECK(same_post("I wrote a post about it: http://t.co/4G6RAMfrHy Let me know! http://t.co/rQd6FIwZ0U"));
   CHECK(same_post("I wrote a post about it: github.com/reactwg/react-\xE2\x80\xA6 Let me know! pic.x.com/rQd6FIwZ0U"));
   CHECK(same_post("I wrote a post about it: github.com/reactwg/react-... Let me know!"));
-  CHECK(same_post("I wrote a post about it: https://github.com/reactwg/react-native-new-architecture/discussions/110 Let me know!"));
+  CHECK(same_post("I wrote a post about it: https://github.com/reactwg/react-native-new-architecture/discussions/110 "
+                  "Let me know!"));
   CHECK(same_post("I wrote a post about it: t.co/4G6RAMfrHy Let me know! https://t.co/rQd6FIwZ0U"));
   // Words in place of the link are not the link, whatever the anchor's target.
-  CHECK(!same_post("I wrote a post about it: the discussion Let me know!", {{"https://t.co/4G6RAMfrHy", "the discussion"}}));
+  CHECK(!same_post("I wrote a post about it: the discussion Let me know!",
+                   {{"https://t.co/4G6RAMfrHy", "the discussion"}}));
   // Another link, or a link left out, is a change.
-  const auto other = compare_post_text("I wrote a post about it: https://t.co/ZZZZZZZZZZ Let me know!", {}, original_with_links());
+  const auto other =
+      compare_post_text("I wrote a post about it: https://t.co/ZZZZZZZZZZ Let me know!", {}, original_with_links());
   CHECK(other.reasons == std::vector<std::string>{"text_changed"});
   const auto dropped = compare_post_text("I wrote a post about it: Let me know!", {}, original_with_links());
   CHECK(dropped.reasons == std::vector<std::string>{"text_removed"});
@@ -131,12 +139,13 @@ TEST_CASE("the long post's continuation link and ellipsis are the head's end, no
   OriginalPost o;
   o.id = "1700000000000000000";
   o.text = "The first part of a long post goes on and \xE2\x80\xA6 https://t.co/more123";
-  o.links = {{"https://t.co/more123", "twitter.com/i/web/status/1\xE2\x80\xA6", "https://twitter.com/i/web/status/1700000000000000000",
-              PostLink::Kind::url}};
+  o.links = {{"https://t.co/more123", "twitter.com/i/web/status/1\xE2\x80\xA6",
+              "https://twitter.com/i/web/status/1700000000000000000", PostLink::Kind::url}};
   finish_original(o);
   CHECK(o.partial_text);
   CHECK(o.display_text == "The first part of a long post goes on and \xE2\x80\xA6");
-  const auto whole = compare_post_text("The first part of a long post goes on and on, with the rest of it here.", {}, o);
+  const auto whole =
+      compare_post_text("The first part of a long post goes on and on, with the rest of it here.", {}, o);
   CHECK(whole.equal);
   CHECK(whole.head_only);
   const auto changed = compare_post_text("The first part of a short post goes on and on.", {}, o);
@@ -144,7 +153,10 @@ TEST_CASE("the long post's continuation link and ellipsis are the head's end, no
 }
 
 TEST_CASE("scripts without spaces are diffed by grapheme", "[verify][compare][cjk]") {
-  const std::string original = "\xE6\x98\x8E\xE6\x97\xA5""7\xE6\x9C\x88""28\xE6\x97\xA5\xE3\x81\xAE\xE4\xBC\x9A\xE8\xAD\xB0\xE3\x81\xAF\xE4\xB8\xAD\xE6\xAD\xA2\xE3\x81\xA7\xE3\x81\x99"; // 明日7月28日の会議は中止です
+  const std::string original = "\xE6\x98\x8E\xE6\x97\xA5"
+                               "7\xE6\x9C\x88"
+                               "28\xE6\x97\xA5\xE3\x81\xAE\xE4\xBC\x9A\xE8\xAD\xB0\xE3\x81\xAF\xE4\xB8\xAD\xE6\xAD\xA2"
+                               "\xE3\x81\xA7\xE3\x81\x99"; // 明日7月28日の会議は中止です
   CHECK(compare_texts(original, original).equal);
   // One character changed: 会議 (meeting) -> 会談 (talks).
   std::string word = original;
@@ -162,7 +174,8 @@ TEST_CASE("scripts without spaces are diffed by grapheme", "[verify][compare][cj
 }
 
 TEST_CASE("each side of a diff keeps its own spelling", "[verify][compare]") {
-  const auto c = compare_texts("\xE2\x80\x9CWe won\xE2\x80\x99t stop,\xE2\x80\x9D she said on Monday", "\"We won't stop,\" she said on Friday");
+  const auto c = compare_texts("\xE2\x80\x9CWe won\xE2\x80\x99t stop,\xE2\x80\x9D she said on Monday",
+                               "\"We won't stop,\" she said on Friday");
   REQUIRE(!c.diff.empty());
   CHECK(c.diff[0].word == "\xE2\x80\x9CWe");
   CHECK(c.diff[0].original == "\"We");
@@ -179,11 +192,15 @@ TEST_CASE("comparison reasons", "[verify][compare]") {
   CHECK(compare_texts("It is not over", "It is over").reasons == std::vector<std::string>{"negation_changed"});
   CHECK(compare_texts("It isn't over", "It is over").reasons ==
         std::vector<std::string>{"negation_changed", "text_changed"});
-  CHECK(compare_texts("The first part\xE2\x80\xA6", "The first part and the rest").reasons == std::vector<std::string>{"truncated"});
+  CHECK(compare_texts("The first part\xE2\x80\xA6", "The first part and the rest").reasons ==
+        std::vector<std::string>{"truncated"});
   CHECK(compare_texts("The first pa", "The first part and the rest").reasons == std::vector<std::string>{"truncated"});
   CHECK(compare_texts("Words and more words", "Words").reasons == std::vector<std::string>{"text_added"});
   CHECK(compare_texts("Words words", "Words in the middle words").reasons == std::vector<std::string>{"text_removed"});
-  CHECK(compare_texts("Curly \xE2\x80\x9Cquotes\xE2\x80\x9D \xE2\x80\x94 and\xC2\xA0" "dashes\xE2\x80\xA6", "Curly \"quotes\" - and dashes...").equal);
+  CHECK(compare_texts("Curly \xE2\x80\x9Cquotes\xE2\x80\x9D \xE2\x80\x94 and\xC2\xA0"
+                      "dashes\xE2\x80\xA6",
+                      "Curly \"quotes\" - and dashes...")
+            .equal);
   CHECK(compare_texts("Other words entirely", "Some text here").reasons == std::vector<std::string>{"text_changed"});
   const auto d = word_diff({"a", "x", "c"}, {"a", "b", "c"});
   REQUIRE(d.size() == 4);
