@@ -2,6 +2,7 @@
 // the steps the CLI's scan and check commands are made of, kept here so every caller gets them.
 #include "tweetcheck/pipeline.hpp"
 
+#include <algorithm>
 #include <map>
 #include <variant>
 
@@ -57,7 +58,8 @@ CheckSummary run_check(const std::vector<std::string>& inputs, const CheckOption
   // Article URLs are fetched together first (one batch of requests), with the same client.
   std::vector<std::string> urls;
   for (const std::string& input : inputs) {
-    if (is_article_url(input)) urls.push_back(input);
+    // Each URL once, however often it is given; every mention still becomes a document.
+    if (is_article_url(input) && std::find(urls.begin(), urls.end(), input) == urls.end()) urls.push_back(input);
   }
   std::map<std::string, Result<std::string>> pages;
   if (!urls.empty()) {
@@ -81,7 +83,7 @@ CheckSummary run_check(const std::vector<std::string>& inputs, const CheckOption
       Document doc;
       doc.name = input;
       doc.format = options.input_format;
-      doc.content = std::move(*page);
+      doc.content = *page; // a copy: the same URL may be given again
       items.push_back({std::move(doc)});
       continue;
     }

@@ -1,6 +1,7 @@
 // The ordered worker pool and the library's check pipeline (run_check) in process: order,
 // bounds, failures per input, and the same verdicts streamed or not, with a fake client answering
 // from a real recorded syndication response.
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <stdexcept>
@@ -161,4 +162,17 @@ TEST_CASE("run_check: a folder scanned on many threads gives the same documents 
   CHECK(serial.summary.posts == 26 * 2);
   // Distinct posts are asked once per run, however many documents quote them.
   CHECK(many.asked().size() == 1);
+}
+
+TEST_CASE("run_check: an article URL given twice is fetched once and checked twice", "[pipeline]") {
+  FakeHttpClient client;
+  client.answer("https://news.example/story", 200, k_article);
+  client.answer("https://cdn.syndication.twimg.com/tweet-result", 200, recorded_body("syn-tweetrsc-image"));
+  const auto out = check({"https://news.example/story", "https://news.example/story"}, &client, false);
+  REQUIRE(out.documents.size() == 2);
+  for (const auto& d : out.documents) {
+    REQUIRE(d.posts.size() == 2);
+    CHECK(d.posts[0].verdict == Verdict::verified);
+  }
+  CHECK(std::count(client.asked().begin(), client.asked().end(), "https://news.example/story") == 1);
 }
