@@ -55,6 +55,7 @@ constexpr bool rows_in_order() {
     const bool per_id = k_sources[i].asking == Asking::per_id;
     if (per_id != (k_sources[i].request_url != nullptr) || per_id != (k_sources[i].parse != nullptr)) return false;
     if ((k_sources[i].asking == Asking::local) != k_sources[i].hosts[0].empty()) return false;
+    if ((k_sources[i].asking == Asking::round) != (k_sources[i].round != nullptr)) return false;
   }
   return true;
 }
@@ -71,6 +72,11 @@ const Source* find_source(std::string_view name) {
   const auto it =
       std::find_if(std::begin(k_sources), std::end(k_sources), [&](const Source& s) { return s.name == name; });
   return it == std::end(k_sources) ? nullptr : &*it;
+}
+
+std::optional<std::string> lookup_key(const Post& post) {
+  if (post.status_id) return post.status_id;
+  return post.status_url;
 }
 
 std::string name(SourceId id) { return std::string(source(id).name); }

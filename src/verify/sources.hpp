@@ -37,7 +37,11 @@ enum class Asking {
   local,   ///< the archive loaded with --archive: no request
   per_id,  ///< one request per status ID (`request_url`), its answer read by `parse`
   capture, ///< the Wayback Machine: a CDX query for the status page, then its newest capture
+  round,   ///< its own round function (`round`): batched requests, several steps (Bluesky, Mastodon)
 };
+
+struct Lookup;
+class Fetcher;
 
 /// Whether a source needs the X API bearer token (and is skipped without one).
 enum class NeedsToken { no, yes };
@@ -54,6 +58,9 @@ struct Source {
   std::string (*request_url)(const std::string& id);                    ///< per_id sources; else null
   Answer (*parse)(const HttpResponse& response, const std::string& id); ///< per_id sources; else null
   NeedsToken token = NeedsToken::no;                                    ///< sent as `Authorization: Bearer …`
+  /// Asking::round sources: asks about every pending lookup of the source's platform and records
+  /// what it learnt in each (original, missing, errors, evidence, versions); else null.
+  void (*round)(std::vector<Lookup*>& todo, Fetcher& fetcher, const VerifyOptions& options) = nullptr;
 };
 
 /// The rows, in the order --sources lists them in its error message.
@@ -67,6 +74,9 @@ std::string name(SourceId id);
 std::string host(SourceId id);
 /// Whether any source serves posts of the platform.
 bool serves(Platform platform);
+/// The key of a post's lookup on a platform other than Twitter's: the Bluesky at:// URI, or the
+/// post's permalink; nullopt when the post has neither.
+std::optional<std::string> lookup_key(const Post& post);
 
 std::string syndication_url(const std::string& id);
 std::string oembed_url(const std::string& id);
