@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include "tweetcheck/result.hpp"
 #include "tweetcheck/types.hpp"
 
 namespace tweetcheck::cli {
@@ -15,6 +16,11 @@ namespace tweetcheck::cli {
 constexpr int k_exit_ok = 0;       ///< nothing to report
 constexpr int k_exit_findings = 1; ///< a post has a verdict named in --fail-on
 constexpr int k_exit_failed = 2;   ///< the run could not do what was asked (usage, input, output)
+
+/// The exit status of a run stopped by an error of the kind `code`.
+int exit_status(Errc code);
+/// Logs the error's message and gives its exit status: `return failed(log, e);`.
+int failed(spdlog::logger& log, const Error& e);
 
 /// Flags given before or after the command, read when it runs.
 struct Globals {

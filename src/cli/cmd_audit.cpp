@@ -54,18 +54,12 @@ Result<std::unique_ptr<Cache>> audit_cache(const AuditArgs& a, const Settings& s
 
 int run_audit_cmd(const AuditArgs& a, const Globals& g) {
   spdlog::logger& log = *g.log;
-  auto failed = [&](const Error& e) {
-    log.error("{}", e.message);
-    return k_exit_failed;
-  };
   auto shard = parse_shard(a.shard);
-  if (!shard) return failed(shard.error());
+  if (!shard) return failed(log, shard.error());
   auto inputs = all_inputs(a);
-  if (!inputs) return failed(inputs.error());
+  if (!inputs) return failed(log, inputs.error());
   auto verify_opts = make_verify_options(a.sources, a.archive, a.net.offline);
-  if (!verify_opts) return failed(verify_opts.error());
-  auto settings = a.net.settings();
-  if (!settings) return failed(settings.error());
+  if (!verify_opts) return failed(log, verify_opts.error());
   AuditOptions o;
   o.archive = a.archive_options;
   o.archive.max_input_bytes = a.max_input_mib << 20;
@@ -80,21 +74,19 @@ int run_audit_cmd(const AuditArgs& a, const Globals& g) {
   o.batch_docs = std::max<std::size_t>(1, a.batch);
   o.scan_only = a.scan_only;
   o.verify = std::move(*verify_opts);
-  auto cache = audit_cache(a, *settings, log);
-  if (!cache) return failed(cache.error());
-  auto client = make_curl_client(settings->http);
-  if (!client) return failed(client.error());
+  auto net = open_network(a.net, log, [&](const Settings& s) { return audit_cache(a, s, log); });
+  if (!net) return failed(log, net.error());
   AuditProgress progress(log, progress_wanted(g.quiet), g.quiet);
   o.progress = [&](std::uint64_t docs, std::uint64_t posts, const std::map<std::string, std::uint64_t>& v) {
     progress(docs, posts, v);
   };
-  auto stats = run_audit(*inputs, o, a.net.offline ? nullptr : client->get(), cache->get());
+  auto stats = run_audit(*inputs, o, net->online(a.net), net->cache.get());
   progress.finish();
-  if (!stats) return failed(stats.error());
+  if (!stats) return failed(log, stats.error());
   log.info("{} documents audited, {} already done, {} in other shards, {} posts", stats->documents, stats->skipped_done,
            stats->other_shards, stats->posts);
   if (!a.summary_csv.empty() || !a.summary_html.empty()) {
-    if (auto s = write_audit_summary(a.output, a.summary_csv, a.summary_html); !s) return failed(s.error());
+    if (auto s = write_audit_summary(a.output, a.summary_csv, a.summary_html); !s) return failed(log, s.error());
   }
   return k_exit_ok;
 }

@@ -82,13 +82,11 @@ int run_check_cmd(const CheckArgs& a, const Globals& g) {
       main_format ? report_files(a, *main_format) : Result<Files>(tl::unexpected(main_format.error()));
   auto ignores = load_ignores(a.ignore_file, log);
   auto verify_opts = make_verify_options(a.sources, a.archive, a.net.offline);
-  auto settings = a.net.settings();
   for (const Error* e : {fail_on ? nullptr : &fail_on.error(), main_format ? nullptr : &main_format.error(),
                          files ? nullptr : &files.error(), ignores ? nullptr : &ignores.error(),
-                         verify_opts ? nullptr : &verify_opts.error(), settings ? nullptr : &settings.error()}) {
+                         verify_opts ? nullptr : &verify_opts.error()}) {
     if (e) {
-      log.error("{}", e->message);
-      return k_exit_failed;
+      return failed(log, *e);
     }
   }
   CheckOptions options;
@@ -107,16 +105,8 @@ int run_check_cmd(const CheckArgs& a, const Globals& g) {
       if (n > 3) std::fprintf(stderr, "tweetcheck: checking %zu posts\n", n);
     };
   }
-  auto cache = open_cache(a.net, *settings, log);
-  if (!cache) {
-    log.error("{}", cache.error().message);
-    return k_exit_failed;
-  }
-  auto client = make_curl_client(settings->http);
-  if (!client) {
-    log.error("{}", client.error().message);
-    return k_exit_failed;
-  }
+  auto net = open_network(a.net, log);
+  if (!net) return failed(log, net.error());
   ReportOptions ro;
   ro.fail_on = *fail_on;
   ro.color = stdout_tty && std::getenv("NO_COLOR") == nullptr;
@@ -126,7 +116,7 @@ int run_check_cmd(const CheckArgs& a, const Globals& g) {
 
   std::vector<CheckedPost> checked;
   const auto summary = run_check(
-      a.inputs, options, a.net.offline ? nullptr : client->get(), cache->get(),
+      a.inputs, options, net->online(a.net), net->cache.get(),
       [&](CheckedDocument&& doc) {
         for (const Diagnostic& d : doc.diagnostics) log.warn("{}: {}", where(d), d.message);
         if (options.stream && !doc.posts.empty()) write_report(std::cout, doc.posts, ReportFormat::jsonl, ro);
@@ -142,8 +132,7 @@ int run_check_cmd(const CheckArgs& a, const Globals& g) {
     fo.color = false;
     const ReportFormat format = file.first;
     if (auto w = write_atomic(file.second, [&](std::ostream& os) { write_report(os, checked, format, fo); }); !w) {
-      log.error("{}", w.error().message);
-      status = k_exit_failed;
+      status = failed(log, w.error());
     }
   }
   if (status != k_exit_ok) return status;

@@ -13,13 +13,11 @@ struct MergeArgs {
 int run_merge(const MergeArgs& a, spdlog::logger& log) {
   auto merged = merge_audits(a.inputs, a.output);
   if (!merged) {
-    log.error("{}", merged.error().message);
-    return k_exit_failed;
+    return failed(log, merged.error());
   }
   if (!a.csv.empty() || !a.html.empty()) {
     if (auto s = write_audit_summary(a.output, a.csv, a.html); !s) {
-      log.error("{}", s.error().message);
-      return k_exit_failed;
+      return failed(log, s.error());
     }
   }
   return k_exit_ok;

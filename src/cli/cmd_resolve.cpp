@@ -30,27 +30,14 @@ int run_resolve(const ResolveArgs& a, spdlog::logger& log) {
       all.push_back(line.substr(start, line.find_last_not_of(" \t\r") - start + 1));
     }
   }
-  auto settings = a.net.settings();
-  if (!settings) {
-    log.error("{}", settings.error().message);
-    return k_exit_failed;
-  }
-  auto cache = open_cache(a.net, *settings, log);
-  if (!cache) {
-    log.error("{}", cache.error().message);
-    return k_exit_failed;
-  }
-  auto client = make_curl_client(settings->http);
-  if (!client) {
-    log.error("{}", client.error().message);
-    return k_exit_failed;
-  }
+  auto net = open_network(a.net, log);
+  if (!net) return failed(log, net.error());
   ResolveOptions options;
   options.offline = a.net.offline;
   options.max_hops = a.max_hops;
-  const auto results = resolve(all, a.net.offline ? nullptr : client->get(), cache->get(), options);
+  const auto results = resolve(all, net->online(a.net), net->cache.get(), options);
   write_resolutions(std::cout, results, a.format == "text" ? ResolveFormat::text : ResolveFormat::json);
-  const HttpStats st = (*client)->stats();
+  const HttpStats st = net->client->stats();
   log.info("{} URLs, {} requests, {} retries", all.size(), st.requests, st.retries);
   return k_exit_ok;
 }

@@ -8,25 +8,6 @@
 
 namespace tweetcheck::cli {
 
-InputFormat parse_input_format(const std::string& name) {
-  return name == "html"       ? InputFormat::html
-         : name == "text"     ? InputFormat::text
-         : name == "markdown" ? InputFormat::markdown
-                              : InputFormat::auto_detect;
-}
-
-std::string where(const Diagnostic& d) {
-  if (d.where.line == 0) return d.where.file;
-  return d.where.file + ":" + std::to_string(d.where.line) + ":" + std::to_string(d.where.column);
-}
-
-void add_max_input_size(CLI::App* sub, std::size_t& mib, const char* what) {
-  sub->add_option("--max-input-size", mib,
-                  std::string("MiB read at most from one ") + what + "; larger ones are refused")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
-      ->capture_default_str();
-}
-
 namespace {
 
 struct ScanArgs {
@@ -47,8 +28,7 @@ int run_scan(const ScanArgs& a, spdlog::logger& log) {
   for (const std::string& input : a.inputs) {
     auto found = collect_inputs({input}, input_format);
     if (!found) {
-      log.error("{}", found.error().message);
-      status = k_exit_failed;
+      status = failed(log, found.error());
       continue;
     }
     for (InputRef& ref : *found) ref.max_bytes = a.max_input_mib << 20;
@@ -58,8 +38,7 @@ int run_scan(const ScanArgs& a, spdlog::logger& log) {
   writer.begin();
   scan_inputs(refs, a.jobs, [&](const InputRef&, Result<ScanResult> result) {
     if (!result) {
-      log.error("{}", result.error().message);
-      status = k_exit_failed;
+      status = failed(log, result.error());
       return;
     }
     for (const Diagnostic& d : result->diagnostics) log.warn("{}: {}", where(d), d.message);

@@ -75,6 +75,20 @@ Result<std::unique_ptr<Cache>> open_cache(const NetworkArgs& net, const Settings
   return cache;
 }
 
+Result<Network> open_network(const NetworkArgs& net, spdlog::logger& log, const CacheOpener& open) {
+  Network n;
+  auto settings = net.settings();
+  if (!settings) return tl::unexpected(settings.error());
+  n.settings = std::move(*settings);
+  auto cache = open ? open(n.settings) : open_cache(net, n.settings, log);
+  if (!cache) return tl::unexpected(cache.error());
+  n.cache = std::move(*cache);
+  auto client = make_curl_client(n.settings.http);
+  if (!client) return tl::unexpected(client.error());
+  n.client = std::move(*client);
+  return n;
+}
+
 Result<VerifyOptions> make_verify_options(const std::string& sources, const std::string& archive, bool offline) {
   VerifyOptions options;
   options.offline = offline;

@@ -2,6 +2,7 @@
 // The options every command that goes online shares (--endpoint, --cache, --timeout, …, and
 // --sources/--archive for the verifying ones), turned into the library's settings.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 
 #include "tweetcheck/cache.hpp"
 #include "tweetcheck/config.hpp"
+#include "tweetcheck/http.hpp"
 #include "tweetcheck/result.hpp"
 #include "tweetcheck/verify.hpp"
 
@@ -31,6 +33,20 @@ struct NetworkArgs {
 
 /// Opens the cache unless --no-cache (then null); a cache that cannot be opened is an error.
 Result<std::unique_ptr<Cache>> open_cache(const NetworkArgs& net, const Settings& s, spdlog::logger& log);
+
+/// What a command that goes online opens, in this order: its settings, the cache (null with
+/// --no-cache) and the HTTP client.
+struct Network {
+  Settings settings;
+  std::unique_ptr<Cache> cache;
+  std::unique_ptr<HttpClient> client;
+  /// The client the stages are given: null with --offline.
+  HttpClient* online(const NetworkArgs& net) const { return net.offline ? nullptr : client.get(); }
+};
+/// Opens the cache another way than open_cache (audit: a cache next to its state).
+using CacheOpener = std::function<Result<std::unique_ptr<Cache>>(const Settings&)>;
+/// Settings, cache and client of `net`; the first that cannot be had is the error.
+Result<Network> open_network(const NetworkArgs& net, spdlog::logger& log, const CacheOpener& open = {});
 
 /// The verify options check and audit share: --sources (validated), --archive, --offline, and the
 /// X API token from the environment.

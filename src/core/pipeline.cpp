@@ -11,10 +11,19 @@
 
 namespace tweetcheck {
 
+namespace {
+
+/// Workers for `items` pieces of work: `jobs` (0: one per core), never more than there are items.
+unsigned pool_size(unsigned jobs, std::size_t items) {
+  const unsigned wanted = jobs ? jobs : std::max(1u, std::thread::hardware_concurrency());
+  return static_cast<unsigned>(std::min<std::size_t>(wanted, std::max<std::size_t>(items, 1)));
+}
+
+} // namespace
+
 void scan_inputs(const std::vector<InputRef>& inputs, unsigned jobs,
                  const std::function<void(const InputRef&, Result<ScanResult>)>& on_result) {
-  WorkerPool pool(static_cast<unsigned>(std::min<std::size_t>(
-      jobs ? jobs : std::max(1u, std::thread::hardware_concurrency()), std::max<std::size_t>(inputs.size(), 1))));
+  WorkerPool pool(pool_size(jobs, inputs.size()));
   parallel_map<Result<ScanResult>>(
       pool, inputs.size(),
       [&](std::size_t i) -> Result<ScanResult> {
@@ -113,9 +122,7 @@ CheckSummary run_check(const std::vector<std::string>& inputs, const CheckOption
     summary.posts += doc.posts.size();
     on_document(std::move(doc));
   };
-  WorkerPool pool(static_cast<unsigned>(
-      std::min<std::size_t>(options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency()),
-                            std::max<std::size_t>(items.size(), 1))));
+  WorkerPool pool(pool_size(options.jobs, items.size()));
   parallel_map<Scanned>(
       pool, items.size(),
       [&](std::size_t i) -> Scanned {
