@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include "support/run.hpp"
+#include "support/temp_dir.hpp"
 
 using nlohmann::json;
 using tweetcheck::test::fixture_path;
@@ -242,7 +243,8 @@ TEST_CASE("check: the X API with a bearer token (long posts compare their full t
 
 TEST_CASE("check: evidence is cached; a second run asks nothing again", "[check][e2e][cache]") {
   TestServer server({"--routes", fixture_path("http/verify.json")});
-  const std::string cache = "/tmp/tweetcheck-check-cache-" + std::to_string(getpid()) + ".sqlite";
+  const tweetcheck::test::TempDir tmp;
+  const std::string cache = tmp / "cache.sqlite";
   const std::string args = "check --format json --cache " + cache + endpoints(server) + " '" +
                            fixture_path("corpus/seed/zerohedge-taliban-china-2021-07-29.txt") + "'";
   const Run first = run(args);
@@ -256,7 +258,6 @@ TEST_CASE("check: evidence is cached; a second run asks nothing again", "[check]
     CHECK(b[i]["evidence"][0]["sha256"] == a[i]["evidence"][0]["sha256"]);
   }
   CHECK(b[0]["evidence"].back()["from_cache"] == true);
-  std::system(("rm -f " + cache + "*").c_str());
 }
 
 TEST_CASE("check: a data export's tweets.js is a local archive too", "[check][e2e][archive]") {

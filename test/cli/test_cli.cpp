@@ -12,6 +12,7 @@
 
 #include "support/fixtures.hpp"
 #include "support/run.hpp"
+#include "support/temp_dir.hpp"
 
 using tweetcheck::test::fixture_path;
 
@@ -81,10 +82,8 @@ TEST_CASE("-q/--quiet and -v/--verbose work before and after the command", "[cli
   CHECK(run("scan --quiet" + f).status == 0);
   CHECK(run("scan -v" + f).status == 0);
   CHECK(run("check -q --offline --no-cache --format json" + f).status == 0);
-  CHECK(
-      run("audit --quiet --scan-only --no-cache --output /tmp/tweetcheck-q-" + std::to_string(getpid()) + ".jsonl" + f)
-          .status == 0);
-  std::system(("rm -f /tmp/tweetcheck-q-" + std::to_string(getpid()) + ".jsonl*").c_str());
+  const tweetcheck::test::TempDir tmp;
+  CHECK(run("audit --quiet --scan-only --no-cache --output " + (tmp / "q.jsonl") + f).status == 0);
 }
 
 TEST_CASE("an article with no posts is a success with an empty list", "[cli]") {
@@ -133,20 +132,21 @@ TEST_CASE("resolve prints url, final_url, chain, status_id, handle, status and r
   CHECK(res[2]["status"] == "dead");
   CHECK(res[2]["reason"] == "HTTP 404");
   // One URL per line on stdin; --format text for people.
-  const std::string list = "/tmp/tweetcheck-urls-" + std::to_string(getpid());
+  const tweetcheck::test::TempDir tmp;
+  const std::string list = tmp / "urls";
   {
     std::ofstream f(list);
     f << "https://t.co/tco-to-x\n\n# comment\n";
   }
   const Run in = run("resolve --format text " + ep + "- < " + list);
-  std::remove(list.c_str());
   REQUIRE(in.status == 0);
   CHECK(in.out.find("post: 1800000000000000000 by @someone") != std::string::npos);
 }
 
 TEST_CASE("two processes sharing one cache both work", "[cli][resolve][cache]") {
   tweetcheck::test::TestServer server({"--bench-latency-ms", "20"});
-  const std::string cache = "/tmp/tweetcheck-shared-" + std::to_string(getpid()) + ".sqlite";
+  const tweetcheck::test::TempDir tmp;
+  const std::string cache = tmp / "shared.sqlite";
   std::string urls;
   for (int i = 0; i < 40; ++i) urls += " https://t.co/b/" + std::to_string(i);
   const std::string cmd = "resolve --cache " + cache + " --endpoint t.co=" + server.base() + urls;
@@ -162,12 +162,12 @@ TEST_CASE("two processes sharing one cache both work", "[cli][resolve][cache]") 
   const Run third = run("resolve --offline " + cmd.substr(8));
   const auto j = nlohmann::json::parse(third.out);
   for (const auto& r : j["results"]) CHECK(r["from_cache"] == true);
-  std::system(("rm -f " + cache + "*").c_str());
 }
 
 TEST_CASE("config file endpoints; a bad config names the file and line; bad --endpoint exits 2", "[cli][resolve]") {
   tweetcheck::test::TestServer server({"--routes", fixture_path("http/resolver.json")});
-  const std::string cfg = "/tmp/tweetcheck-cfg-" + std::to_string(getpid()) + ".toml";
+  const tweetcheck::test::TempDir tmp;
+  const std::string cfg = tmp / "config.toml";
   {
     std::ofstream f(cfg);
     f << "[endpoints]\n\"t.co\" = \"" << server.base() << "\"\n[http]\nretries = 0\n";
@@ -184,11 +184,11 @@ TEST_CASE("config file endpoints; a bad config names the file and line; bad --en
   CHECK(bad.out.find(cfg + "' line 2") != std::string::npos);
   CHECK(run("resolve --no-cache --endpoint nonsense https://t.co/x", true).status == 2);
   CHECK(run("resolve --no-cache --config /nonexistent.toml https://t.co/x", true).status == 2);
-  std::remove(cfg.c_str());
 }
 
 TEST_CASE("many processes opening one new cache at once all succeed and none rebuilds it", "[cli][cache]") {
-  const std::string cache = "/tmp/tweetcheck-race-" + std::to_string(getpid()) + ".sqlite";
+  const tweetcheck::test::TempDir tmp;
+  const std::string cache = tmp / "race.sqlite";
   std::string cmd = "for i in 1 2 3 4 5 6; do " + tweetcheck::test::binary() + " resolve --offline --cache " + cache +
                     " https://twitter.com/a/status/20 > /dev/null 2>> " + cache + ".err & done; wait";
   REQUIRE(std::system(("bash -c '" + cmd + "'").c_str()) == 0);
@@ -196,5 +196,4 @@ TEST_CASE("many processes opening one new cache at once all succeed and none reb
   const std::string errors((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
   CHECK(errors.find("rebuilding") == std::string::npos);
   CHECK(errors.find("error") == std::string::npos);
-  std::system(("rm -f " + cache + "*").c_str());
 }

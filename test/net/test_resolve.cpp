@@ -3,6 +3,7 @@
 
 #include <chrono>
 
+#include "support/temp_dir.hpp"
 #include "support/test_server.hpp"
 #include "tweetcheck/resolve.hpp"
 
@@ -216,9 +217,9 @@ TEST_CASE("a per-host request rate spaces requests out", "[resolve][http]") {
 }
 
 TEST_CASE("HTTPS with a self-signed certificate passed as the CA file", "[resolve][http][tls]") {
-  const std::string dir = "/tmp/tweetcheck-tls-" + std::to_string(getpid());
-  const std::string gen = "mkdir -p " + dir + " && openssl req -x509 -newkey rsa:2048 -nodes -keyout " + dir +
-                          "/key.pem -out " + dir +
+  const tweetcheck::test::TempDir tmp("tweetcheck-tls");
+  const std::string dir = tmp.path;
+  const std::string gen = "openssl req -x509 -newkey rsa:2048 -nodes -keyout " + dir + "/key.pem -out " + dir +
                           "/cert.pem -days 1 -subj /CN=127.0.0.1 -addext "
                           "subjectAltName=IP:127.0.0.1 >/dev/null 2>&1";
   REQUIRE(std::system(gen.c_str()) == 0);
@@ -241,7 +242,6 @@ TEST_CASE("HTTPS with a self-signed certificate passed as the CA file", "[resolv
   const auto bad = resolve_one(**untrusted, "https://t.co/tco-to-status");
   CHECK(bad.status == ResolveStatus::error);
   CHECK(bad.reason.rfind("TLS", 0) == 0);
-  std::system(("rm -rf " + dir).c_str());
 }
 
 TEST_CASE("status URLs given directly need no request", "[resolve]") {

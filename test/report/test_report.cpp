@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "support/run.hpp"
+#include "support/temp_dir.hpp"
 
 using tweetcheck::test::fixture_path;
 using tweetcheck::test::read_file;
@@ -44,8 +45,10 @@ std::string mask_times(std::string s) {
   return s;
 }
 
+/// A path in this file's temporary folder (removed when the tests end).
 std::string temp_file(const std::string& name) {
-  return "/tmp/tweetcheck-report-" + std::to_string(getpid()) + "-" + name;
+  static const tweetcheck::test::TempDir dir("tweetcheck-report");
+  return dir / name;
 }
 
 bool validates(const std::string& schema, const std::string& file, bool lines = false) {

@@ -7,6 +7,8 @@
 
 #include "tweetcheck/scan.hpp"
 
+#include "support/temp_dir.hpp"
+
 namespace tweetcheck::test {
 
 inline std::string source_path(const std::string& rel) { return std::string(TWEETCHECK_SOURCE_DIR) + "/" + rel; }
@@ -37,8 +39,8 @@ namespace tweetcheck::test {
 /// Validates a JSON (or JSONL) document the CLI produced against the project's schema for its
 /// kind ("scan", "resolve", "check"); returns the validator's messages (empty when valid).
 inline std::string schema_errors(const std::string& kind, const std::string& document, bool lines = false) {
-  static int counter = 0;
-  const std::string path = "/tmp/tweetcheck-validate-" + std::to_string(getpid()) + "-" + std::to_string(++counter);
+  const TempDir tmp("tweetcheck-validate");
+  const std::string path = tmp / (kind + ".json");
   {
     std::ofstream f(path, std::ios::binary);
     f << document;

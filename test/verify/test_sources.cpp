@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "support/run.hpp"
+#include "support/temp_dir.hpp"
 #include "tweetcheck/resolve.hpp"
 #include "verify/sources.hpp"
 
@@ -143,8 +144,8 @@ TEST_CASE("sources: the X API's 301 from api.x.com to api.twitter.com is followe
 TEST_CASE("sources: a followed redirect is cached under the URL asked for, with its hops",
           "[sources][redirect][cache][e2e]") {
   TestServer server({"--routes", fixture_path("http/services.json")});
-  const std::string db = "/tmp/tweetcheck-sources-cache-" + std::to_string(getpid()) + ".sqlite";
-  std::remove(db.c_str());
+  const tweetcheck::test::TempDir tmp;
+  const std::string db = tmp / "cache.sqlite";
   const json first = check(server, "--sources oembed --cache " + db, "articles/check_services.html");
   const int asked = server.stats()["total"].get<int>();
   const json again = check(server, "--sources oembed --cache " + db, "articles/check_services.html");
@@ -160,7 +161,6 @@ TEST_CASE("sources: a followed redirect is cached under the URL asked for, with 
   const json requests = server.stats()["requests"];
   CHECK(requests[k_oembed_query + "463440424141459456&omit_script=true&dnt=true"] == 2); // the 301, then publish.x.com
   CHECK(server.stats()["total"].get<int>() > asked);
-  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((db + suffix).c_str());
 }
 
 TEST_CASE("sources: which hosts belong to which service", "[sources][redirect]") {

@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "support/fixtures.hpp"
+#include "support/temp_dir.hpp"
 #include "tweetcheck/verify.hpp"
 #include "verify/compare.hpp"
 
@@ -41,7 +42,8 @@ TEST_CASE("syndication tokens match node live on random IDs, when node is instal
   std::string script =
       "const ids=" + nlohmann::json(ids).dump() +
       ";console.log(JSON.stringify(ids.map(id=>((Number(id)/1e15)*Math.PI).toString(36).replace(/(0+|\\.)/g,''))))";
-  const std::string path = "/tmp/tweetcheck-token-" + std::to_string(getpid()) + ".js";
+  const tweetcheck::test::TempDir tmp;
+  const std::string path = tmp / "token.js";
   {
     std::ofstream f(path);
     f << script;
