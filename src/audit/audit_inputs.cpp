@@ -1,13 +1,11 @@
 // Reading archives for audits: folders, WARC (libarchive), JSONL and feeds (RSS, Atom, JSON Feed).
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
 #include <fnmatch.h>
 #include <fstream>
-#include <memory>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>

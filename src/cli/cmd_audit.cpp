@@ -1,8 +1,6 @@
 // `tweetcheck audit`: the check pipeline over archives (folders, WARC, JSONL, feeds, URL lists),
 // resumable and shardable, with a per-site summary.
-#include <fstream>
 #include <iostream>
-#include <unistd.h>
 
 #include "cli.hpp"
 #include "network_options.hpp"

@@ -4,7 +4,6 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
-#include <sstream>
 #include <unistd.h>
 
 #include "cli.hpp"

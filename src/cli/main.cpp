@@ -5,9 +5,7 @@
 #include <iostream>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 
 #include "cli.hpp"
 #include "tweetcheck/log.hpp"

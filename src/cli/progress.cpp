@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <unistd.h>
 
-#include <fmt/format.h>
 
 #include "tweetcheck/verify.hpp"
 

@@ -1,7 +1,6 @@
 // The library's logger: a null sink until the application sets one, so the library never prints.
 #include "core/log.hpp"
 
-#include <atomic>
 #include <mutex>
 
 #include <spdlog/sinks/null_sink.h>

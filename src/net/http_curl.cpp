@@ -4,7 +4,6 @@
 // DNS answer cannot smuggle a request onto a private network.
 #include <algorithm>
 #include <arpa/inet.h>
-#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <deque>

@@ -7,11 +7,9 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstring>
 #include <memory>
 
 #include <libxml/parser.h>
-#include <libxml/tree.h>
 #include <libxml/uri.h>
 #include <nlohmann/json.hpp>
 

@@ -2,7 +2,6 @@
 #include "scan/post_url.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 #include <re2/re2.h>
 

@@ -1,5 +1,4 @@
 // The SQLite cache of answers (sources, short links) with TTLs and a versioned schema, shared by runs.
-#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <thread>

@@ -2,7 +2,6 @@
 #include "verify/reasons.hpp"
 
 #include <algorithm>
-#include <array>
 
 namespace tweetcheck {
 

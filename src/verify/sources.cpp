@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <fstream>
 #include <memory>
-#include <sstream>
 #include <vector>
 
 #include <nlohmann/json.hpp>

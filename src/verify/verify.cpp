@@ -7,10 +7,7 @@
 #include <functional>
 #include <set>
 
-#include <nlohmann/json.hpp>
 
-#include "core/json_util.hpp"
-#include "core/log.hpp"
 #include "core/text_util.hpp"
 #include "scan/post_url.hpp"
 #include "tweetcheck/dates.hpp"
