@@ -115,6 +115,7 @@ CheckSummary run_check(const std::vector<std::string>& inputs, const CheckOption
     Result<ScanResult> result;
   };
   std::vector<CheckedDocument> held;
+  std::vector<std::size_t> held_counts; // how many of held_posts each held document has
   std::vector<Post> held_posts;
   auto finish = [&](CheckedDocument&& doc) {
     apply_ignores(doc.posts, options.ignores);
@@ -151,7 +152,7 @@ CheckSummary run_check(const std::vector<std::string>& inputs, const CheckOption
           return;
         }
         // Held until every document is scanned; the posts wait in one list for one verify call.
-        doc.posts.resize(s.result->posts.size()); // placeholders, filled after verify
+        held_counts.push_back(s.result->posts.size());
         held_posts.insert(held_posts.end(), std::make_move_iterator(s.result->posts.begin()),
                           std::make_move_iterator(s.result->posts.end()));
         held.push_back(std::move(doc));
@@ -161,8 +162,10 @@ CheckSummary run_check(const std::vector<std::string>& inputs, const CheckOption
   std::vector<CheckedPost> checked;
   if (!held_posts.empty()) checked = verify(held_posts, client, cache, options.verify);
   std::size_t at = 0;
-  for (CheckedDocument& doc : held) {
-    for (CheckedPost& p : doc.posts) p = std::move(checked[at++]);
+  for (std::size_t d = 0; d < held.size(); ++d) {
+    CheckedDocument& doc = held[d];
+    doc.posts.reserve(held_counts[d]);
+    for (std::size_t k = 0; k < held_counts[d]; ++k) doc.posts.push_back(std::move(checked[at++]));
     finish(std::move(doc));
   }
   return summary;
