@@ -14,6 +14,8 @@ packages=(
   clang-14
   # tests and benchmarks
   python3 python3-jsonschema python3-bs4 time publicsuffix openssl chromium fonts-dejavu-core
+  # the official SARIF validator, from npm (tools/install-node-tools.sh)
+  nodejs npm
 )
 
 missing=()

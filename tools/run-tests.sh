@@ -5,6 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 bash tools/install-deps.sh || { echo "dependency installation failed"; echo "0 passed, 1 failed"; exit 1; }
+bash tools/install-node-tools.sh || { echo "npm tool installation failed"; echo "0 passed, 1 failed"; exit 1; }
 
 werror=false
 if [ "${CI:-}" = "true" ]; then werror=true; fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the golden reports in fixtures/expected/ — the only way they change. Runs
 # `tweetcheck check` on the verdicts article and the seed article against the local test server in
-# every format, with SOURCE_DATE_EPOCH fixed and fetch times masked (FETCHED_AT), and a screenshot
+# every format, with SOURCE_DATE_EPOCH fixed, fetch times masked (FETCHED_AT) and SARIF's %SRCROOT% as file:///SRCROOT/, and a screenshot
 # of the HTML report for people (docs/report-screenshot.png, needs chromium). Review the diff.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +19,7 @@ for fmt in text json jsonl html sarif junit csv markdown; do
   case $fmt in text) ext=txt ;; junit) ext=junit.xml ;; markdown) ext=md ;; esac
   SOURCE_DATE_EPOCH=1700000000 ./build/src/tweetcheck check --format "$fmt" "${args[@]}" \
     fixtures/articles/check_verdicts.html fixtures/corpus/seed/zerohedge-taliban-china-2021-07-29.txt > "$work/out" || true
-  sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z/FETCHED_AT/g' "$work/out" > "fixtures/expected/check_verdicts.$ext"
+  sed -E -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z/FETCHED_AT/g' -e "s#file://$PWD/#file:///SRCROOT/#g" "$work/out" > "fixtures/expected/check_verdicts.$ext"
 done
 if command -v chromium >/dev/null; then
   mkdir -p docs

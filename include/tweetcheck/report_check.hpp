@@ -24,6 +24,9 @@ struct ReportOptions {
   bool color = false;               ///< text: ANSI colours (the CLI sets it on a terminal without NO_COLOR)
   std::int64_t generated_at_ms = 0; ///< when the report was made (SOURCE_DATE_EPOCH makes it fixed)
   std::vector<std::string> inputs;  ///< what was checked, for the report's header
+  /// SARIF: the folder input paths are written relative to (as `%SRCROOT%`); files outside it get
+  /// `file://` URIs. Empty: the working directory. Relative paths are taken from the working directory.
+  std::string sarif_base;
 };
 
 /// True when the post fails the run: its verdict is in `fail_on` and no ignore rule accepts it.

@@ -20,7 +20,7 @@ namespace {
 struct CheckArgs {
   std::vector<std::string> inputs, outputs;
   std::string format, output, ignore_file, fail_on = "altered,misattributed,missing", sources, archive,
-                                           input_format = "auto";
+                                           input_format = "auto", sarif_base;
   std::size_t max_input_mib = k_default_max_input_bytes >> 20;
   NetworkArgs net;
 };
@@ -110,6 +110,7 @@ int run_check_cmd(const CheckArgs& a, const Globals& g) {
   ro.fail_on = *fail_on;
   ro.color = stdout_tty && std::getenv("NO_COLOR") == nullptr;
   ro.inputs = a.inputs;
+  ro.sarif_base = a.sarif_base;
   const char* epoch = std::getenv("SOURCE_DATE_EPOCH");
   ro.generated_at_ms = epoch ? std::atoll(epoch) * 1000 : static_cast<std::int64_t>(std::time(nullptr)) * 1000;
 
@@ -152,6 +153,9 @@ Command add_check_command(CLI::App& app, const Globals& g) {
   sub->add_option("--output-format", a->outputs, "also write FORMAT to FILE (FORMAT=FILE, repeatable)")
       ->allow_extra_args(false)
       ->take_all();
+  sub->add_option("--sarif-base", a->sarif_base,
+                  "SARIF: write input paths relative to DIR (%SRCROOT%; default the working directory)")
+      ->type_name("DIR");
   sub->add_option("--ignore-file", a->ignore_file, "accepted findings (default: ./.tweetcheckignore if present)");
   sub->add_option("--fail-on", a->fail_on, "verdicts that make the exit status 1")->capture_default_str();
   std::string order;

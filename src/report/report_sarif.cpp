@@ -1,7 +1,10 @@
 // SARIF 2.1.0: one rule per verdict/reason; a result per post that is not verified, located at
 // the embed's line and column, so code-scanning viewers annotate the article's source.
 #include <algorithm>
+#include <cctype>
+#include <filesystem>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "report/report_internal.hpp"
@@ -22,10 +25,63 @@ std::vector<const ReasonInfo*> sarif_rules() {
   return out;
 }
 
+/// A path as a URI reference: every byte but the unreserved ones, '/' and the sub-delimiters
+/// percent-encoded (spaces, '%', '#', '?', non-ASCII).
+std::string uri_path(std::string_view path) {
+  static constexpr char k_hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char ch : path) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || std::string_view("-._~/!$&'()*+,;=:@").find(ch) != std::string_view::npos) {
+      out += ch;
+    } else {
+      out += '%';
+      out += k_hex[c >> 4];
+      out += k_hex[c & 15];
+    }
+  }
+  return out;
+}
+
+/// Where SARIF places an input: relative to the base (`%SRCROOT%`) when the file is inside it, a
+/// `file://` URI when not; article URLs stay as they are.
+class ArtifactUris {
+public:
+  explicit ArtifactUris(const std::string& base) {
+    std::error_code ec;
+    m_cwd = std::filesystem::current_path(ec);
+    m_base = absolute(base.empty() ? m_cwd : std::filesystem::path(base));
+  }
+
+  /// "file:///abs/base/" for originalUriBaseIds.
+  std::string base_uri() const {
+    std::string b = m_base.generic_string();
+    if (b.empty() || b.back() != '/') b += '/';
+    return "file://" + uri_path(b);
+  }
+
+  Json location(const std::string& file) const {
+    if (file.find("://") != std::string::npos || file == "-") return Json{{"uri", file == "-" ? "stdin" : file}};
+    const std::filesystem::path abs = absolute(file);
+    const std::filesystem::path rel = abs.lexically_relative(m_base);
+    if (!rel.empty() && *rel.begin() != "..")
+      return Json{{"uri", uri_path(rel.generic_string())}, {"uriBaseId", "%SRCROOT%"}};
+    return Json{{"uri", "file://" + uri_path(abs.generic_string())}};
+  }
+
+private:
+  std::filesystem::path absolute(const std::filesystem::path& p) const {
+    return (p.is_absolute() ? p : m_cwd / p).lexically_normal();
+  }
+
+  std::filesystem::path m_cwd, m_base;
+};
+
 } // namespace
 
 void write_sarif(std::ostream& out, const std::vector<CheckedPost>& posts, const ReportOptions& o) {
   const std::vector<const ReasonInfo*> rule_rows = sarif_rules();
+  const ArtifactUris uris(o.sarif_base);
   Json rules = Json::array();
   for (const ReasonInfo* r : rule_rows) {
     const std::string verdict(to_string(r->verdict));
@@ -40,6 +96,7 @@ void write_sarif(std::ostream& out, const std::vector<CheckedPost>& posts, const
   Json results = Json::array();
   for (const CheckedPost& c : posts) {
     if (c.verdict == Verdict::verified) continue;
+    const Json artifact = uris.location(c.post.where.file);
     const std::string verdict(to_string(c.verdict));
     // The rule of the first reason, when it explains this verdict (a post without reasons reads
     // as unavailable).
@@ -62,11 +119,10 @@ void write_sarif(std::ostream& out, const std::vector<CheckedPost>& posts, const
         {"ruleIndex", index},
         {"level", fails(c, o.fail_on) ? "error" : (c.ignored ? "note" : "warning")},
         {"message", {{"text", msg}}},
-        {"locations", Json::array({{{"physicalLocation",
-                                     {{"artifactLocation", {{"uri", c.post.where.file}}}, {"region", region}}}}})},
+        {"locations", Json::array({{{"physicalLocation", {{"artifactLocation", artifact}, {"region", region}}}}})},
         {"partialFingerprints",
          {{"tweetcheckPost/v1",
-           c.post.where.file + "#" + c.post.status_id.value_or(std::to_string(c.post.where.line))}}},
+           artifact["uri"].get<std::string>() + "#" + c.post.status_id.value_or(std::to_string(c.post.where.line))}}},
         {"properties",
          {{"verdict", verdict},
           {"reasons", c.reasons},
@@ -88,6 +144,7 @@ void write_sarif(std::ostream& out, const std::vector<CheckedPost>& posts, const
                {"version", TWEETCHECK_VERSION},
                {"semanticVersion", TWEETCHECK_VERSION},
                {"rules", rules}}}}},
+           {"originalUriBaseIds", {{"%SRCROOT%", {{"uri", uris.base_uri()}}}}},
            {"columnKind", "unicodeCodePoints"},
            {"results", results}};
   if (o.generated_at_ms > 0) {

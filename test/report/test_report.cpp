@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <set>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,7 +34,7 @@ std::string args(const TestServer& s) {
          " fixtures/articles/check_verdicts.html fixtures/corpus/seed/zerohedge-taliban-china-2021-07-29.txt";
 }
 
-/// Fetch and generation times vary: masked as update_golden.sh masks them.
+/// Fetch and generation times and the checkout's folder vary: masked as update_golden.sh masks them.
 std::string mask_times(std::string s) {
   auto digit = [](char c) { return c >= '0' && c <= '9'; };
   for (std::size_t i = 0; i + 20 <= s.size(); ++i) {
@@ -41,6 +42,11 @@ std::string mask_times(std::string s) {
     bool m = w[4] == '-' && w[7] == '-' && w[10] == 'T' && w[13] == ':' && w[16] == ':' && w[19] == 'Z';
     for (std::size_t k : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18}) m = m && digit(w[k]);
     if (m) s.replace(i, 20, "FETCHED_AT");
+  }
+  // SARIF's %SRCROOT% is the working directory, this checkout.
+  const std::string root = std::string("file://") + TWEETCHECK_SOURCE_DIR + "/";
+  for (std::size_t at = s.find(root); at != std::string::npos; at = s.find(root, at)) {
+    s.replace(at, root.size(), "file:///SRCROOT/");
   }
   return s;
 }
@@ -115,6 +121,66 @@ TEST_CASE("reports: SARIF validates against the official SARIF 2.1.0 schema", "[
   CHECK(number_changed);
   CHECK(validates("fixtures/schemas/sarif-2.1.0.json", fixture_path("expected/check_verdicts.sarif")));
   std::remove(sarif.c_str());
+}
+
+/// The official SARIF validator's findings of level "error" on `file` (tools/install-node-tools.sh
+/// installs it), one "RULE: location" line each.
+static std::vector<std::string> sarif_validator_errors(const std::string& file) {
+  const std::string tool = source_path("node_modules/.bin/sarif-multitool");
+  REQUIRE(access(tool.c_str(), X_OK) == 0); // run tools/install-node-tools.sh
+  const std::string out = file + ".validation.sarif";
+  const Run r = sh("'" + tool + "' validate '" + file + "' --output '" + out + "' 2>&1");
+  INFO(r.out);
+  REQUIRE(r.status == 0);
+  std::vector<std::string> errors;
+  for (const auto& v : nlohmann::json::parse(read_file(out))["runs"][0]["results"]) {
+    if (v.value("level", "warning") != "error") continue;
+    std::string where = v["ruleId"].get<std::string>() + ":";
+    for (const auto& arg : v["message"].value("arguments", nlohmann::json::array())) where += " " + arg.dump();
+    errors.push_back(where);
+  }
+  return errors;
+}
+
+TEST_CASE("reports: SARIF passes the official validator, with relative, absolute and unusual paths",
+          "[report][sarif][validator]") {
+  TestServer server({"--routes", fixture_path("http/verify.json")});
+  const tweetcheck::test::TempDir tmp;
+  // An article outside the working directory, with a space and a '#' in its name.
+  const std::string outside =
+      tmp.file("a folder/news #1.html", read_file(fixture_path("articles/check_verdicts.html")));
+  const std::string inside = "fixtures/articles/check_verdicts.html";
+  const std::string sarif = tmp / "c.sarif";
+  sh(bin() + " check --format sarif --no-cache" + tweetcheck::test::service_endpoints(server) + " '" + outside + "' " +
+     inside + " '" + source_path(inside) + "' > " + sarif + " 2>/dev/null");
+  CHECK(sarif_validator_errors(sarif).empty());
+  const auto j = nlohmann::json::parse(read_file(sarif));
+  const auto& run = j["runs"][0];
+  CHECK(run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == std::string("file://") + TWEETCHECK_SOURCE_DIR + "/");
+  std::set<std::string> uris;
+  for (const auto& r : run["results"]) {
+    const auto& loc = r["locations"][0]["physicalLocation"]["artifactLocation"];
+    const std::string uri = loc["uri"];
+    uris.insert(uri);
+    if (loc.contains("uriBaseId")) {
+      CHECK(loc["uriBaseId"] == "%SRCROOT%");
+      CHECK(uri.front() != '/');
+    } else {
+      CHECK(uri.rfind("file:///", 0) == 0);
+    }
+  }
+  // The relative and the absolute spelling of the same file are one relative URI.
+  CHECK(uris == std::set<std::string>{inside, "file://" + tmp.path + "/a%20folder/news%20%231.html"});
+  // --sarif-base: the folder the paths are relative to.
+  const std::string based = tmp / "based.sarif";
+  sh(bin() + " check --format sarif --offline --no-cache --sarif-base '" + tmp.path + "' '" + outside + "' > " + based +
+     " 2>/dev/null");
+  CHECK(sarif_validator_errors(based).empty());
+  const auto b = nlohmann::json::parse(read_file(based))["runs"][0];
+  REQUIRE(!b["results"].empty());
+  CHECK(b["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] ==
+        "a%20folder/news%20%231.html");
+  CHECK(b["originalUriBaseIds"]["%SRCROOT%"]["uri"] == "file://" + tmp.path + "/");
 }
 
 TEST_CASE("reports: the HTML report reads in headless Chromium, without scripts or fetches",
