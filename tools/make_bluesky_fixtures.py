@@ -8,7 +8,8 @@
                                            link card), altered, misattributed (another DID),
                                            handle_changed (same DID), record_changed (another CID),
                                            deleted (NotFound; notFoundPost), blocked (blockedPost),
-                                           taken_down (a !takedown label), a permalink with a handle
+                                           taken_down (a !takedown label), a permalink with a handle,
+                                           a permalink whose handle names no account (account_gone)
   fixtures/articles/check_bluesky_batch.html  30 embeds: two getPosts requests (25 + 5 URIs)
 
 Provenance. No public repository we could find records live answers of these endpoints (client
@@ -193,6 +194,11 @@ v10 = post_view("dave", "3lal3s9fw8q2j", t10, "2024-11-05T07:00:00.000Z")
 CASES.append(("permalink", embed(did("dave"), "3lal3s9fw8q2j", t10, "Dave", "dave.example.net",
                                  "November 5, 2024 at 7:00 AM", carry_uri=False, profile="dave.example.net"), v10))
 HANDLES["dave.example.net"] = ok({"did": did("dave")})
+# 11. a permalink whose handle names no account: account_gone.
+CASES.append(("permalink_gone", embed(did("erin"), "3lam4t2gx9r2k", "See you at the count.", "Erin", "erin.example.net",
+                                      "November 5, 2024 at 9:30 PM", carry_uri=False, profile="erin.example.net"),
+              None))
+HANDLES["erin.example.net"] = xrpc_error(400, "InvalidRequest", "Unable to resolve handle")
 
 
 def route(path, *responses):
@@ -217,6 +223,8 @@ rows = []
 for name, html, view in CASES:
     if name == "permalink":
         keys["https://bsky.app/profile/dave.example.net/post/3lal3s9fw8q2j"] = view["uri"]
+    elif name == "permalink_gone":
+        pass  # never reaches getPosts
     else:
         u = html.split('data-bluesky-uri="', 1)[1].split('"', 1)[0]
         keys[u] = u

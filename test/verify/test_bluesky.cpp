@@ -9,6 +9,7 @@
 #include "support/fixtures.hpp"
 #include "support/run.hpp"
 #include "tweetcheck/scan.hpp"
+#include "verify/compare.hpp"
 #include "verify/sources.hpp"
 
 using namespace tweetcheck;
@@ -81,7 +82,7 @@ TEST_CASE("bluesky: the AppView's answers give every verdict, note and missing r
   TestServer server({"--routes", fixture_path("http/bluesky.json")});
   const json report = check(" --sources bluesky" + appview(server.base()), "articles/check_bluesky.html");
   const json& posts = report["posts"];
-  REQUIRE(posts.size() == 10);
+  REQUIRE(posts.size() == 11);
   using V = std::vector<std::string>;
   for (const auto& p : posts) CHECK(p["platform"] == "bluesky");
 
@@ -169,13 +170,19 @@ TEST_CASE("bluesky: the AppView's answers give every verdict, note and missing r
   CHECK(perm_ev[0] ==
         std::pair<std::string, long>{"/xrpc/com.atproto.identity.resolveHandle?handle=dave.example.net", 200});
   CHECK(perm_ev[1].first == ev[0].first); // the same getPosts batch
+  // A permalink whose handle names no account: nothing to ask the AppView for.
+  const json& gone = posts[10];
+  CHECK(gone["verdict"] == "missing");
+  CHECK(reasons(gone) == V{"account_gone"});
+  CHECK(asked(gone, server.base()) == std::vector<std::pair<std::string, long>>{
+                                          {"/xrpc/com.atproto.identity.resolveHandle?handle=erin.example.net", 400}});
 
-  // Each URL asked once: one getPosts, three threads, three handles.
+  // Each URL asked once: one getPosts, three threads, four handles.
   const json stats = server.stats();
-  CHECK(stats["total"] == 7);
+  CHECK(stats["total"] == 8);
   for (const auto& [path, n] : stats["requests"].items()) CHECK(n == 1);
   CHECK(report["summary"]["verified"] == 4);
-  CHECK(report["summary"]["missing"] == 4);
+  CHECK(report["summary"]["missing"] == 5);
 }
 
 TEST_CASE("bluesky: more than 25 posts are asked in batches of 25", "[bluesky][e2e]") {
@@ -204,7 +211,7 @@ TEST_CASE("bluesky: more than 25 posts are asked in batches of 25", "[bluesky][e
 TEST_CASE("bluesky: an AppView that cannot be reached leaves the posts unverifiable", "[bluesky][e2e]") {
   // Port 1 on the loopback: nothing listens, the connection is refused.
   const json report = check(" --sources bluesky" + appview("http://127.0.0.1:1"), "articles/check_bluesky.html");
-  REQUIRE(report["posts"].size() == 10);
+  REQUIRE(report["posts"].size() == 11);
   for (const auto& p : report["posts"]) {
     INFO(p["status_id"]);
     CHECK(p["verdict"] == "unverifiable");
@@ -220,7 +227,7 @@ TEST_CASE("bluesky: the default sources ask the AppView; text, JSON and SARIF re
   const std::string article = " '" + fixture_path("articles/check_bluesky.html") + "'";
   // No --sources: bluesky is among the defaults (the Twitter sources have nothing to ask).
   const json report = check(appview(server.base()), "articles/check_bluesky.html");
-  REQUIRE(report["posts"].size() == 10);
+  REQUIRE(report["posts"].size() == 11);
   CHECK(report["posts"][0]["verdict"] == "verified");
   CHECK(report["posts"][0]["original"]["source"] == "bluesky");
 
@@ -233,13 +240,13 @@ TEST_CASE("bluesky: the default sources ask the AppView; text, JSON and SARIF re
         std::string::npos);
   CHECK(text.out.find("note:     handle_changed") != std::string::npos);
   CHECK(text.out.find("missing (taken_down)") != std::string::npos);
-  CHECK(text.out.find("10 posts: 4 verified, 1 altered, 1 misattributed, 4 missing, 0 unverifiable") !=
+  CHECK(text.out.find("11 posts: 4 verified, 1 altered, 1 misattributed, 5 missing, 0 unverifiable") !=
         std::string::npos);
 
   const Run sarif = tweetcheck_run("check --format sarif" + appview(server.base()) + article);
   const json s = json::parse(sarif.out);
   const json& results = s["runs"][0]["results"];
-  REQUIRE(results.size() == 6); // every post but the verified ones
+  REQUIRE(results.size() == 7); // every post but the verified ones
   std::set<std::string> rules;
   for (const auto& r : results) {
     rules.insert(r["ruleId"].get<std::string>());
@@ -290,6 +297,13 @@ TEST_CASE("bluesky: a post view's facets give its links by byte slice", "[bluesk
   CHECK(o->links[0].url == "example.org/a-long-pa...");
   CHECK(o->links[0].display_url == "example.org/a-long-pa...");
   CHECK(o->links[0].expanded_url == "https://example.org/a-long-path");
+  // The link shown shortened, in full, or as the post shows it: the same link.
+  for (const std::string shown :
+       {"example.org/a-long-pa...", "https://example.org/a-long-path", "example.org/a-long-pa\xE2\x80\xA6"}) {
+    INFO(shown);
+    CHECK(compare_post_text("Caf\xC3\xA9 \xF0\x9F\x93\xB0 news: " + shown + " and more", {}, *o).equal);
+  }
+  CHECK(!compare_post_text("Caf\xC3\xA9 \xF0\x9F\x93\xB0 news: https://example.org/another and more", {}, *o).equal);
   // Not a post view: no original.
   CHECK(!sources::parse_bluesky_post_view(R"({"uri":"at://did:plc:x/app.bsky.feed.post/3k"})"));
   CHECK(!sources::parse_bluesky_post_view("[]"));
