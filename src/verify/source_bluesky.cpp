@@ -166,6 +166,19 @@ std::string xrpc_error(const HttpResponse& r) {
   return str(detail::parse_json(r.body), "error");
 }
 
+/// An XRPC error answer in words for the evidence ("NotFound: Post not found: at://…"); "" for none.
+std::string xrpc_detail(const HttpResponse& r) {
+  const std::string error = xrpc_error(r);
+  if (error.empty()) return {};
+  const std::string message = str(detail::parse_json(r.body), "message");
+  return (error + (message.empty() ? "" : ": " + message)).substr(0, 300);
+}
+
+/// Says, in the lookup's last evidence, what an XRPC error answer said.
+void note_detail(Lookup& l, const HttpResponse& r) {
+  if (!l.evidence.empty() && l.evidence.back().detail.empty()) l.evidence.back().detail = xrpc_detail(r);
+}
+
 /// What resolveHandle said: the DID, or that the handle resolves to none (`missing`), or a failure.
 struct Resolved {
   std::string did;
@@ -296,6 +309,7 @@ void bluesky_round(std::vector<Lookup*>& todo, Fetcher& fetcher, const VerifyOpt
       fail(w, *r.failure);
     } else if (r.missing) {
       w.l->missing = Reason::account_gone; // no account has the handle the article links
+      note_detail(*w.l, r.item->response);
       w.done = true;
     } else {
       w.did = r.did;
@@ -380,8 +394,10 @@ void bluesky_round(std::vector<Lookup*>& todo, Fetcher& fetcher, const VerifyOpt
       }
     } else if (xrpc_error(r) == "NotFound") {
       w->l->missing = Reason::deleted; // "Post not found": the AppView has no such post
+      note_detail(*w->l, r);
     } else {
       fail(*w, Reason::network_error);
+      note_detail(*w->l, r);
     }
   }
   // 4. The article's handle against the author's: which account does the article's handle name?
@@ -401,7 +417,10 @@ void bluesky_round(std::vector<Lookup*>& todo, Fetcher& fetcher, const VerifyOpt
     if (l.handle.empty() || detail::iequals(l.handle, l.original->handle)) continue;
     const std::string h = detail::ascii_lower(l.handle);
     const Resolved& r = resolved[h];
-    if (article_handles.count(h) && r.item && !r.item->offline) add_evidence(l.evidence, *r.item, source);
+    if (article_handles.count(h) && r.item && !r.item->offline) {
+      add_evidence(l.evidence, *r.item, source);
+      note_detail(l, r.item->response);
+    }
     if (!r.did.empty()) {
       l.author_id = r.did; // the account the article's handle names today
     } else if (!r.missing || !w.carried_did) {

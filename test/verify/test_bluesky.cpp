@@ -136,6 +136,8 @@ TEST_CASE("bluesky: the AppView's answers give every verdict, note and missing r
   REQUIRE(renamed_ev.size() == 2);
   CHECK(renamed_ev[1] ==
         std::pair<std::string, long>{"/xrpc/com.atproto.identity.resolveHandle?handle=oldname.example.com", 400});
+  CHECK(renamed["evidence"][1]["detail"] == "InvalidRequest: Unable to resolve handle");
+  CHECK(!renamed["evidence"][0].contains("detail"));
 
   // Another CID than the embed pins, the same text: verified, the record changed.
   CHECK(posts[4]["verdict"] == "verified");
@@ -153,6 +155,9 @@ TEST_CASE("bluesky: the AppView's answers give every verdict, note and missing r
     CHECK(e[1].first == "/xrpc/app.bsky.feed.getPostThread?uri=" +
                             encoded(*posts[i]["status_id"].get_ptr<const std::string*>()) + "&depth=0&parentHeight=0");
     CHECK(e[1].second == (i == 5 ? 400 : 200));
+    if (i == 5)
+      CHECK(posts[i]["evidence"][1]["detail"] ==
+            "NotFound: Post not found: " + posts[i]["status_id"].get<std::string>());
   }
   CHECK(posts[7]["verdict"] == "missing");
   CHECK(reasons(posts[7]) == V{"blocked"});
