@@ -210,7 +210,17 @@ synd(LONG_SYND, ok(tweet(LONG_SYND, "longform", "Long Form", LONG_SYND_TEXT[:275
 case("verified long post: syndication gives only its head (note_tweet)",
      blockquote("longform", "Long Form", LONG_SYND, LONG_SYND_TEXT.strip(), "April 3, 2022"))
 
-case("unverifiable: unsupported_platform",
+# A Bluesky post, answered by the AppView (getPosts; the body built from the Lexicon as
+# tools/make_bluesky_fixtures.py builds its own).
+BSKY_URI = "at://did:plc:abc/app.bsky.feed.post/3lbq7mxsiek2v"
+route("/xrpc/app.bsky.feed.getPosts?uris=" + urllib.parse.quote(BSKY_URI, safe=""),
+      ok({"posts": [{"uri": BSKY_URI, "cid": "bafyreie37qtk6ldmdof2ysxjokx5pirnlbdu7hdlivkkaeok2zndql2nwm",
+                     "author": {"did": "did:plc:abc", "handle": "sky.example", "displayName": "Sky", "labels": []},
+                     "record": {"$type": "app.bsky.feed.post", "createdAt": "2024-11-25T10:00:00.000Z",
+                                "langs": ["en"], "text": "Sky words"},
+                     "replyCount": 0, "repostCount": 0, "likeCount": 0, "quoteCount": 0,
+                     "indexedAt": "2024-11-25T10:00:00.000Z", "labels": []}]}))
+case("verified: a Bluesky post (the AppView's getPosts)",
      '<blockquote class="bluesky-embed" data-bluesky-uri="at://did:plc:abc/app.bsky.feed.post/3lbq7mxsiek2v"><p lang="en">Sky words</p>'
      '&mdash; Sky (<a href="https://bsky.app/profile/did:plc:abc">@sky.example</a>) '
      '<a href="https://bsky.app/profile/did:plc:abc/post/3lbq7mxsiek2v">November 25, 2024</a></blockquote>\n')

@@ -17,7 +17,8 @@ start_test_server() {
 # --endpoint options sending every remote service of the verifier to the test server.
 service_endpoints() {
   local host
-  for host in t.co cdn.syndication.twimg.com publish.twitter.com web.archive.org api.x.com www.example-news.test; do
+  for host in t.co cdn.syndication.twimg.com publish.twitter.com web.archive.org api.x.com www.example-news.test \
+    public.api.bsky.app; do
     printf -- '--endpoint\n%s=%s\n' "$host" "$TEST_SERVER_BASE"
   done
 }

@@ -57,6 +57,12 @@ struct OriginalPost {
   std::optional<std::string> quoted_id;
   /// A long post of which the source gave only the first part (syndication's note_tweet).
   bool partial_text = false;
+  /// The author's stable ID, which survives a change of handle (Bluesky: the DID); empty when the
+  /// source gives none.
+  std::string author_id;
+  /// The hash of this version of the record (Bluesky: its CID), compared with the one the embed
+  /// pins (Post::content_hash); empty when the source gives none.
+  std::string content_hash;
 };
 
 /// One fetched URL behind a verdict.
@@ -100,7 +106,7 @@ struct CheckedPost {
 };
 
 /// The names of the sources there are, in the order they are tried by default (archive,
-/// syndication, oembed, x-api, wayback).
+/// syndication, oembed, x-api, bluesky, wayback).
 std::vector<std::string> default_sources();
 /// Succeeds when `name` is a source; fails (Errc::usage), naming the sources there are, when not.
 Result<void> check_source_name(std::string_view name);

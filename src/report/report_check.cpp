@@ -206,8 +206,10 @@ void write_text(std::ostream& out, const std::vector<CheckedPost>& posts, const 
     }
     if (c.ignored) out << " [ignored" << (c.ignore_note.empty() ? "" : ": " + T(c.ignore_note)) << ']';
     out << '\n';
-    out << "  post:     " << (p.handle ? "@" + T(*p.handle) + " " : std::string())
-        << T(p.status_id.value_or("(no status ID)")) << (p.date_text ? "  " + T(*p.date_text) : std::string()) << '\n';
+    out << "  post:     "
+        << (p.platform != Platform::twitter ? std::string(to_string(p.platform)) + " " : std::string())
+        << (p.handle ? "@" + T(*p.handle) + " " : std::string()) << T(p.status_id.value_or("(no status ID)"))
+        << (p.date_text ? "  " + T(*p.date_text) : std::string()) << '\n';
     if (p.text) out << "  article:  " << T(one_line(*p.text)) << '\n';
     if (c.original) out << "  original: " << T(one_line(detail::shown_text(*c.original))) << '\n';
     if (!c.diff.empty()) {

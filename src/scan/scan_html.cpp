@@ -1066,6 +1066,15 @@ private:
       if (!post.status_id) post.status_id = url->status_id;
     }
     fill_from_flat(flat, permalink, post);
+    // Bluesky's embed code shows "[image or embed]" (a link to the post) after the text of a post
+    // with images, a link card or a quoted post: the widget's placeholder, not the post's words.
+    constexpr std::string_view k_placeholder = "[image or embed]";
+    if (post.text && post.text->size() >= k_placeholder.size() &&
+        post.text->compare(post.text->size() - k_placeholder.size(), k_placeholder.size(), k_placeholder) == 0) {
+      post.text = trim_copy(std::string_view(*post.text).substr(0, post.text->size() - k_placeholder.size()));
+      if (post.text->empty()) post.text.reset();
+      std::erase_if(post.links, [&](const Link& l) { return l.text == k_placeholder; });
+    }
     if (!post.handle && url && url->handle.rfind("did:", 0) != 0) post.handle = url->handle;
     if (!post.status_id) return Visit::descend;
     add(n, std::move(post));

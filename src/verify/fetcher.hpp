@@ -227,6 +227,9 @@ struct Lookup {
   std::optional<OriginalPost> archived; ///< an archived copy of a missing post
   bool wayback_tried = false;
   std::vector<OriginalPost> versions; ///< earlier versions (edit history)
+  /// The author's stable ID as the article names it (Bluesky: the DID its handle resolves to, or
+  /// the one its at:// URI carries); compared with OriginalPost::author_id when handles differ.
+  std::string author_id;
 };
 
 inline Evidence evidence_of(const HttpResponse& r, bool from_cache, const std::string& source) {

@@ -77,6 +77,11 @@ constexpr ReasonInfo k_reasons[] = {
      Verdict::unverifiable,
      "The Wayback Machine has no readable capture.",
      {}},
+    // Bluesky
+    {Reason::blocked, "blocked", post, Verdict::missing,
+     "The service hides the post behind a block between accounts (Bluesky's blockedPost).", "BlockedPost"},
+    {Reason::taken_down, "taken_down", post, Verdict::missing, "The post or its author was taken down by the service.",
+     "TakenDownPost"},
 };
 
 using enum NoteArgument;
@@ -109,6 +114,17 @@ constexpr NoteInfo k_notes[] = {
      none,
      {},
      "A source answered something it could not read; the next one was asked."},
+    // Bluesky
+    {Note::handle_changed,
+     "handle_changed",
+     none,
+     {},
+     "The author's handle changed since; the account (its DID) is the one the article names."},
+    {Note::record_changed,
+     "record_changed",
+     none,
+     {},
+     "The post's record is another version (CID) than the one the article embedded."},
 };
 
 // Each row sits at its enum's index, so that info() is an index.
@@ -122,8 +138,8 @@ constexpr bool rows_in_order() {
   return true;
 }
 static_assert(rows_in_order(), "a row of the reason or note table is out of its enum's order");
-static_assert(std::size(k_reasons) == static_cast<std::size_t>(Reason::not_archived) + 1, "a reason has no row");
-static_assert(std::size(k_notes) == static_cast<std::size_t>(Note::malformed_response) + 1, "a note has no row");
+static_assert(std::size(k_reasons) == static_cast<std::size_t>(Reason::taken_down) + 1, "a reason has no row");
+static_assert(std::size(k_notes) == static_cast<std::size_t>(Note::record_changed) + 1, "a note has no row");
 
 } // namespace
 

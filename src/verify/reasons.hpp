@@ -42,6 +42,9 @@ enum class Reason {
   malformed_response,
   auth_error,
   not_archived,
+  // Bluesky
+  blocked,
+  taken_down,
 };
 
 /// Where a reason is given.
@@ -72,6 +75,9 @@ enum class Note {
   status_id_from_link_by,
   status_id_from_archive_search,
   malformed_response,
+  // Bluesky
+  handle_changed,
+  record_changed,
 };
 
 /// Whether a note carries an argument after a colon ("quotes:ID").

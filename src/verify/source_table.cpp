@@ -42,12 +42,22 @@ constexpr Source k_sources[] = {
      parse_xapi,
      NeedsToken::yes},
     {SourceId::archive, "archive", Platform::twitter, Asking::local, {}, nullptr, nullptr},
+    // Bluesky: the public AppView, asked by its own round (source_bluesky.cpp).
+    {SourceId::bluesky,
+     "bluesky",
+     Platform::bluesky,
+     Asking::round,
+     {"public.api.bsky.app", "api.bsky.app"},
+     nullptr,
+     nullptr,
+     NeedsToken::no,
+     bluesky_round},
 };
 
 /// The order VerifyOptions::sources tries them in by default: the local archive, the live
 /// sources from the cheapest, the Wayback Machine last.
-constexpr SourceId k_default_order[] = {SourceId::archive, SourceId::syndication, SourceId::oembed, SourceId::x_api,
-                                        SourceId::wayback};
+constexpr SourceId k_default_order[] = {SourceId::archive, SourceId::syndication, SourceId::oembed,
+                                        SourceId::x_api,   SourceId::bluesky,     SourceId::wayback};
 
 constexpr bool rows_in_order() {
   for (std::size_t i = 0; i < std::size(k_sources); ++i) {
@@ -60,7 +70,7 @@ constexpr bool rows_in_order() {
   return true;
 }
 static_assert(rows_in_order(), "a row of the source table is out of its enum's order or incomplete");
-static_assert(std::size(k_sources) == static_cast<std::size_t>(SourceId::archive) + 1, "a source has no row");
+static_assert(std::size(k_sources) == static_cast<std::size_t>(SourceId::bluesky) + 1, "a source has no row");
 
 } // namespace
 

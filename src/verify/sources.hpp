@@ -30,7 +30,7 @@ struct Answer {
 };
 
 /// Every source, in one table (source_table.cpp).
-enum class SourceId { syndication, oembed, wayback, x_api, archive };
+enum class SourceId { syndication, oembed, wayback, x_api, archive, bluesky };
 
 /// How the verifier asks a source.
 enum class Asking {
@@ -99,6 +99,20 @@ Answer parse_xapi(const HttpResponse& r, const std::string& id);
 std::vector<std::pair<std::string, std::string>> parse_cdx(const std::string& body);
 /// An archived status page (or archived syndication / oEmbed JSON) of post `id`.
 Answer parse_wayback_capture(const HttpResponse& r, const std::string& id, const std::string& archived_url);
+
+// Bluesky (source_bluesky.cpp): the public AppView and handle resolution.
+/// `com.atproto.identity.resolveHandle?handle=H`.
+std::string bluesky_resolve_handle_url(const std::string& handle);
+/// `app.bsky.feed.getPosts` for at most 25 at:// URIs (one `uris=` parameter each).
+std::string bluesky_posts_url(const std::vector<std::string>& uris);
+/// `app.bsky.feed.getPostThread?uri=U&depth=0&parentHeight=0`: the post alone, or why it is not shown.
+std::string bluesky_thread_url(const std::string& uri);
+/// One `app.bsky.feed.defs#postView` (JSON text) as an original: `record.text`, its link facets
+/// (shown text → `uri`), author, `createdAt`, CID; nullopt when it is not one.
+std::optional<OriginalPost> parse_bluesky_post_view(const std::string& json_text);
+/// The round of the `bluesky` source: handles → DIDs, getPosts in batches of 25, getPostThread for
+/// a URI not returned (deleted / blocked), takedown labels; fills each lookup.
+void bluesky_round(std::vector<Lookup*>& todo, Fetcher& fetcher, const VerifyOptions& options);
 
 /// A local archive: JSONL of syndication or API v2 objects, or a data export's tweets.js.
 /// Fails (Errc::io / Errc::parse) naming the file and line.

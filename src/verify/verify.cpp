@@ -298,7 +298,16 @@ void decide(CheckedPost& c, Lookup* l, const VerifyOptions& options) {
         for (const auto& r : t.reasons) add_code(r);
       }
     }
-    const bool handle_mismatch = p.handle && !o.handle.empty() && !detail::iequals(*p.handle, o.handle);
+    bool handle_mismatch = p.handle && !o.handle.empty() && !detail::iequals(*p.handle, o.handle);
+    // Another handle of the same account: the article's names the author's stable ID (Bluesky's DID).
+    if (handle_mismatch && !o.author_id.empty() && o.author_id == l->author_id) {
+      handle_mismatch = false;
+      c.notes.push_back(note(Note::handle_changed));
+    }
+    // Another version of the record than the one the embed pins (Bluesky's CID): texts compared as usual.
+    if (p.content_hash && !o.content_hash.empty() && *p.content_hash != o.content_hash) {
+      c.notes.push_back(note(Note::record_changed));
+    }
     if (p.date) {
       const auto original_date = !o.created_at.empty()             ? utc_date(o.created_at)
                                  : p.platform == Platform::twitter ? snowflake_date(o.id)

@@ -38,8 +38,9 @@ inline std::string service_endpoints(const TestServer& s) {
   std::string out = " --timeout 1 --retries 0";
   // The services' other hosts too (publish.x.com, archive.org, api.twitter.com): their redirects
   // are followed there.
-  for (const char* host : {"t.co", "cdn.syndication.twimg.com", "publish.twitter.com", "publish.x.com",
-                           "web.archive.org", "archive.org", "api.x.com", "api.twitter.com", "www.example-news.test"}) {
+  for (const char* host :
+       {"t.co", "cdn.syndication.twimg.com", "publish.twitter.com", "publish.x.com", "web.archive.org", "archive.org",
+        "api.x.com", "api.twitter.com", "www.example-news.test", "public.api.bsky.app"}) {
     out += std::string(" --endpoint ") + host + "=" + s.base();
   }
   return out;
