@@ -42,6 +42,8 @@ enum class Reason {
   malformed_response,
   auth_error,
   not_archived,
+  // Mastodon
+  instance_refused,
 };
 
 /// Where a reason is given.
