@@ -69,6 +69,7 @@ void write_sarif(std::ostream& out, const std::vector<CheckedPost>& posts, const
            c.post.where.file + "#" + c.post.status_id.value_or(std::to_string(c.post.where.line))}}},
         {"properties",
          {{"verdict", verdict},
+          {"platform", std::string(to_string(c.post.platform))},
           {"reasons", c.reasons},
           {"statusId", c.post.status_id.value_or("")},
           {"handle", c.post.handle.value_or("")},

@@ -5,6 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <unistd.h>
 
 #include "support/run.hpp"
 #include "tweetcheck/http.hpp"
@@ -203,23 +206,42 @@ TEST_CASE("mastodon: the text, JSON and SARIF reports show the platform, the ori
           "[mastodon][e2e][report]") {
   TestServer server({"--routes", fixture_path("http/mastodon.json")});
   const Run text = run_check(server, "--format text");
-  CHECK(text.out.find("mastodon") != std::string::npos);
-  CHECK(text.out.find("https://mastodon.example/api/v1/statuses/117020583223442465") != std::string::npos);
+  // The original (its source and the permalink the instance gave), the article's text, the reason.
+  CHECK(text.out.find("source:   mastodon  http://localhost:3000/@mastodonpy_test/117020583223442465") !=
+        std::string::npos);
+  CHECK(text.out.find("source:   wayback  https://web.archive.org/web/20260801140000/https://gone.example/") !=
+        std::string::npos);
   CHECK(text.out.find("Toot toot!") != std::string::npos);
-  CHECK(text.out.find(info(Reason::instance_refused).words) != std::string::npos);
+  CHECK(text.out.find("unverifiable (instance_refused)") != std::string::npos);
   const Run sarif = run_check(server, "--format sarif");
-  CHECK(tweetcheck::test::schema_errors("sarif", sarif.out).empty());
+  const std::string file = "/tmp/tweetcheck-mastodon-" + std::to_string(getpid()) + ".sarif";
+  {
+    std::ofstream f(file);
+    f << sarif.out;
+  }
+  const Run valid =
+      tweetcheck::test::shell("/usr/bin/python3 '" + tweetcheck::test::source_path("tools/validate_json.py") + "' '" +
+                              fixture_path("schemas/sarif-2.1.0.json") + "' '" + file + "' 2>&1");
+  std::remove(file.c_str());
+  INFO(valid.out);
+  CHECK(valid.status == 0);
   const json s = json::parse(sarif.out);
-  bool rule = false, result = false;
+  bool rule = false, refused = false, altered = false;
   for (const auto& r : s["runs"][0]["tool"]["driver"]["rules"]) {
     if (r["id"] == "tweetcheck/unverifiable/instance_refused") rule = true;
   }
   for (const auto& r : s["runs"][0]["results"]) {
-    if (r["ruleId"] == "tweetcheck/unverifiable/instance_refused") result = true;
+    if (r["ruleId"] == "tweetcheck/unverifiable/instance_refused") refused = true;
+    if (r["ruleId"] == "tweetcheck/altered/text_added") {
+      altered = true;
+      CHECK(r["properties"]["platform"] == "mastodon");
+      CHECK(r["properties"]["source"] == "mastodon");
+      CHECK(r["properties"]["originalUrl"] == "http://localhost:3000/@mastodonpy_test/117020583223442465");
+    }
   }
   CHECK(rule);
-  CHECK(result);
-  CHECK(sarif.out.find("https://mastodon.example/api/v1/statuses/117020583223442468") != std::string::npos);
+  CHECK(refused);
+  CHECK(altered);
 }
 
 TEST_CASE("mastodon: two instances, each asked on its own host", "[mastodon][e2e]") {

@@ -104,7 +104,7 @@ TEST_CASE("--sources names are looked up in the table", "[table][sources]") {
   const auto bad = check_source_name("bogus");
   REQUIRE(!bad);
   CHECK(bad.error().code == Errc::usage);
-  CHECK(bad.error().message == "unknown source 'bogus' in --sources (syndication, oembed, wayback, x-api, archive)");
+  CHECK(bad.error().message == "unknown source 'bogus' in --sources (syndication, oembed, wayback, x-api, archive, mastodon)");
   CHECK(!check_source_name(""));
   CHECK(!check_source_name("Syndication"));
 }
