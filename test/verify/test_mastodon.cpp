@@ -160,7 +160,10 @@ TEST_CASE("mastodon: verified, altered, misattributed, edited, content warning, 
   }
   SECTION("deleted, refused, moved, gone account") {
     CHECK(verdict(8) == "missing");
-    CHECK(reasons(8) == V{"deleted"});
+    // Compared with the Wayback Machine's capture of the status page.
+    CHECK(reasons(8) == V{"deleted", "archived_match"});
+    CHECK(posts[8]["original"]["source"] == "wayback");
+    CHECK(posts[8]["original"]["text"] == "A deleted toot");
     CHECK(verdict(9) == "unverifiable");
     CHECK(reasons(9) == V{"instance_refused"});
     CHECK(verdict(10) == "unverifiable");
