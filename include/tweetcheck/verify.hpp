@@ -50,7 +50,8 @@ struct OriginalPost {
   std::string display_text;
   /// The links of the text (from the source's entities, or from the embed's anchors).
   std::vector<PostLink> links;
-  /// Leading @mentions of a reply that the post does not display (outside display_text_range).
+  /// Leading text that the article may show or leave out: a reply's @mentions the post does not
+  /// display (outside display_text_range); a Mastodon post's content warning (`spoiler_text`).
   std::string reply_prefix;
   std::vector<std::string> edit_ids; ///< edit history, oldest first (when the source gives it)
   bool stale_edit = false;           ///< the source says a later version exists (isStaleEdit)

@@ -1100,6 +1100,40 @@ private:
     post.status_id = u->status_id;
     post.status_url = u->url;
     post.handle = u->handle;
+    if (tag != "iframe") {
+      // A blockquote that shows the post (a CMS's static copy): its text before the permalink and
+      // the credit line, as for the other embeds. The 4.3 code's card ("Post by @user@instance",
+      // "View on Mastodon") is the permalink itself and shows no text.
+      const Flat flat = flatten(n);
+      Post shown;
+      fill_from_flat(flat, find_permalink(flat, Platform::mastodon, nullptr), shown);
+      // The credit "— Name (@user@instance)" (the credit parser knows one-@ handles only).
+      if (shown.text) {
+        std::string& t = *shown.text;
+        const std::size_t line = t.rfind('\n') == std::string::npos ? 0 : t.rfind('\n') + 1;
+        const std::string_view last = std::string_view(t).substr(line);
+        const std::size_t open = last.rfind("(@");
+        if (open != std::string_view::npos && last.size() > open + 3 && last.back() == ')' &&
+            (starts_with_icase(last, "\xE2\x80\x94") || starts_with_icase(last, "\xE2\x80\x93") || last[0] == '-')) {
+          const std::string handle(last.substr(open + 2, last.size() - open - 3));
+          if (handle.find('@') != std::string::npos && handle.find(' ') == std::string::npos) {
+            const std::size_t dash = last[0] == '-' ? 1 : 3;
+            const std::string name = trim_copy(last.substr(dash, open - dash));
+            if (!name.empty()) shown.display_name = name;
+            shown.handle = handle;
+            std::erase_if(shown.links, [&](const Link& l) { return l.text.find(handle) != std::string::npos; });
+            t = trim_copy(std::string_view(t).substr(0, line));
+          }
+        }
+        if (t.empty()) shown.text.reset();
+      }
+      post.text = std::move(shown.text);
+      post.links = std::move(shown.links);
+      post.date_text = std::move(shown.date_text);
+      post.display_name = std::move(shown.display_name);
+      // The credit's handle only when it names the instance too ("@user@instance").
+      if (shown.handle && shown.handle->find('@') != std::string::npos) post.handle = shown.handle;
+    }
     add(n, std::move(post));
     return true;
   }
@@ -1803,6 +1837,55 @@ void scan_markdown_quotes(const ScanContext& ctx, std::string_view text, std::ve
     set_position(ctx, seg->source + (p.offset >= seg->flat ? p.offset - seg->flat : 0), p);
     posts.push_back(std::move(p));
   }
+}
+
+namespace {
+
+/// What an element displays: text, without Mastodon's `invisible` spans, with an ellipsis after
+/// its `ellipsis` span (a link shown shortened).
+void shown_text(const GumboNode* n, std::string& out) {
+  if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE || n->type == GUMBO_NODE_CDATA) {
+    out.append(n->v.text.text);
+    return;
+  }
+  if (n->type == GUMBO_NODE_ELEMENT && (is_skipped_tag(n->v.element.tag) || has_class(n, "invisible"))) return;
+  const GumboVector* kids = children(n);
+  if (!kids) return;
+  for (unsigned i = 0; i < kids->length; ++i) shown_text(static_cast<const GumboNode*>(kids->data[i]), out);
+  if (n->type == GUMBO_NODE_ELEMENT && has_class(n, "ellipsis")) out.append("\xE2\x80\xA6");
+}
+
+} // namespace
+
+HtmlText html_to_text(std::string_view html) {
+  HtmlText out;
+  GumboOptions options = kGumboDefaultOptions;
+  options.max_errors = 0;
+  GumboPtr output(gumbo_parse_with_options(&options, html.data(), html.size()));
+  if (!output) return out;
+  const Flat flat = flatten(output->document);
+  out.text = trim_copy(flat.text);
+  // The anchors in the order the flattener meets them (pre-order, never inside skipped elements).
+  std::vector<std::string> shown;
+  std::vector<const GumboNode*> stack{output->document};
+  while (!stack.empty()) {
+    const GumboNode* n = stack.back();
+    stack.pop_back();
+    if (n->type == GUMBO_NODE_ELEMENT && is_skipped_tag(n->v.element.tag)) continue;
+    if (n->type == GUMBO_NODE_ELEMENT && n->v.element.tag == GUMBO_TAG_A) {
+      std::string s;
+      shown_text(n, s);
+      shown.push_back(trim_copy(s));
+    }
+    const GumboVector* kids = children(n);
+    if (!kids) continue;
+    for (unsigned i = kids->length; i > 0; --i) stack.push_back(static_cast<const GumboNode*>(kids->data[i - 1]));
+  }
+  for (std::size_t i = 0; i < flat.anchors.size(); ++i) {
+    const Anchor& a = flat.anchors[i];
+    out.links.push_back({a.href, a.text, i < shown.size() ? shown[i] : a.text});
+  }
+  return out;
 }
 
 void scan_html(const ScanContext& ctx, std::string_view html, std::size_t base, bool bare_urls,

@@ -114,6 +114,19 @@ struct TextStructure {
   std::vector<Range>* credit_lines = nullptr;
 };
 
+/// An HTML fragment as a reader sees it (a source's post content: Mastodon's `content`), read by
+/// the same flattening as embed text: blocks and <br> as line breaks, white space collapsed.
+struct HtmlText {
+  struct Anchor {
+    std::string href;
+    std::string text;  ///< its flattened text (as `text` holds it)
+    std::string shown; ///< what it displays: `invisible` spans left out, `…` after an `ellipsis` span
+  };
+  std::string text;
+  std::vector<Anchor> links; ///< every <a>, in order
+};
+HtmlText html_to_text(std::string_view html);
+
 /// Scans plain text lines for flattened posts ("…text… — Name (@handle) Date") and bare status
 /// URLs on their own line. `markdown`: strip "> " quote markers and read [date](url) links.
 /// `bare_urls`: also report status URLs alone on a line (off for the text of an HTML page, whose

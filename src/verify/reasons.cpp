@@ -82,6 +82,10 @@ constexpr ReasonInfo k_reasons[] = {
      "The service hides the post behind a block between accounts (Bluesky's blockedPost).", "BlockedPost"},
     {Reason::taken_down, "taken_down", post, Verdict::missing, "The post or its author was taken down by the service.",
      "TakenDownPost"},
+    // Mastodon: 401/403 from the instance (a private post, or an instance that requires authorised fetch).
+    {Reason::instance_refused, "instance_refused", post, Verdict::unverifiable,
+     "The Mastodon instance refused to show the post (a private post, or an instance that requires authorised fetch).",
+     "InstanceRefused"},
 };
 
 using enum NoteArgument;
@@ -138,7 +142,7 @@ constexpr bool rows_in_order() {
   return true;
 }
 static_assert(rows_in_order(), "a row of the reason or note table is out of its enum's order");
-static_assert(std::size(k_reasons) == static_cast<std::size_t>(Reason::taken_down) + 1, "a reason has no row");
+static_assert(std::size(k_reasons) == static_cast<std::size_t>(Reason::instance_refused) + 1, "a reason has no row");
 static_assert(std::size(k_notes) == static_cast<std::size_t>(Note::record_changed) + 1, "a note has no row");
 
 } // namespace

@@ -45,6 +45,8 @@ enum class Reason {
   // Bluesky
   blocked,
   taken_down,
+  // Mastodon
+  instance_refused,
 };
 
 /// Where a reason is given.

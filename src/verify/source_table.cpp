@@ -52,25 +52,37 @@ constexpr Source k_sources[] = {
      nullptr,
      NeedsToken::no,
      bluesky_round},
+    // Every instance is its own host: the one in the post's permalink.
+    {SourceId::mastodon,
+     "mastodon",
+     Platform::mastodon,
+     Asking::round,
+     {},
+     nullptr,
+     nullptr,
+     NeedsToken::no,
+     mastodon_round,
+     "/api/v1/statuses/"},
 };
 
 /// The order VerifyOptions::sources tries them in by default: the local archive, the live
 /// sources from the cheapest, the Wayback Machine last.
-constexpr SourceId k_default_order[] = {SourceId::archive, SourceId::syndication, SourceId::oembed,
-                                        SourceId::x_api,   SourceId::bluesky,     SourceId::wayback};
+constexpr SourceId k_default_order[] = {SourceId::archive, SourceId::syndication, SourceId::oembed, SourceId::x_api,
+                                        SourceId::bluesky, SourceId::mastodon,    SourceId::wayback};
 
 constexpr bool rows_in_order() {
   for (std::size_t i = 0; i < std::size(k_sources); ++i) {
     if (static_cast<std::size_t>(k_sources[i].id) != i) return false;
     const bool per_id = k_sources[i].asking == Asking::per_id;
     if (per_id != (k_sources[i].request_url != nullptr) || per_id != (k_sources[i].parse != nullptr)) return false;
-    if ((k_sources[i].asking == Asking::local) != k_sources[i].hosts[0].empty()) return false;
+    if ((k_sources[i].asking == Asking::local) != (k_sources[i].hosts[0].empty() && k_sources[i].instance_path.empty()))
+      return false;
     if ((k_sources[i].asking == Asking::round) != (k_sources[i].round != nullptr)) return false;
   }
   return true;
 }
 static_assert(rows_in_order(), "a row of the source table is out of its enum's order or incomplete");
-static_assert(std::size(k_sources) == static_cast<std::size_t>(SourceId::bluesky) + 1, "a source has no row");
+static_assert(std::size(k_sources) == static_cast<std::size_t>(SourceId::mastodon) + 1, "a source has no row");
 
 } // namespace
 
@@ -111,6 +123,12 @@ std::string service_of(const std::string& url) {
   if (host.empty()) return {};
   for (const Source& s : k_sources) {
     if (std::find(s.hosts.begin(), s.hosts.end(), host) != s.hosts.end()) return std::string(s.name);
+  }
+  // A source whose host is the one asked (a Mastodon instance): the service is that host.
+  const std::string_view path = std::string_view(url).substr(e);
+  for (const Source& s : k_sources) {
+    if (!s.instance_path.empty() && path.substr(0, s.instance_path.size()) == s.instance_path)
+      return std::string(s.name) + " (" + host + ")";
   }
   return {};
 }

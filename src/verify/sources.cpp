@@ -456,6 +456,12 @@ std::string wayback_cdx_user_url(const std::string& handle, const std::string& f
          "&from=" +
          from + "&to=" + to + "&limit=500";
 }
+std::string wayback_cdx_page_url(const std::string& page) {
+  const auto scheme = page.find("://");
+  return "https://" + host(SourceId::wayback) +
+         "/cdx/search/cdx?url=" + url_encode(scheme == std::string::npos ? page : page.substr(scheme + 3)) +
+         "&output=json&fl=timestamp,original,statuscode&filter=statuscode:200&limit=5";
+}
 std::string wayback_raw_url(const std::string& timestamp, const std::string& original) {
   return "https://" + host(SourceId::wayback) + "/web/" + timestamp + "id_/" + original;
 }

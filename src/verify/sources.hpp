@@ -30,7 +30,7 @@ struct Answer {
 };
 
 /// Every source, in one table (source_table.cpp).
-enum class SourceId { syndication, oembed, wayback, x_api, archive, bluesky };
+enum class SourceId { syndication, oembed, wayback, x_api, archive, bluesky, mastodon };
 
 /// How the verifier asks a source.
 enum class Asking {
@@ -61,6 +61,9 @@ struct Source {
   /// Asking::round sources: asks about every pending lookup of the source's platform and records
   /// what it learnt in each (original, missing, errors, evidence, versions); else null.
   void (*round)(std::vector<Lookup*>& todo, Fetcher& fetcher, const VerifyOptions& options) = nullptr;
+  /// A source without fixed hosts (every Mastodon instance is its own host): the path its requests
+  /// start with. Its service is the one host asked, so a redirect is followed only on that host.
+  std::string_view instance_path = {};
 };
 
 /// The rows, in the order --sources lists them in its error message.
@@ -128,7 +131,34 @@ struct TombstoneReading {
 TombstoneReading read_tombstone(const std::string& text);
 
 /// The name of the source whose hosts (the table's) `url` belongs to; "" when it is none of
-/// them. A source follows a redirect only to a host of the same service.
+/// them. A source follows a redirect only to a host of the same service. For a source without
+/// fixed hosts, a URL on its `instance_path` names the source and the host ("mastodon
+/// (mastodon.social)"): each instance is a service of its own.
 std::string service_of(const std::string& url);
+
+// ---- Mastodon (source_mastodon.cpp) ---------------------------------------------------------
+
+/// A status permalink's instance and ID: https://INSTANCE/@user/ID (also /users/user/statuses/ID,
+/// /@user@remote/ID, a trailing /embed).
+struct MastodonStatus {
+  std::string instance; ///< the host, lower case (with its port when the permalink has one)
+  std::string id;
+};
+std::optional<MastodonStatus> mastodon_status(const std::string& permalink);
+/// GET https://INSTANCE/api/v1/statuses/ID (public, no token) and its /history.
+std::string mastodon_status_url(const MastodonStatus& s);
+std::string mastodon_history_url(const MastodonStatus& s);
+/// A status answer: 200 status JSON → found; 404 → missing deleted; 410 → missing (deleted, or
+/// the account's reason when the body names it); 401/403 → error instance_refused.
+Answer parse_mastodon_status(const HttpResponse& r, const MastodonStatus& s);
+/// A history answer (StatusEdit objects, oldest first): the versions before the current one.
+std::vector<OriginalPost> parse_mastodon_history(const HttpResponse& r, const MastodonStatus& s);
+/// An archived status page (its og: meta tags) or archived status JSON.
+Answer parse_mastodon_capture(const HttpResponse& r, const MastodonStatus& s, const std::string& archived_url);
+/// CDX query for the captures of one page (any platform's permalink).
+std::string wayback_cdx_page_url(const std::string& page);
+/// The Mastodon source's round: statuses, their edit histories, and the Wayback Machine for
+/// instances that cannot be reached (when --sources has wayback).
+void mastodon_round(std::vector<Lookup*>& todo, Fetcher& fetcher, const VerifyOptions& options);
 
 } // namespace tweetcheck::sources

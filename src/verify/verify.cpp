@@ -343,6 +343,7 @@ void decide(CheckedPost& c, Lookup* l, const VerifyOptions& options) {
   c.verdict = date_mismatch ? Verdict::misattributed : Verdict::unverifiable;
   if (date_mismatch) add(Reason::date_mismatch);
   if (l->errors.count(Reason::rate_limited)) add(Reason::rate_limited);
+  if (l->errors.count(Reason::instance_refused)) add(Reason::instance_refused); // Mastodon: 401/403
   if (network_trouble(*l)) add(Reason::network_error);
   if (l->errors.count(Reason::offline) || options.offline) add(Reason::offline);
   if (l->errors.count(Reason::malformed_response)) c.notes.push_back(note(Note::malformed_response));
@@ -489,7 +490,8 @@ std::vector<CheckedPost> verify(const std::vector<Post>& posts, HttpClient* clie
     std::vector<HttpRequest> requests;
     std::vector<std::pair<Lookup*, std::string>> wanted;
     for (auto& [id, l] : lookups) {
-      if (!l.original) continue;
+      // Other platforms' rounds fill `versions` themselves (Mastodon's /history).
+      if (!l.original || l.platform != Platform::twitter) continue;
       for (const auto& e : l.original->edit_ids) {
         if (e == l.id) continue;
         requests.push_back({sources::source(SourceId::syndication).request_url(e), {}});

@@ -105,7 +105,7 @@ TEST_CASE("--sources names are looked up in the table", "[table][sources]") {
   REQUIRE(!bad);
   CHECK(bad.error().code == Errc::usage);
   CHECK(bad.error().message ==
-        "unknown source 'bogus' in --sources (syndication, oembed, wayback, x-api, archive, bluesky)");
+        "unknown source 'bogus' in --sources (syndication, oembed, wayback, x-api, archive, bluesky, mastodon)");
   CHECK(!check_source_name(""));
   CHECK(!check_source_name("Syndication"));
 }
