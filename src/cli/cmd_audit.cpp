@@ -62,7 +62,7 @@ int run_audit_cmd(const AuditArgs& a, const Globals& g) {
   if (!shard) return failed(shard.error());
   auto inputs = all_inputs(a);
   if (!inputs) return failed(inputs.error());
-  auto verify_opts = make_verify_options(a.sources, a.archive, a.net.offline);
+  auto verify_opts = make_verify_options(a.sources, a.archive, a.net.offline, a.net.meta_token);
   if (!verify_opts) return failed(verify_opts.error());
   auto settings = a.net.settings();
   if (!settings) return failed(settings.error());

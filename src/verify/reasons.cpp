@@ -71,13 +71,19 @@ constexpr ReasonInfo k_reasons[] = {
      Verdict::unverifiable,
      "A source answered something it could not read.",
      {}},
-    {Reason::auth_error, "auth_error", answer, Verdict::unverifiable, "The X API refused the bearer token.", {}},
+    // A post's reason since Meta's sources (their only source refusing the token says it all).
+    {Reason::auth_error, "auth_error", post, Verdict::unverifiable,
+     "A source refused the access token (the X API's bearer token, the Meta token).", "SourceTokenRefused"},
     {Reason::not_archived,
      "not_archived",
      answer,
      Verdict::unverifiable,
      "The Wayback Machine has no readable capture.",
      {}},
+    // Meta's oEmbed sources (Threads, Instagram, Facebook).
+    {Reason::needs_token, "needs_token", post, Verdict::unverifiable,
+     "Meta's oEmbed endpoints were not asked: they need an access token (--meta-token or TWEETCHECK_META_TOKEN).",
+     "NeedsMetaToken"},
 };
 
 using enum NoteArgument;
@@ -110,6 +116,17 @@ constexpr NoteInfo k_notes[] = {
      none,
      {},
      "A source answered something it could not read; the next one was asked."},
+    // Meta's oEmbed sources (Threads, Instagram, Facebook).
+    {Note::text_not_checked,
+     "text_not_checked",
+     none,
+     {},
+     "The source's answer does not carry the post's text: only the author was compared."},
+    {Note::author_not_checked,
+     "author_not_checked",
+     none,
+     {},
+     "The source's answer does not name the post's author: only that the post exists was checked."},
 };
 
 // Each row sits at its enum's index, so that info() is an index.
@@ -123,8 +140,8 @@ constexpr bool rows_in_order() {
   return true;
 }
 static_assert(rows_in_order(), "a row of the reason or note table is out of its enum's order");
-static_assert(std::size(k_reasons) == static_cast<std::size_t>(Reason::not_archived) + 1, "a reason has no row");
-static_assert(std::size(k_notes) == static_cast<std::size_t>(Note::malformed_response) + 1, "a note has no row");
+static_assert(std::size(k_reasons) == static_cast<std::size_t>(Reason::needs_token) + 1, "a reason has no row");
+static_assert(std::size(k_notes) == static_cast<std::size_t>(Note::author_not_checked) + 1, "a note has no row");
 
 } // namespace
 

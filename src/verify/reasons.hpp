@@ -42,6 +42,8 @@ enum class Reason {
   malformed_response,
   auth_error,
   not_archived,
+  // Meta's oEmbed sources (Threads, Instagram, Facebook).
+  needs_token,
 };
 
 /// Where a reason is given.
@@ -72,6 +74,9 @@ enum class Note {
   status_id_from_link_by,
   status_id_from_archive_search,
   malformed_response,
+  // Meta's oEmbed sources (Threads, Instagram, Facebook).
+  text_not_checked,
+  author_not_checked,
 };
 
 /// Whether a note carries an argument after a colon ("quotes:ID").
