@@ -81,7 +81,7 @@ Answer graph_error(const json& e, long status) {
   if (code == 4 || code == 17 || code == 32 || code == 613 || (code >= 80001 && code <= 80014)) {
     return answer(Answer::Kind::error, Reason::rate_limited, message);
   }
-  if (code == 100 || code == 24) {
+  if (code == 100) {
     static const RE2 gone(
         R"((?i)does not exist|not found|no longer (?:exists|available)|removed|deleted|cannot be loaded)");
     if (sub == 33 || RE2::PartialMatch(message, gone)) return answer(Answer::Kind::missing, Reason::deleted, message);
