@@ -99,6 +99,14 @@ std::string shortcode(const std::string& url) {
   return code;
 }
 
+/// The post or video ID of a Facebook permalink (/posts/ID, /videos/ID); "" for other shapes.
+std::string facebook_object_id(const std::string& url) {
+  static const RE2 re(R"((?i)/(?:posts|videos)/([A-Za-z0-9_]+))");
+  std::string id;
+  RE2::PartialMatch(url, re, &id);
+  return id;
+}
+
 bool numeric(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
@@ -149,12 +157,16 @@ std::optional<OriginalPost> read_instagram(const json& j, const std::string& htm
   return o;
 }
 
-std::optional<OriginalPost> read_facebook(const json& j, const std::string& html, const std::string& article_handle,
-                                          SourceId id) {
+std::optional<OriginalPost> read_facebook(const json& j, const std::string& html, const std::string& permalink,
+                                          const std::string& article_handle, SourceId id) {
   const auto posts = scan_html(html, id);
   const auto p =
       std::find_if(posts.begin(), posts.end(), [](const Post& q) { return q.platform == Platform::facebook; });
   if (p == posts.end()) return std::nullopt;
+  // An answer about another post or video than the one asked is not this one's.
+  const std::string asked = facebook_object_id(permalink);
+  const std::string shown = p->status_url ? facebook_object_id(*p->status_url) : std::string();
+  if (!asked.empty() && !shown.empty() && asked != shown) return std::nullopt;
   OriginalPost o;
   // The page's name as the answer's URLs spell it: the plugin's data-href, the blockquote's cite
   // (a video's data-href may give the page's number where the cite gives its name).
@@ -273,7 +285,7 @@ Answer parse_meta_oembed(SourceId id, const HttpResponse& r, const std::string& 
   switch (id) {
   case SourceId::threads_oembed: o = read_threads(html, permalink); break;
   case SourceId::instagram_oembed: o = read_instagram(j, html, permalink, id); break;
-  default: o = read_facebook(j, html, article_handle, id); break;
+  default: o = read_facebook(j, html, permalink, article_handle, id); break;
   }
   if (!o) return answer(Answer::Kind::error, Reason::malformed_response);
   o->id = permalink;

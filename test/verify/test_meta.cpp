@@ -288,6 +288,15 @@ TEST_CASE("meta: Graph API errors mean what their codes say", "[meta][sources]")
                                  "\"https://www.instagram.com/p/OTHER/\"><p>A post shared by A (@a)</p></blockquote>"}}
                        .dump())
             .reason == Reason::malformed_response);
+  HttpResponse other_video;
+  other_video.status = 200;
+  other_video.body = json{{"html", "<div class=\"fb-video\" data-href=\"https://www.facebook.com/x/videos/222/\">"
+                                   "<blockquote cite=\"https://www.facebook.com/x/videos/222/\"></blockquote></div>"}}
+                         .dump();
+  CHECK(sources::parse_meta_oembed(SourceId::facebook_oembed, other_video, "https://www.facebook.com/x/videos/111/")
+            .reason == Reason::malformed_response);
+  CHECK(sources::parse_meta_oembed(SourceId::facebook_oembed, other_video, "https://www.facebook.com/x/videos/222/")
+            .kind == Answer::Kind::found);
   // A video permalink goes to oembed_video, a post to oembed_post.
   CHECK(sources::meta_oembed_url(SourceId::facebook_oembed, "https://www.facebook.com/x/videos/1/")
             .find("/oembed_video?url=") != std::string::npos);
