@@ -15,7 +15,8 @@ any path with that prefix.
 Bench mode (--bench-latency-ms N): GET /b/<code> answers, after N ms, 301 to
 https://twitter.com/bench/status/<digits of code>.
 
-GET /__stats returns {"requests": {path: count}, "total": n, "max_in_flight": n}.
+GET /__stats returns {"requests": {path: count}, "total": n, "max_in_flight": n, "authorization":
+{path: the last Authorization header sent for it}}.
 """
 import argparse
 import asyncio
@@ -24,7 +25,7 @@ import signal
 import ssl
 import sys
 
-STATS = {"requests": {}, "total": 0, "max_in_flight": 0}
+STATS = {"requests": {}, "total": 0, "max_in_flight": 0, "authorization": {}}
 IN_FLIGHT = [0]
 REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 303: "See Other", 307: "Temporary Redirect",
            308: "Permanent Redirect", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 410: "Gone",
@@ -76,6 +77,8 @@ async def handle(reader, writer, routes, base, port, bench_ms, delay_ms=0, synth
                 name, _, value = h.decode("latin-1").partition(":")
                 if name.strip().lower() == "content-length":
                     length = int(value.strip() or 0)
+                if name.strip().lower() == "authorization" and path != "/__stats":
+                    STATS["authorization"][path] = value.strip()
             if length:
                 await reader.readexactly(length)
             if path == "/__stats":

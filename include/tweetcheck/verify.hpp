@@ -64,6 +64,10 @@ struct OriginalPost {
   /// The hash of this version of the record (Bluesky: its CID), compared with the one the embed
   /// pins (Post::content_hash); empty when the source gives none.
   std::string content_hash;
+  /// The source's answer carries no text (Meta's oEmbed for Threads, captionless embeds), or no
+  /// author: that part is not compared (notes text_not_checked, author_not_checked).
+  bool text_unknown = false;
+  bool author_unknown = false;
 };
 
 /// One fetched URL behind a verdict.
@@ -117,6 +121,10 @@ struct VerifyOptions {
   std::vector<std::string> sources = default_sources();
   std::map<std::string, OriginalPost> archive; ///< a local archive (load_archive), by status ID
   std::string bearer_token;                    ///< X API v2; empty: the x-api source is skipped
+  /// Meta app access token (APP_ID|APP_SECRET) for the threads-oembed, instagram-oembed and
+  /// facebook-oembed sources, sent as `Authorization: Bearer` (never in a URL); empty: those posts
+  /// are unverifiable (needs_token).
+  std::string meta_token;
   /// Remembers transient answers across calls (one audit); may be null.
   std::shared_ptr<ResponseMemo> memo;
   bool offline = false;

@@ -56,7 +56,7 @@ int run_audit_cmd(const AuditArgs& a, const Globals& g) {
   if (!shard) return failed(log, shard.error());
   auto inputs = all_inputs(a);
   if (!inputs) return failed(log, inputs.error());
-  auto verify_opts = make_verify_options(a.sources, a.archive, a.net.offline);
+  auto verify_opts = make_verify_options(a.sources, a.archive, a.net.offline, a.net.meta_token);
   if (!verify_opts) return failed(log, verify_opts.error());
   AuditOptions o;
   o.archive = a.archive_options;

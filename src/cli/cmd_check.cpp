@@ -80,7 +80,7 @@ int run_check_cmd(const CheckArgs& a, const Globals& g) {
   Result<Files> files =
       main_format ? report_files(a, *main_format) : Result<Files>(tl::unexpected(main_format.error()));
   auto ignores = load_ignores(a.ignore_file, log);
-  auto verify_opts = make_verify_options(a.sources, a.archive, a.net.offline);
+  auto verify_opts = make_verify_options(a.sources, a.archive, a.net.offline, a.net.meta_token);
   for (const Error* e : {fail_on ? nullptr : &fail_on.error(), main_format ? nullptr : &main_format.error(),
                          files ? nullptr : &files.error(), ignores ? nullptr : &ignores.error(),
                          verify_opts ? nullptr : &verify_opts.error()}) {

@@ -26,6 +26,9 @@ void NetworkArgs::add_to(CLI::App* sub) {
   sub->add_option("--retries", retries, "extra attempts on timeouts, connection errors, 5xx and 429 (default 3)");
   sub->add_option("--ca-file", ca_file, "CA certificates (PEM) to trust instead of the system's");
   sub->add_option("--user-agent", user_agent, "User-Agent header");
+  sub->add_option("--meta-token", meta_token,
+                  "Meta app access token (APP_ID|APP_SECRET) for Threads, Instagram and Facebook posts "
+                  "(default: $TWEETCHECK_META_TOKEN)");
 }
 
 Result<Settings> NetworkArgs::settings() const {
@@ -89,7 +92,8 @@ Result<Network> open_network(const NetworkArgs& net, spdlog::logger& log, const 
   return n;
 }
 
-Result<VerifyOptions> make_verify_options(const std::string& sources, const std::string& archive, bool offline) {
+Result<VerifyOptions> make_verify_options(const std::string& sources, const std::string& archive, bool offline,
+                                          const std::string& meta_token) {
   VerifyOptions options;
   options.offline = offline;
   if (!sources.empty()) {
@@ -108,6 +112,10 @@ Result<VerifyOptions> make_verify_options(const std::string& sources, const std:
   for (const char* var : {"TWEETCHECK_X_BEARER_TOKEN", "X_BEARER_TOKEN"}) {
     if (const char* t = std::getenv(var); t && *t && options.bearer_token.empty()) options.bearer_token = t;
   }
+  // Meta's oEmbed sources: the option, else the environment (never logged).
+  options.meta_token = meta_token;
+  if (const char* t = std::getenv("TWEETCHECK_META_TOKEN"); t && *t && options.meta_token.empty())
+    options.meta_token = t;
   return options;
 }
 

@@ -25,6 +25,7 @@ struct NetworkArgs {
   unsigned concurrency = 0, host_concurrency = 0;
   double timeout = 0, connect_timeout = 0, rate = 0;
   int retries = -1;
+  std::string meta_token; ///< --meta-token (Meta's oEmbed sources)
 
   void add_to(CLI::App* sub);
   /// Defaults, then the config file, then the command line.
@@ -48,8 +49,9 @@ using CacheOpener = std::function<Result<std::unique_ptr<Cache>>(const Settings&
 /// Settings, cache and client of `net`; the first that cannot be had is the error.
 Result<Network> open_network(const NetworkArgs& net, spdlog::logger& log, const CacheOpener& open = {});
 
-/// The verify options check and audit share: --sources (validated), --archive, --offline, and the
-/// X API token from the environment.
-Result<VerifyOptions> make_verify_options(const std::string& sources, const std::string& archive, bool offline);
+/// The verify options check and audit share: --sources (validated), --archive, --offline, the
+/// X API token from the environment, and the Meta token (--meta-token, else TWEETCHECK_META_TOKEN).
+Result<VerifyOptions> make_verify_options(const std::string& sources, const std::string& archive, bool offline,
+                                          const std::string& meta_token = {});
 
 } // namespace tweetcheck::cli

@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <unistd.h>
 
-
 #include "tweetcheck/verify.hpp"
 
 namespace tweetcheck::cli {

@@ -268,10 +268,10 @@ inline void apply(Lookup& l, const Answer& a) {
 
 inline bool pending(const Lookup& l) { return !l.original && !l.missing; }
 
-/// A source could not be reached, or answered what cannot be read or used (a post's network_error).
+/// A source could not be reached, or answered what cannot be read (a post's network_error). A
+/// refused token is its own reason (auth_error).
 inline bool network_trouble(const Lookup& l) {
-  return l.errors.count(Reason::network_error) || l.errors.count(Reason::malformed_response) ||
-         l.errors.count(Reason::auth_error);
+  return l.errors.count(Reason::network_error) || l.errors.count(Reason::malformed_response);
 }
 
 } // namespace tweetcheck::sources

@@ -70,7 +70,9 @@ constexpr ReasonInfo k_reasons[] = {
      Verdict::unverifiable,
      "A source answered something it could not read.",
      {}},
-    {Reason::auth_error, "auth_error", answer, Verdict::unverifiable, "The X API refused the bearer token.", {}},
+    // A post's reason since Meta's sources (their only source refusing the token says it all).
+    {Reason::auth_error, "auth_error", post, Verdict::unverifiable,
+     "A source refused the access token (the X API's bearer token, the Meta token).", "SourceTokenRefused"},
     {Reason::not_archived,
      "not_archived",
      answer,
@@ -86,6 +88,10 @@ constexpr ReasonInfo k_reasons[] = {
     {Reason::instance_refused, "instance_refused", post, Verdict::unverifiable,
      "The Mastodon instance refused to show the post (a private post, or an instance that requires authorised fetch).",
      "InstanceRefused"},
+    // Meta's oEmbed sources (Threads, Instagram, Facebook).
+    {Reason::needs_token, "needs_token", post, Verdict::unverifiable,
+     "Meta's oEmbed endpoints were not asked: they need an access token (--meta-token or TWEETCHECK_META_TOKEN).",
+     "NeedsMetaToken"},
 };
 
 using enum NoteArgument;
@@ -129,6 +135,17 @@ constexpr NoteInfo k_notes[] = {
      none,
      {},
      "The post's record is another version (CID) than the one the article embedded."},
+    // Meta's oEmbed sources (Threads, Instagram, Facebook).
+    {Note::text_not_checked,
+     "text_not_checked",
+     none,
+     {},
+     "The source's answer does not carry the post's text: only the author was compared."},
+    {Note::author_not_checked,
+     "author_not_checked",
+     none,
+     {},
+     "The source's answer does not name the post's author: only that the post exists was checked."},
 };
 
 // Each row sits at its enum's index, so that info() is an index.
@@ -142,8 +159,8 @@ constexpr bool rows_in_order() {
   return true;
 }
 static_assert(rows_in_order(), "a row of the reason or note table is out of its enum's order");
-static_assert(std::size(k_reasons) == static_cast<std::size_t>(Reason::instance_refused) + 1, "a reason has no row");
-static_assert(std::size(k_notes) == static_cast<std::size_t>(Note::record_changed) + 1, "a note has no row");
+static_assert(std::size(k_reasons) == static_cast<std::size_t>(Reason::needs_token) + 1, "a reason has no row");
+static_assert(std::size(k_notes) == static_cast<std::size_t>(Note::author_not_checked) + 1, "a note has no row");
 
 } // namespace
 

@@ -47,6 +47,8 @@ enum class Reason {
   taken_down,
   // Mastodon
   instance_refused,
+  // Meta's oEmbed sources (Threads, Instagram, Facebook).
+  needs_token,
 };
 
 /// Where a reason is given.
@@ -80,6 +82,9 @@ enum class Note {
   // Bluesky
   handle_changed,
   record_changed,
+  // Meta's oEmbed sources (Threads, Instagram, Facebook).
+  text_not_checked,
+  author_not_checked,
 };
 
 /// Whether a note carries an argument after a colon ("quotes:ID").

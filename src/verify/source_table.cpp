@@ -63,12 +63,44 @@ constexpr Source k_sources[] = {
      NeedsToken::no,
      mastodon_round,
      "/api/v1/statuses/"},
+    // Meta's oEmbed endpoints (meta.cpp): asked with --meta-token only. Instagram and Facebook
+    // share Graph API's host.
+    {SourceId::threads_oembed,
+     "threads-oembed",
+     Platform::threads,
+     Asking::round,
+     {"graph.threads.net", "graph.threads.com"},
+     nullptr,
+     nullptr,
+     NeedsToken::no,
+     threads_oembed_round},
+    {SourceId::instagram_oembed,
+     "instagram-oembed",
+     Platform::instagram,
+     Asking::round,
+     {"graph.facebook.com", {}},
+     nullptr,
+     nullptr,
+     NeedsToken::no,
+     instagram_oembed_round},
+    {SourceId::facebook_oembed,
+     "facebook-oembed",
+     Platform::facebook,
+     Asking::round,
+     {"graph.facebook.com", {}},
+     nullptr,
+     nullptr,
+     NeedsToken::no,
+     facebook_oembed_round},
 };
 
 /// The order VerifyOptions::sources tries them in by default: the local archive, the live
 /// sources from the cheapest, the Wayback Machine last.
 constexpr SourceId k_default_order[] = {SourceId::archive, SourceId::syndication, SourceId::oembed, SourceId::x_api,
-                                        SourceId::bluesky, SourceId::mastodon,    SourceId::wayback};
+                                        SourceId::bluesky, SourceId::mastodon, SourceId::wayback,
+                                        // Meta's oEmbed sources
+                                        SourceId::threads_oembed, SourceId::instagram_oembed,
+                                        SourceId::facebook_oembed};
 
 constexpr bool rows_in_order() {
   for (std::size_t i = 0; i < std::size(k_sources); ++i) {
@@ -82,7 +114,7 @@ constexpr bool rows_in_order() {
   return true;
 }
 static_assert(rows_in_order(), "a row of the source table is out of its enum's order or incomplete");
-static_assert(std::size(k_sources) == static_cast<std::size_t>(SourceId::mastodon) + 1, "a source has no row");
+static_assert(std::size(k_sources) == static_cast<std::size_t>(SourceId::facebook_oembed) + 1, "a source has no row");
 
 } // namespace
 

@@ -30,7 +30,19 @@ struct Answer {
 };
 
 /// Every source, in one table (source_table.cpp).
-enum class SourceId { syndication, oembed, wayback, x_api, archive, bluesky, mastodon };
+enum class SourceId {
+  syndication,
+  oembed,
+  wayback,
+  x_api,
+  archive,
+  bluesky,
+  mastodon,
+  // Meta's oEmbed endpoints (meta.cpp).
+  threads_oembed,
+  instagram_oembed,
+  facebook_oembed,
+};
 
 /// How the verifier asks a source.
 enum class Asking {
@@ -90,6 +102,22 @@ std::string wayback_cdx_user_url(const std::string& handle, const std::string& f
 std::string wayback_raw_url(const std::string& timestamp, const std::string& original);
 /// The page a person opens for a capture.
 std::string wayback_page_url(const std::string& timestamp, const std::string& original);
+
+// --- Meta's oEmbed sources (meta.cpp): Threads, Instagram, Facebook ---
+
+/// The oEmbed request for a post's permalink (no token: it goes in the Authorization header).
+/// Facebook videos (/videos/, video.php, /watch, /reel/) go to oembed_video, other posts to
+/// oembed_post.
+std::string meta_oembed_url(SourceId id, const std::string& permalink);
+/// What an oEmbed answer (or a Graph API error) says about the post at `permalink`; a Facebook
+/// answer names the page several ways, and the article's handle (when it shows one) picks the
+/// name to compare.
+Answer parse_meta_oembed(SourceId id, const HttpResponse& r, const std::string& permalink,
+                         const std::string& article_handle = {});
+/// The sources' rounds: without VerifyOptions::meta_token every lookup gets needs_token.
+void threads_oembed_round(std::vector<Lookup*>& todo, Fetcher& fetcher, const VerifyOptions& options);
+void instagram_oembed_round(std::vector<Lookup*>& todo, Fetcher& fetcher, const VerifyOptions& options);
+void facebook_oembed_round(std::vector<Lookup*>& todo, Fetcher& fetcher, const VerifyOptions& options);
 
 /// Transport-level failures and rate limits, shared by every source; nullopt when the response
 /// itself must be read.

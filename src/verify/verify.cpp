@@ -7,7 +7,6 @@
 #include <functional>
 #include <set>
 
-
 #include "core/text_util.hpp"
 #include "scan/post_url.hpp"
 #include "tweetcheck/dates.hpp"
@@ -258,7 +257,10 @@ void decide(CheckedPost& c, Lookup* l, const VerifyOptions& options) {
     c.original = o;
     if (o.quoted_id) c.notes.push_back(note(Note::quotes, *o.quoted_id));
     bool altered = false;
-    if (p.text) {
+    // A source whose answer lacks the text or the author (Meta's oEmbed) checks only the rest.
+    if (o.text_unknown) c.notes.push_back(note(Note::text_not_checked));
+    if (o.author_unknown) c.notes.push_back(note(Note::author_not_checked));
+    if (p.text && !o.text_unknown) {
       TextComparison t = compare_post_text(*p.text, p.links, o, policy);
       // The edit history: the latest version, and the earlier ones the article may show.
       const OriginalPost* latest = nullptr;
@@ -342,6 +344,9 @@ void decide(CheckedPost& c, Lookup* l, const VerifyOptions& options) {
   }
   c.verdict = date_mismatch ? Verdict::misattributed : Verdict::unverifiable;
   if (date_mismatch) add(Reason::date_mismatch);
+  // Meta's oEmbed sources: not asked without a token, or the token refused.
+  if (l->errors.count(Reason::needs_token)) add(Reason::needs_token);
+  if (l->errors.count(Reason::auth_error)) add(Reason::auth_error);
   if (l->errors.count(Reason::rate_limited)) add(Reason::rate_limited);
   if (l->errors.count(Reason::instance_refused)) add(Reason::instance_refused); // Mastodon: 401/403
   if (network_trouble(*l)) add(Reason::network_error);
