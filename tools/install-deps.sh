@@ -15,7 +15,7 @@ build_packages=(
 # Only for the tests, fuzzing, benchmarks and packaging (never needed to build the program).
 test_packages=(
   # the test suite
-  catch2 python3-jsonschema python3-yaml openssl bash-completion
+  catch2 python3-jsonschema python3-yaml openssl
   # fuzz targets (tools/fuzz.sh: libFuzzer, ASan, UBSan)
   clang-14
   # benchmarks
