@@ -1,22 +1,30 @@
 #!/usr/bin/env bash
-# Installs every Debian package that tweetcheck's build, tests and benchmarks need.
+# Installs every Debian package that tweetcheck's build, tests and benchmarks need
+# (`--build-only`: only the build's).
 # Idempotent: packages already present are skipped by apt. Run as root (or with sudo).
 set -euo pipefail
 
-packages=(
-  # build
-  g++ meson ninja-build pkg-config
-  # libraries
-  libgumbo-dev libcurl4-openssl-dev libssl-dev openssl libspdlog-dev libfmt-dev
-  catch2 nlohmann-json3-dev libsqlite3-dev libexpected-dev libcli11-dev
+# The build's packages: exactly the Build-Depends of debian/control (besides debhelper-compat), in
+# the same order; tools/check-build-deps.py (run by the tests) keeps the two lists equal.
+build_packages=(
+  g++ meson ninja-build pkg-config python3 publicsuffix help2man
+  libgumbo-dev libcurl4-openssl-dev libssl-dev libspdlog-dev libfmt-dev
+  nlohmann-json3-dev libsqlite3-dev libexpected-dev libcli11-dev
   libutf8proc-dev libtomlplusplus-dev libarchive-dev libre2-dev libxml2-dev
+)
+# Only for the tests, fuzzing, benchmarks and packaging (never needed to build the program).
+test_packages=(
+  # the test suite
+  catch2 python3-jsonschema python3-yaml openssl
   # fuzz targets (tools/fuzz.sh: libFuzzer, ASan, UBSan)
   clang-14
-  # tests and benchmarks
-  python3 python3-jsonschema python3-bs4 time publicsuffix openssl chromium fonts-dejavu-core
-  # the official SARIF validator, from npm (tools/install-node-tools.sh)
-  nodejs npm
+  # benchmarks
+  python3-bs4 time chromium fonts-dejavu-core
+  # Debian packages (tools/build-deb.sh)
+  debhelper dpkg-dev fakeroot lintian man-db
 )
+packages=("${build_packages[@]}" "${test_packages[@]}")
+if [ "${1:-}" = "--build-only" ]; then packages=("${build_packages[@]}"); fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -9,6 +9,7 @@
 
 #include "cli.hpp"
 #include "tweetcheck/log.hpp"
+#include "version.hpp"
 
 int main(int argc, char** argv) {
   using namespace tweetcheck::cli;
@@ -18,7 +19,7 @@ int main(int argc, char** argv) {
   tweetcheck::set_logger(log);
   try {
     CLI::App app{"tweetcheck: find social-media posts embedded in articles and check them against the originals"};
-    app.set_version_flag("--version", std::string("tweetcheck ") + TWEETCHECK_VERSION);
+    app.set_version_flag("--version", version_text, "print the version and the libraries' versions, and exit");
     app.require_subcommand(1);
     app.fallthrough(); // -q/--quiet and -v/--verbose also after the command: `tweetcheck check -q ...`
     Globals g;

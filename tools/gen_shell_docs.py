@@ -1,0 +1,209 @@
+#!/usr/bin/env python3
+"""The man page and the shell completions of tweetcheck, generated from the built binary's own
+--help (so they cannot drift from it).
+
+  gen_shell_docs.py man BINARY HELP2MAN OUT.1
+  gen_shell_docs.py completions BINARY OUT.bash OUT.zsh OUT.fish
+
+The commands are read from `tweetcheck --help` (the lines under its "Subcommands:" heading), the
+options of each from `tweetcheck COMMAND --help` (lines starting with -x/--name, with the choices
+CLI11 shows as TEXT:{a,b}).
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+
+def help_text(binary, *args):
+    env = dict(os.environ, NO_COLOR="1", COLUMNS="100")
+    # argv[0] "tweetcheck", so that usage lines name the program, not the build's path to it.
+    return subprocess.run(["tweetcheck", *args, "--help"], executable=binary, check=True, capture_output=True,
+                          text=True, env=env).stdout
+
+
+def sections(text):
+    """{"Options": [lines], "Subcommands": [lines], ...}: a heading is a line ending with ':' at column 0."""
+    out, current = {}, None
+    for line in text.splitlines():
+        m = re.match(r"^([A-Za-z][A-Za-z ,/()-]*):\s*$", line)
+        if m:
+            current = m.group(1).strip().lower()
+            out.setdefault(current, [])
+        elif current is not None:
+            out[current].append(line)
+    return out
+
+
+def commands(binary):
+    """[(name, description)] of the subcommands, in the order --help lists them."""
+    out = []
+    for key, lines in sections(help_text(binary)).items():
+        if "subcommand" not in key and "command" != key and "commands" != key:
+            continue
+        for line in lines:
+            m = re.match(r"^\s{1,4}([a-z][a-z0-9-]*)(?:\s{2,}(.*))?$", line)
+            if m:
+                out.append((m.group(1), (m.group(2) or "").strip()))
+    if not out:
+        sys.exit("gen_shell_docs.py: no commands found in `%s --help`" % binary)
+    return out
+
+
+def options(text):
+    """[(names, choices)] of the options in one --help text: names such as ['-o', '--output']."""
+    out = []
+    for line in text.splitlines():
+        # "  -o,--output TEXT:{a,b}=a   description": the value's type follows after one space.
+        m = re.match(r"^\s+(-[^\s]+)(?: ([A-Z][A-Z_]*\b\S*))?", line)
+        if not m:
+            continue
+        names = [n for n in m.group(1).split(",") if n.startswith("-")]
+        choices = []
+        takes_value = bool(m.group(2))
+        if m.group(2):
+            c = re.search(r"\{([^}]*)\}", m.group(2))
+            if c:
+                choices = [x for x in c.group(1).split(",") if x]
+        out.append((names, choices, takes_value))
+    return out
+
+
+def global_options(binary):
+    return options(help_text(binary))
+
+
+def man(binary, help2man, out):
+    cmds = commands(binary)
+    with tempfile.NamedTemporaryFile("w", suffix=".h2m", delete=False) as inc:
+        inc.write("[NAME]\ntweetcheck \\- find social-media posts embedded in articles and check them against the originals\n")
+        inc.write("[COMMANDS]\n")
+        for name, desc in cmds:
+            inc.write(".SS \"tweetcheck %s\"\n.nf\n" % name)
+            for line in help_text(binary, name).splitlines():
+                inc.write(line.replace("\\", "\\e").replace("-", "\\-") + "\n")
+            inc.write(".fi\n")
+        inc.write("[SEE ALSO]\nThe README of the tweetcheck sources, and CHANGELOG.md.\n")
+        path = inc.name
+    try:
+        # The version line only: the libraries' lines of --version describe the build machine.
+        version = subprocess.run([binary, "--version"], check=True, capture_output=True, text=True).stdout
+        version = version.splitlines()[0].split(" ", 1)[1]
+        subprocess.run([help2man, "--no-info", "--no-discard-stderr", "--version-string", version, "--include", path,
+                        "--output", out, binary],
+                       check=True, env=dict(os.environ, NO_COLOR="1", COLUMNS="100"))
+    finally:
+        os.unlink(path)
+
+
+def words(opts):
+    return " ".join(n for names, _, _ in opts for n in names)
+
+
+def completions(binary, bash_out, zsh_out, fish_out):
+    cmds = commands(binary)
+    top = global_options(binary)
+    per = {name: options(help_text(binary, name)) for name, _ in cmds}
+
+    # bash: the command in the first word, then its options; an option with choices completes them.
+    b = ["# bash completion for tweetcheck (generated from `tweetcheck --help`; do not edit)",
+         "_tweetcheck() {",
+         "  local cur prev cmd i",
+         "  cur=\"${COMP_WORDS[COMP_CWORD]}\"",
+         "  prev=\"\"",
+         "  [ \"$COMP_CWORD\" -gt 0 ] && prev=\"${COMP_WORDS[COMP_CWORD-1]}\"",
+         "  cmd=\"\"",
+         "  for ((i = 1; i < COMP_CWORD; i++)); do",
+         "    case \"${COMP_WORDS[i]}\" in",
+         "      %s) cmd=\"${COMP_WORDS[i]}\"; break ;;" % "|".join(n for n, _ in cmds),
+         "    esac",
+         "  done",
+         "  case \"$cmd:$prev\" in"]
+    for name, opts in [("", top)] + list(per.items()):
+        for names, choices, _ in opts:
+            if choices:
+                b.append("    %s) COMPREPLY=($(compgen -W \"%s\" -- \"$cur\")); return 0 ;;"
+                         % ("|".join("%s:%s" % (name, n) for n in names), " ".join(choices)))
+    b += ["  esac",
+          "  if [ -z \"$cmd\" ]; then",
+          "    if [[ \"$cur\" == -* ]]; then",
+          "      COMPREPLY=($(compgen -W \"%s\" -- \"$cur\"))" % words(top),
+          "    else",
+          "      COMPREPLY=($(compgen -W \"%s\" -- \"$cur\"))" % " ".join(n for n, _ in cmds),
+          "    fi",
+          "    return 0",
+          "  fi",
+          "  case \"$cmd\" in"]
+    for name, opts in per.items():
+        b.append("    %s) local opts=\"%s\" ;;" % (name, words(opts)))
+    b += ["  esac",
+          "  if [[ \"$cur\" == -* ]]; then",
+          "    COMPREPLY=($(compgen -W \"$opts\" -- \"$cur\"))",
+          "  else",
+          "    COMPREPLY=($(compgen -f -- \"$cur\"))",
+          "  fi",
+          "}",
+          "complete -o filenames -F _tweetcheck tweetcheck", ""]
+    with open(bash_out, "w") as f:
+        f.write("\n".join(b))
+
+    # zsh: _arguments per command.
+    def zq(s):
+        return s.replace("'", "'\\''").replace("[", "\\[").replace("]", "\\]").replace(":", "\\:")
+    z = ["#compdef tweetcheck", "# zsh completion for tweetcheck (generated from `tweetcheck --help`; do not edit)",
+         "_tweetcheck() {", "  local -a commands", "  commands=("]
+    for name, desc in cmds:
+        z.append("    '%s:%s'" % (name, zq(desc)))
+    z += ["  )", "  if (( CURRENT == 2 )); then", "    _describe 'command' commands", "    return", "  fi",
+          "  case ${words[2]} in"]
+    for name, opts in per.items():
+        specs = []
+        for names, choices, takes_value in opts:
+            action = ":value:(%s)" % " ".join(choices) if choices else (":value:_files" if takes_value else "")
+            for n in names:
+                specs.append("'%s%s'" % (n, action))
+        z.append("    %s) _arguments %s '*:file:_files' ;;" % (name, " ".join(specs)))
+    z += ["  esac", "}", "_tweetcheck \"$@\"", ""]
+    with open(zsh_out, "w") as f:
+        f.write("\n".join(z))
+
+    # fish
+    def fq(s):
+        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    fl = ["# fish completion for tweetcheck (generated from `tweetcheck --help`; do not edit)",
+          "complete -c tweetcheck -f",
+          "set -l __tweetcheck_commands %s" % " ".join(n for n, _ in cmds)]
+    for name, desc in cmds:
+        fl.append("complete -c tweetcheck -n \"not __fish_seen_subcommand_from $__tweetcheck_commands\" -a %s -d %s"
+                  % (name, fq(desc)))
+
+    def fish_opt(cond, names, choices):
+        parts = []
+        for n in names:
+            if n.startswith("--"):
+                parts.append("-l " + n[2:])
+            elif len(n) == 2:
+                parts.append("-s " + n[1:])
+            else:
+                parts.append("-o " + n[1:])
+        extra = " -x -a %s" % fq(" ".join(choices)) if choices else ""
+        return "complete -c tweetcheck -n %s %s%s" % (fq(cond), " ".join(parts), extra)
+    for names, choices, _ in top:
+        fl.append(fish_opt("not __fish_seen_subcommand_from %s" % " ".join(n for n, _ in cmds), names, choices))
+    for name, opts in per.items():
+        fl.append("complete -c tweetcheck -n %s -F" % fq("__fish_seen_subcommand_from " + name))
+        for names, choices, takes_value in opts:
+            fl.append(fish_opt("__fish_seen_subcommand_from " + name, names, choices))
+    fl.append("")
+    with open(fish_out, "w") as f:
+        f.write("\n".join(fl))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "man":
+        man(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif len(sys.argv) == 6 and sys.argv[1] == "completions":
+        completions(*sys.argv[2:])
+    else:
+        sys.exit(__doc__)
