@@ -3,6 +3,7 @@
 // archives, audit inputs, cache entries) is parsed through here.
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -49,6 +50,14 @@ inline nlohmann::json parse_json(std::string_view text, JsonRead* why = nullptr)
   nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
   if (why) *why = j.is_discarded() ? JsonRead::malformed : JsonRead::ok;
   return j;
+}
+
+/// The string member `key` of an object; "" when `j` is no object or the member is absent or not
+/// a string (source answers are read field by field this way, never trusting their types).
+inline std::string string_field(const nlohmann::json& j, const char* key) {
+  if (!j.is_object()) return {};
+  const auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 } // namespace tweetcheck::detail

@@ -29,26 +29,6 @@ using nlohmann::json;
 constexpr std::string_view k_graph_version = "v26.0";
 constexpr std::string_view k_threads_version = "v1.0";
 
-std::string encode(std::string_view s) {
-  static constexpr char k_hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(k_hex[c >> 4]);
-      out.push_back(k_hex[c & 15]);
-    }
-  }
-  return out;
-}
-
-std::string str(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 long number(const json& j, const char* key) {
   auto it = j.find(key);
   return it != j.end() && it->is_number_integer() ? it->get<long>() : 0;
@@ -74,7 +54,7 @@ bool is_video(const std::string& permalink) {
 /// article, the post is gone (subcode 33: "does not exist"), or cannot be shown.
 Answer graph_error(const json& e, long status) {
   const long code = number(e, "code"), sub = number(e, "error_subcode");
-  const std::string message = detail::trim_copy(str(e, "message").substr(0, 300));
+  const std::string message = detail::trim_copy(detail::string_field(e, "message").substr(0, 300));
   if (code == 190 || code == 102 || code == 10 || (code >= 200 && code < 300)) {
     return answer(Answer::Kind::error, Reason::auth_error, message);
   }
@@ -144,13 +124,13 @@ std::optional<OriginalPost> read_instagram(const json& j, const std::string& htm
   if (p->status_url && shortcode(*p->status_url) != shortcode(permalink)) return std::nullopt;
   OriginalPost o;
   // Older answers: author_name is the username, title the caption.
-  o.handle = str(j, "author_name");
+  o.handle = detail::string_field(j, "author_name");
   if (o.handle.empty()) o.handle = p->handle.value_or("");
   o.display_name = p->display_name.value_or("");
   if (p->text) {
     o.text = *p->text;
-  } else if (!str(j, "title").empty()) {
-    o.text = decode_html_entities(str(j, "title"));
+  } else if (!detail::string_field(j, "title").empty()) {
+    o.text = decode_html_entities(detail::string_field(j, "title"));
   } else {
     o.text_unknown = true;
   }
@@ -186,7 +166,7 @@ std::optional<OriginalPost> read_facebook(const json& j, const std::string& html
     const auto named = std::find_if(names.begin(), names.end(), [](const std::string& n) { return !numeric(n); });
     if (named != names.end()) o.handle = *named;
   }
-  o.display_name = str(j, "author_name");
+  o.display_name = detail::string_field(j, "author_name");
   if (p->text) {
     o.text = *p->text;
   } else {
@@ -251,7 +231,7 @@ void meta_round(SourceId id, std::vector<Lookup*>& todo, Fetcher& fetcher, const
 } // namespace
 
 std::string meta_oembed_url(SourceId id, const std::string& permalink) {
-  const std::string url = encode(permalink);
+  const std::string url = query_encode(permalink);
   switch (id) {
   case SourceId::threads_oembed:
     return "https://" + host(id) + "/" + std::string(k_threads_version) + "/oembed?url=" + url;
@@ -279,7 +259,7 @@ Answer parse_meta_oembed(SourceId id, const HttpResponse& r, const std::string& 
     if (j.contains(f) && !j[f].is_null() && !j[f].is_string())
       return answer(Answer::Kind::error, Reason::malformed_response);
   }
-  const std::string html = str(j, "html");
+  const std::string html = detail::string_field(j, "html");
   if (html.empty()) return answer(Answer::Kind::error, Reason::malformed_response);
   std::optional<OriginalPost> o;
   switch (id) {

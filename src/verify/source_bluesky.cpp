@@ -23,28 +23,6 @@ std::string xrpc(std::string_view method) {
   return "https://" + host(SourceId::bluesky) + "/xrpc/" + std::string(method);
 }
 
-/// Percent-encoding of a query value (RFC 3986 unreserved characters kept).
-std::string encode(std::string_view s) {
-  static constexpr char k_hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(k_hex[c >> 4]);
-      out.push_back(k_hex[c & 15]);
-    }
-  }
-  return out;
-}
-
-std::string str(const json& j, const char* key) {
-  if (!j.is_object()) return {};
-  const auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 const json& member(const json& j, const char* key) {
   static const json k_null;
   if (!j.is_object()) return k_null;
@@ -104,7 +82,7 @@ bool taken_down(const json& labels) {
   if (!labels.is_array()) return false;
   return std::any_of(labels.begin(), labels.end(), [](const json& l) {
     const json& neg = member(l, "neg");
-    return str(l, "val") == "!takedown" && !(neg.is_boolean() && neg.get<bool>());
+    return detail::string_field(l, "val") == "!takedown" && !(neg.is_boolean() && neg.get<bool>());
   });
 }
 
@@ -117,16 +95,16 @@ std::optional<OriginalPost> post_of(const json& view) {
   if (!view.is_object()) return std::nullopt;
   const json& record = member(view, "record");
   const json& author = member(view, "author");
-  const auto ref = from_at_uri(str(view, "uri"));
+  const auto ref = from_at_uri(detail::string_field(view, "uri"));
   if (!ref || !record.is_object() || !author.is_object() || !member(record, "text").is_string()) return std::nullopt;
   OriginalPost o;
-  o.id = str(view, "uri");
-  o.text = str(record, "text"); // plain text: no entities to decode
-  o.created_at = str(record, "createdAt");
-  o.handle = str(author, "handle");
-  o.display_name = str(author, "displayName");
-  o.author_id = str(author, "did");
-  o.content_hash = str(view, "cid");
+  o.id = detail::string_field(view, "uri");
+  o.text = detail::string_field(record, "text"); // plain text: no entities to decode
+  o.created_at = detail::string_field(record, "createdAt");
+  o.handle = detail::string_field(author, "handle");
+  o.display_name = detail::string_field(author, "displayName");
+  o.author_id = detail::string_field(author, "did");
+  o.content_hash = detail::string_field(view, "cid");
   o.source = name(SourceId::bluesky);
   const bool shown_handle = !o.handle.empty() && o.handle != "handle.invalid";
   o.url = "https://bsky.app/profile/" + (shown_handle ? o.handle : ref->authority) + "/post/" + ref->rkey;
@@ -142,9 +120,11 @@ std::optional<OriginalPost> post_of(const json& view) {
       const json& features = member(f, "features");
       if (!features.is_array()) continue;
       for (const json& feature : features) {
-        if (str(feature, "$type") != "app.bsky.richtext.facet#link" || str(feature, "uri").empty()) continue;
+        if (detail::string_field(feature, "$type") != "app.bsky.richtext.facet#link" ||
+            detail::string_field(feature, "uri").empty())
+          continue;
         const std::string shown = o.text.substr(begin, end - begin);
-        o.links.push_back({shown, shown, str(feature, "uri"), PostLink::Kind::url});
+        o.links.push_back({shown, shown, detail::string_field(feature, "uri"), PostLink::Kind::url});
       }
     }
   }
@@ -163,14 +143,14 @@ std::optional<Reason> failure_of(const Fetcher::Item& item) {
 /// An XRPC error answer's `error` name ("NotFound", "InvalidRequest", …); "" when it is none.
 std::string xrpc_error(const HttpResponse& r) {
   if (r.status < 400 || r.status >= 500) return {};
-  return str(detail::parse_json(r.body), "error");
+  return detail::string_field(detail::parse_json(r.body), "error");
 }
 
 /// An XRPC error answer in words for the evidence ("NotFound: Post not found: at://…"); "" for none.
 std::string xrpc_detail(const HttpResponse& r) {
   const std::string error = xrpc_error(r);
   if (error.empty()) return {};
-  const std::string message = str(detail::parse_json(r.body), "message");
+  const std::string message = detail::string_field(detail::parse_json(r.body), "message");
   return (error + (message.empty() ? "" : ": " + message)).substr(0, 300);
 }
 
@@ -192,7 +172,7 @@ Resolved read_resolved(const Fetcher::Item& item) {
   r.item = &item;
   if ((r.failure = failure_of(item))) return r;
   if (item.response.status == 200) {
-    r.did = str(detail::parse_json(item.response.body), "did");
+    r.did = detail::string_field(detail::parse_json(item.response.body), "did");
     if (!is_did(r.did)) {
       r.did.clear();
       r.failure = Reason::malformed_response;
@@ -209,7 +189,8 @@ Resolved read_resolved(const Fetcher::Item& item) {
 /// Whether a 200 answer is well formed for the method asked (only those are cached).
 bool well_formed_answer(const std::string& url, const HttpResponse& r) {
   const json j = detail::parse_json(r.body);
-  if (url.find("/com.atproto.identity.resolveHandle?") != std::string::npos) return is_did(str(j, "did"));
+  if (url.find("/com.atproto.identity.resolveHandle?") != std::string::npos)
+    return is_did(detail::string_field(j, "did"));
   if (url.find("/app.bsky.feed.getPosts?") != std::string::npos) return member(j, "posts").is_array();
   if (url.find("/app.bsky.feed.getPostThread?") != std::string::npos) return member(j, "thread").is_object();
   return true;
@@ -260,17 +241,17 @@ void take_view(Want& w, const json& view) {
 } // namespace
 
 std::string bluesky_resolve_handle_url(const std::string& handle) {
-  return xrpc("com.atproto.identity.resolveHandle") + "?handle=" + encode(handle);
+  return xrpc("com.atproto.identity.resolveHandle") + "?handle=" + query_encode(handle);
 }
 
 std::string bluesky_posts_url(const std::vector<std::string>& uris) {
   std::string url = xrpc("app.bsky.feed.getPosts");
-  for (std::size_t i = 0; i < uris.size(); ++i) url += (i == 0 ? "?uris=" : "&uris=") + encode(uris[i]);
+  for (std::size_t i = 0; i < uris.size(); ++i) url += (i == 0 ? "?uris=" : "&uris=") + query_encode(uris[i]);
   return url;
 }
 
 std::string bluesky_thread_url(const std::string& uri) {
-  return xrpc("app.bsky.feed.getPostThread") + "?uri=" + encode(uri) + "&depth=0&parentHeight=0";
+  return xrpc("app.bsky.feed.getPostThread") + "?uri=" + query_encode(uri) + "&depth=0&parentHeight=0";
 }
 
 std::optional<OriginalPost> parse_bluesky_post_view(const std::string& json_text) {
@@ -352,7 +333,7 @@ void bluesky_round(std::vector<Lookup*>& todo, Fetcher& fetcher, const VerifyOpt
       const json& list = member(j, "posts");
       if (list.is_array()) {
         for (const json& v : list) {
-          if (!str(v, "uri").empty()) by_uri[str(v, "uri")] = v;
+          if (!detail::string_field(v, "uri").empty()) by_uri[detail::string_field(v, "uri")] = v;
         }
       } else {
         by_uri = nullptr; // not a getPosts answer
@@ -382,7 +363,7 @@ void bluesky_round(std::vector<Lookup*>& todo, Fetcher& fetcher, const VerifyOpt
     const HttpResponse& r = item.response;
     if (r.status == 200) {
       const json thread = member(detail::parse_json(r.body), "thread");
-      const std::string type = str(thread, "$type");
+      const std::string type = detail::string_field(thread, "$type");
       if (type == "app.bsky.feed.defs#notFoundPost" || member(thread, "notFound") == true) {
         w->l->missing = Reason::deleted;
       } else if (type == "app.bsky.feed.defs#blockedPost" || member(thread, "blocked") == true) {

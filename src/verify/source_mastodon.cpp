@@ -21,12 +21,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string str(const json& j, const char* key) {
-  if (!j.is_object()) return {};
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 /// `key` is absent, null or a string.
 bool string_or_null(const json& j, const char* key) {
   auto it = j.find(key);
@@ -50,7 +44,7 @@ std::string permalink_of(const MastodonStatus& s, const std::string& user) {
 
 /// `account.acct` as a handle: a local account's acct has no '@', and gets "@INSTANCE".
 std::string handle_of(const json& account, const MastodonStatus& s) {
-  std::string acct = str(account, "acct");
+  std::string acct = detail::string_field(account, "acct");
   if (!acct.empty() && acct.find('@') == std::string::npos) acct += "@" + bare_host(s.instance);
   return acct;
 }
@@ -91,22 +85,22 @@ bool status_shape_ok(const json& j) {
 }
 
 std::optional<OriginalPost> from_status(const json& j, const MastodonStatus& s, SourceId source) {
-  if (!status_shape_ok(j) || str(j, "id") != s.id) return std::nullopt;
+  if (!status_shape_ok(j) || detail::string_field(j, "id") != s.id) return std::nullopt;
   OriginalPost o;
   o.id = s.id;
-  read_content(o, str(j, "content"), str(j, "spoiler_text"));
+  read_content(o, detail::string_field(j, "content"), detail::string_field(j, "spoiler_text"));
   o.handle = handle_of(j["account"], s);
-  o.display_name = str(j["account"], "display_name");
-  o.created_at = str(j, "created_at");
+  o.display_name = detail::string_field(j["account"], "display_name");
+  o.created_at = detail::string_field(j, "created_at");
   o.source = name(source);
-  o.url = str(j, "url");
-  if (o.url.empty()) o.url = permalink_of(s, str(j["account"], "username"));
+  o.url = detail::string_field(j, "url");
+  if (o.url.empty()) o.url = permalink_of(s, detail::string_field(j["account"], "username"));
   return o;
 }
 
 bool edited(const HttpResponse& r) {
   const json j = detail::parse_json(r.body);
-  return j.is_object() && !str(j, "edited_at").empty();
+  return j.is_object() && !detail::string_field(j, "edited_at").empty();
 }
 
 bool wants_wayback(const VerifyOptions& o) {
@@ -210,7 +204,7 @@ Answer parse_mastodon_status(const HttpResponse& r, const MastodonStatus& s) {
   if (r.status == 410) {
     // Gone: deleted, unless the error names the account's fate.
     const json j = detail::parse_json(r.body);
-    const std::string words = j.is_object() ? str(j, "error") : r.body.substr(0, 300);
+    const std::string words = j.is_object() ? detail::string_field(j, "error") : r.body.substr(0, 300);
     const TombstoneReading t = read_tombstone(words);
     static const RE2 account_gone(R"re((?i)\baccount\b.*\b(?:gone|deleted|no longer|removed)\b)re");
     if (t.known && t.reason != Reason::unavailable) return answer(Answer::Kind::missing, t.reason);
@@ -240,12 +234,12 @@ std::vector<OriginalPost> parse_mastodon_history(const HttpResponse& r, const Ma
     }
     OriginalPost o;
     o.id = s.id;
-    read_content(o, str(v, "content"), str(v, "spoiler_text"));
+    read_content(o, detail::string_field(v, "content"), detail::string_field(v, "spoiler_text"));
     if (v.contains("account") && v["account"].is_object()) {
       o.handle = handle_of(v["account"], s);
-      o.display_name = str(v["account"], "display_name");
+      o.display_name = detail::string_field(v["account"], "display_name");
     }
-    o.created_at = str(v, "created_at");
+    o.created_at = detail::string_field(v, "created_at");
     o.source = name(SourceId::mastodon);
     out.push_back(std::move(o));
   }

@@ -19,11 +19,7 @@
 
 namespace tweetcheck::sources {
 
-using nlohmann::json;
-
-namespace {
-
-std::string url_encode(std::string_view s) {
+std::string query_encode(std::string_view s) {
   static constexpr char k_hex[] = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : s) {
@@ -38,10 +34,9 @@ std::string url_encode(std::string_view s) {
   return out;
 }
 
-std::string str(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+using nlohmann::json;
+
+namespace {
 
 /// "Wed Oct 10 20:19:24 +0000 2018" (the v1.1 and export format) → ISO 8601.
 std::string iso_from_classic(const std::string& s) {
@@ -70,12 +65,12 @@ const json& list(const json& j, const char* key) {
 /// The links a tweet object's entities describe (urls, media; v1.1, syndication and v2 shapes).
 void add_links(OriginalPost& o, const json& list_of, PostLink::Kind kind) {
   for (const auto& u : list_of) {
-    if (!u.is_object() || str(u, "url").empty()) continue;
-    const std::string url = str(u, "url");
+    if (!u.is_object() || detail::string_field(u, "url").empty()) continue;
+    const std::string url = detail::string_field(u, "url");
     if (std::any_of(o.links.begin(), o.links.end(), [&](const PostLink& l) { return l.url == url; })) continue;
     // v2 lists media links among its urls, with a media_key.
     const PostLink::Kind k = u.contains("media_key") ? PostLink::Kind::media : kind;
-    o.links.push_back({url, str(u, "display_url"), str(u, "expanded_url"), k});
+    o.links.push_back({url, detail::string_field(u, "display_url"), detail::string_field(u, "expanded_url"), k});
   }
 }
 
@@ -231,18 +226,18 @@ json includes_of(const json& j) {
 std::optional<OriginalPost> from_syndication_object(const json& t, SourceId source) {
   if (!syndication_shape_ok(t)) return std::nullopt;
   OriginalPost o;
-  o.id = str(t, "id_str");
+  o.id = detail::string_field(t, "id_str");
   if (o.id.empty() && t.contains("id") && t["id"].is_string()) o.id = t["id"].get<std::string>();
   if (o.id.empty()) return std::nullopt;
   // Sources give the text HTML-escaped (&amp;): decoded here, once.
-  std::string raw = str(t, "full_text");
-  if (raw.empty()) raw = str(t, "text");
+  std::string raw = detail::string_field(t, "full_text");
+  if (raw.empty()) raw = detail::string_field(t, "text");
   o.text = decode_html_entities(raw);
   if (t.contains("user") && t["user"].is_object()) {
-    o.handle = str(t["user"], "screen_name");
-    o.display_name = str(t["user"], "name");
+    o.handle = detail::string_field(t["user"], "screen_name");
+    o.display_name = detail::string_field(t["user"], "name");
   }
-  o.created_at = iso_from_classic(str(t, "created_at"));
+  o.created_at = iso_from_classic(detail::string_field(t, "created_at"));
   o.source = name(source);
   if (!o.handle.empty()) o.url = "https://twitter.com/" + o.handle + "/status/" + o.id;
   if (t.contains("entities") && t["entities"].is_object()) {
@@ -275,8 +270,8 @@ std::optional<OriginalPost> from_syndication_object(const json& t, SourceId sour
         nt["note_tweet_results"].contains("result") && nt["note_tweet_results"]["result"].is_object()) {
       full = &nt["note_tweet_results"]["result"];
     }
-    if (full && !str(*full, "text").empty()) {
-      o.text = decode_html_entities(str(*full, "text"));
+    if (full && !detail::string_field(*full, "text").empty()) {
+      o.text = decode_html_entities(detail::string_field(*full, "text"));
       o.links.clear();
       if (full->contains("entity_set") && (*full)["entity_set"].is_object()) {
         add_links(o, list((*full)["entity_set"], "urls"), PostLink::Kind::url);
@@ -286,7 +281,7 @@ std::optional<OriginalPost> from_syndication_object(const json& t, SourceId sour
     }
   }
   if (t.contains("quoted_tweet") && t["quoted_tweet"].is_object()) {
-    const std::string q = str(t["quoted_tweet"], "id_str");
+    const std::string q = detail::string_field(t["quoted_tweet"], "id_str");
     if (!q.empty()) o.quoted_id = q;
   }
   finish_original(o);
@@ -297,21 +292,22 @@ std::optional<OriginalPost> from_syndication_object(const json& t, SourceId sour
 std::optional<OriginalPost> from_v2_object(const json& t, const json& includes, SourceId source) {
   if (!v2_shape_ok(t, includes)) return std::nullopt;
   OriginalPost o;
-  o.id = str(t, "id");
+  o.id = detail::string_field(t, "id");
   if (o.id.empty()) return std::nullopt;
-  o.text = decode_html_entities(str(t, "text"));
+  o.text = decode_html_entities(detail::string_field(t, "text"));
   const json* entities = t.contains("entities") && t["entities"].is_object() ? &t["entities"] : nullptr;
-  if (t.contains("note_tweet") && t["note_tweet"].is_object() && !str(t["note_tweet"], "text").empty()) {
-    o.text = decode_html_entities(str(t["note_tweet"], "text")); // long posts: the full text
+  if (t.contains("note_tweet") && t["note_tweet"].is_object() &&
+      !detail::string_field(t["note_tweet"], "text").empty()) {
+    o.text = decode_html_entities(detail::string_field(t["note_tweet"], "text")); // long posts: the full text
     if (t["note_tweet"].contains("entities") && t["note_tweet"]["entities"].is_object())
       entities = &t["note_tweet"]["entities"];
   }
-  o.created_at = str(t, "created_at");
-  const std::string author = str(t, "author_id");
+  o.created_at = detail::string_field(t, "created_at");
+  const std::string author = detail::string_field(t, "author_id");
   for (const auto& u : list(includes, "users")) {
-    if (str(u, "id") == author) {
-      o.handle = str(u, "username");
-      o.display_name = str(u, "name");
+    if (detail::string_field(u, "id") == author) {
+      o.handle = detail::string_field(u, "username");
+      o.display_name = detail::string_field(u, "name");
     }
   }
   if (entities) add_links(o, list(*entities, "urls"), PostLink::Kind::url);
@@ -319,7 +315,7 @@ std::optional<OriginalPost> from_v2_object(const json& t, const json& includes, 
     if (e.is_string()) o.edit_ids.push_back(e.get<std::string>());
   }
   for (const auto& r : list(t, "referenced_tweets")) {
-    if (str(r, "type") == "quoted") o.quoted_id = str(r, "id");
+    if (detail::string_field(r, "type") == "quoted") o.quoted_id = detail::string_field(r, "id");
   }
   o.source = name(source);
   if (!o.handle.empty()) o.url = "https://twitter.com/" + o.handle + "/status/" + o.id;
@@ -429,7 +425,7 @@ std::string syndication_url(const std::string& id) {
          "&lang=en&token=" + syndication_token(id);
 }
 std::string oembed_url(const std::string& id) {
-  return "https://" + host(SourceId::oembed) + "/oembed?url=" + url_encode("https://twitter.com/i/status/" + id) +
+  return "https://" + host(SourceId::oembed) + "/oembed?url=" + query_encode("https://twitter.com/i/status/" + id) +
          "&omit_script=true&dnt=true";
 }
 std::string xapi_url(const std::string& id) {
@@ -439,19 +435,19 @@ std::string xapi_url(const std::string& id) {
 }
 std::string wayback_cdx_url(const std::string& handle, const std::string& id) {
   return "https://" + host(SourceId::wayback) +
-         "/cdx/search/cdx?url=" + url_encode("twitter.com/" + handle + "/status/" + id) +
+         "/cdx/search/cdx?url=" + query_encode("twitter.com/" + handle + "/status/" + id) +
          "&output=json&fl=timestamp,original,statuscode&filter=statuscode:200&limit=5";
 }
 std::string wayback_cdx_user_url(const std::string& handle, const std::string& from, const std::string& to) {
   if (from.empty()) {
     // No date: the account's newest 500 archived statuses.
     return "https://" + host(SourceId::wayback) +
-           "/cdx/search/cdx?url=" + url_encode("twitter.com/" + handle + "/status/") +
+           "/cdx/search/cdx?url=" + query_encode("twitter.com/" + handle + "/status/") +
            "&matchType=prefix&output=json&fl=timestamp,original,statuscode&filter=statuscode:200&collapse=urlkey&limit="
            "-500";
   }
   return "https://" + host(SourceId::wayback) +
-         "/cdx/search/cdx?url=" + url_encode("twitter.com/" + handle + "/status/") +
+         "/cdx/search/cdx?url=" + query_encode("twitter.com/" + handle + "/status/") +
          "&matchType=prefix&output=json&fl=timestamp,original,statuscode&filter=statuscode:200&collapse=urlkey"
          "&from=" +
          from + "&to=" + to + "&limit=500";
@@ -459,7 +455,7 @@ std::string wayback_cdx_user_url(const std::string& handle, const std::string& f
 std::string wayback_cdx_page_url(const std::string& page) {
   const auto scheme = page.find("://");
   return "https://" + host(SourceId::wayback) +
-         "/cdx/search/cdx?url=" + url_encode(scheme == std::string::npos ? page : page.substr(scheme + 3)) +
+         "/cdx/search/cdx?url=" + query_encode(scheme == std::string::npos ? page : page.substr(scheme + 3)) +
          "&output=json&fl=timestamp,original,statuscode&filter=statuscode:200&limit=5";
 }
 std::string wayback_raw_url(const std::string& timestamp, const std::string& original) {
@@ -495,18 +491,18 @@ Answer parse_syndication(const HttpResponse& r, const std::string& id) {
   // `200 {}` is what tweet-result answers for some IDs that do not exist: not found, as its 404.
   if (j.empty()) return missing(Reason::deleted);
   json t = j;
-  if (str(t, "__typename") == "TweetWithVisibilityResults" && t.contains("tweet")) t = t["tweet"];
-  const std::string type = str(t, "__typename");
+  if (detail::string_field(t, "__typename") == "TweetWithVisibilityResults" && t.contains("tweet")) t = t["tweet"];
+  const std::string type = detail::string_field(t, "__typename");
   if (type == "TweetTombstone") {
     std::string text;
     if (t.contains("tombstone") && t["tombstone"].is_object() && t["tombstone"].contains("text") &&
         t["tombstone"]["text"].is_object()) {
-      text = str(t["tombstone"]["text"], "text");
+      text = detail::string_field(t["tombstone"]["text"], "text");
     }
     // An empty tombstone is what a live post in a restricted context (age-restricted) gets.
     return text.empty() ? missing(Reason::age_restricted) : missing_from_text(text);
   }
-  if (type == "TweetUnavailable") return missing_from_text(str(t, "reason"));
+  if (type == "TweetUnavailable") return missing_from_text(detail::string_field(t, "reason"));
   if (t.empty()) return error(Reason::malformed_response);
   auto o = from_syndication_object(t, SourceId::syndication);
   if (!o || o->id != id) return error(Reason::malformed_response);
@@ -520,7 +516,8 @@ Answer parse_oembed(const HttpResponse& r, const std::string& id) {
   if (r.status == 403) return missing_from_text(r.body);
   if (r.status != 200) return error(Reason::network_error);
   const json j = detail::parse_json(r.body);
-  if (j.is_discarded() || !j.is_object() || str(j, "html").empty()) return error(Reason::malformed_response);
+  if (j.is_discarded() || !j.is_object() || detail::string_field(j, "html").empty())
+    return error(Reason::malformed_response);
   for (const char* f : {"author_url", "author_name", "url", "provider_name", "type", "version"}) {
     if (!field_ok(j, f, Want::string)) return error(Reason::malformed_response);
   }
@@ -528,7 +525,7 @@ Answer parse_oembed(const HttpResponse& r, const std::string& id) {
   Document doc;
   doc.name = name(SourceId::oembed);
   doc.format = InputFormat::html;
-  doc.content = str(j, "html");
+  doc.content = detail::string_field(j, "html");
   const ScanResult s = scan(doc);
   if (s.posts.empty()) return error(Reason::malformed_response);
   const Post& p = s.posts.front();
@@ -537,11 +534,11 @@ Answer parse_oembed(const HttpResponse& r, const std::string& id) {
   if (o.id != id) return error(Reason::malformed_response);
   o.text = p.text.value_or("");
   o.handle = p.handle.value_or("");
-  if (const std::string author = str(j, "author_url"); !author.empty()) {
+  if (const std::string author = detail::string_field(j, "author_url"); !author.empty()) {
     if (auto slash = author.rfind('/'); slash != std::string::npos && slash + 1 < author.size())
       o.handle = author.substr(slash + 1);
   }
-  o.display_name = str(j, "author_name");
+  o.display_name = detail::string_field(j, "author_name");
   if (o.display_name.empty()) o.display_name = p.display_name.value_or("");
   // oEmbed gives only the date shown; the ID gives the time.
   if (auto ms = snowflake_millis(id)) {
@@ -553,7 +550,7 @@ Answer parse_oembed(const HttpResponse& r, const std::string& id) {
     o.links.push_back({l.url, l.text, {}, PostLink::Kind::url});
   }
   o.source = name(SourceId::oembed);
-  o.url = str(j, "url");
+  o.url = detail::string_field(j, "url");
   finish_original(o);
   // A long post (possible from February 2023 on): oEmbed shows its head, cut with an ellipsis
   // before the media link, and nothing says so but the ellipsis.
@@ -589,7 +586,7 @@ Answer parse_xapi(const HttpResponse& r, const std::string& id) {
   const json& includes = j.contains("includes") && j["includes"].is_object() ? j["includes"] : no_includes;
   for (const auto& t : data) {
     if (!field_ok(t, "id", Want::string)) return error(Reason::malformed_response);
-    if (str(t, "id") == id) {
+    if (detail::string_field(t, "id") == id) {
       if (auto o = from_v2_object(t, includes, SourceId::x_api)) return found(std::move(*o));
       return error(Reason::malformed_response);
     }
@@ -598,10 +595,10 @@ Answer parse_xapi(const HttpResponse& r, const std::string& id) {
     for (const char* f : {"type", "detail", "title"}) {
       if (!field_ok(e, f, Want::string)) return error(Reason::malformed_response);
     }
-    const std::string type = str(e, "type"), detail_text = str(e, "detail");
+    const std::string type = detail::string_field(e, "type"), detail_text = detail::string_field(e, "detail");
     if (type.find("resource-not-found") != std::string::npos) return missing(Reason::deleted);
     if (type.find("not-authorized") != std::string::npos) return missing_from_text(detail_text);
-    return missing_from_text(detail_text + " " + str(e, "title"));
+    return missing_from_text(detail_text + " " + detail::string_field(e, "title"));
   }
   return error(Reason::malformed_response);
 }

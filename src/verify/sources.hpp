@@ -93,6 +93,9 @@ bool serves(Platform platform);
 /// post's permalink; nullopt when the post has neither.
 std::optional<std::string> lookup_key(const Post& post);
 
+/// Percent-encoding of a query value (RFC 3986's unreserved characters kept).
+std::string query_encode(std::string_view s);
+
 std::string syndication_url(const std::string& id);
 std::string oembed_url(const std::string& id);
 std::string xapi_url(const std::string& id);
