@@ -133,7 +133,8 @@ static std::vector<std::string> sarif_validator_errors(const std::string& file) 
   INFO(r.out);
   REQUIRE(r.status == 0);
   std::vector<std::string> errors;
-  for (const auto& v : nlohmann::json::parse(read_file(out))["runs"][0]["results"]) {
+  const auto validation = nlohmann::json::parse(read_file(out)); // kept: the loop reads inside it
+  for (const auto& v : validation["runs"][0]["results"]) {
     if (v.value("level", "warning") != "error") continue;
     std::string where = v["ruleId"].get<std::string>() + ":";
     for (const auto& arg : v["message"].value("arguments", nlohmann::json::array())) where += " " + arg.dump();
