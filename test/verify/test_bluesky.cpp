@@ -339,3 +339,16 @@ TEST_CASE("bluesky: the embed's \"[image or embed]\" placeholder is not the post
   for (const Link& l : sky->links) CHECK(l.text != "[image or embed]");
   CHECK(*sky->content_hash == "bafyreie37qtk6ldmdof2ysxjokx5pirnlbdu7hdlivkkaeok2zndql2nwm");
 }
+
+TEST_CASE("bluesky: a post view that is not one is refused, never half read", "[bluesky][hostile]") {
+  // Garbage in place of a post view: no original, so the post is not compared with it.
+  for (const char* body :
+       {"", "not json", "[]", "null", "{\"uri\": 7}", "{\"record\": \"text\"}",
+        R"({"uri":"at://did:plc:a/app.bsky.feed.post/1","author":{"handle":"a"},"record":{"text":5}})",
+        R"({"uri":"at://did:plc:a/app.bsky.feed.post/1","author":[],"record":{"text":"hi"}})"}) {
+    INFO(body);
+    CHECK_FALSE(sources::parse_bluesky_post_view(body).has_value());
+  }
+  // Nesting deeper than the bound is refused before it is parsed.
+  CHECK_FALSE(sources::parse_bluesky_post_view(std::string(100000, '[') + std::string(100000, ']')).has_value());
+}
