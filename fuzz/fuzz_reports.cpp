@@ -1,6 +1,7 @@
 // Fuzz target: a post holding fuzzed text, file name and handle written in every report format;
 // each must read back with its own format's rules (JSON parses and keeps the text; the text
 // report carries no control character; HTML/XML hold only XML 1.0 characters; CSV parses back).
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -15,7 +16,9 @@
 namespace {
 
 std::string part(const std::uint8_t*& p, const std::uint8_t* end) {
-  const std::size_t n = p < end ? std::min<std::size_t>(*p++, static_cast<std::size_t>(end - p)) : 0;
+  if (p >= end) return {};
+  const std::size_t want = *p++; // the length byte, then at most that many bytes of what is left
+  const std::size_t n = std::min<std::size_t>(want, static_cast<std::size_t>(end - p));
   std::string s(reinterpret_cast<const char*>(p), n);
   p += n;
   return s;
