@@ -79,7 +79,7 @@ struct Evidence {
   std::string source;
   bool from_cache = false;
   /// What the answer said that the verdict does not (an unknown tombstone wording, a redirect that
-  /// was not followed); empty otherwise.
+  /// was not followed), or why no answer came (the transport's error); empty otherwise.
   std::string detail;
 };
 

@@ -293,7 +293,7 @@ private:
     switch (resp.failure) {
     case HttpFailure::none: break;
     case HttpFailure::blocked: return finish(r, ResolveStatus::blocked, resp.error);
-    case HttpFailure::timeout: return finish(r, ResolveStatus::error, "timeout: " + resp.error);
+    case HttpFailure::timeout: return finish(r, ResolveStatus::error, resp.error); // "timeout: …"
     case HttpFailure::connect: return finish(r, ResolveStatus::error, "connection failed: " + resp.error);
     case HttpFailure::tls: return finish(r, ResolveStatus::error, "TLS: " + resp.error);
     case HttpFailure::too_large: return finish(r, ResolveStatus::error, resp.error);

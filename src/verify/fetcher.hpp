@@ -232,15 +232,23 @@ struct Lookup {
   std::string author_id;
 };
 
+/// A request's evidence; one that got no answer says why (the transport's error: a timeout, a refused
+/// connection, a TLS failure), for the person who reads "network_error".
 inline Evidence evidence_of(const HttpResponse& r, bool from_cache, const std::string& source) {
-  return Evidence{r.url, r.status, r.fetched_at_ms, r.sha256, source, from_cache, {}};
+  return Evidence{r.url,
+                  r.status,
+                  r.fetched_at_ms,
+                  r.sha256,
+                  source,
+                  from_cache,
+                  r.failure != HttpFailure::none ? r.error : std::string()};
 }
 
 /// Every hop of a fetch, in order, the last one carrying why its redirect was refused.
 inline void add_evidence(std::vector<Evidence>& to, const Fetcher::Item& item, const std::string& source) {
   for (const HttpResponse& h : item.hops) to.push_back(evidence_of(h, item.from_cache, source));
   to.push_back(evidence_of(item.response, item.from_cache, source));
-  to.back().detail = item.refused;
+  if (!item.refused.empty()) to.back().detail = item.refused;
 }
 
 /// What a source's answer means, or `redirect_refused` when it redirected where it may not.

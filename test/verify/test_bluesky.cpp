@@ -352,3 +352,22 @@ TEST_CASE("bluesky: a post view that is not one is refused, never half read", "[
   // Nesting deeper than the bound is refused before it is parsed.
   CHECK_FALSE(sources::parse_bluesky_post_view(std::string(100000, '[') + std::string(100000, ']')).has_value());
 }
+
+TEST_CASE("bluesky: an AppView slower than --timeout leaves the posts unverifiable, never hangs",
+          "[bluesky][e2e][hang]") {
+  // Every answer comes 2.5 s late; the client gives up after 1 s (no retries).
+  TestServer server({"--routes", fixture_path("http/bluesky.json"), "--delay-ms", "2500"});
+  const json report = check(" --sources bluesky" + appview(server.base()), "articles/check_bluesky.html");
+  REQUIRE(report["posts"].size() == 11);
+  for (const auto& p : report["posts"]) {
+    INFO(p["status_id"]);
+    CHECK(p["verdict"] == "unverifiable");
+    CHECK(reasons(p) == std::vector<std::string>{"network_error"});
+    REQUIRE(!p["evidence"].empty());
+    CHECK(p["evidence"][0]["status"] == 0);
+    // Sent and timed out (not queued behind another request until the time ran out).
+    CHECK_THAT(p["evidence"][0]["detail"].get<std::string>(),
+               Catch::Equals("timeout: no complete answer within 1000 ms (0 bytes received)"));
+  }
+  CHECK(server.stats()["total"] >= 1);
+}

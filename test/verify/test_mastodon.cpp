@@ -365,3 +365,28 @@ TEST_CASE("mastodon: answers read by status", "[mastodon]") {
   CHECK(found.original->handle == "a@remote.example"); // a remote acct keeps its own instance
   CHECK(found.original->links.empty());                // a mention is a word
 }
+
+TEST_CASE("mastodon: an instance slower than --timeout leaves its statuses unverifiable, never hangs",
+          "[mastodon][e2e][hang]") {
+  // Every answer comes 2.5 s late; the client gives up after 1 s (run_check: --timeout 1, no
+  // retries); no Wayback.
+  TestServer server({"--routes", fixture_path("http/mastodon.json"), "--delay-ms", "2500"});
+  const Run r = run_check(server, "--format json --sources mastodon");
+  REQUIRE(!r.out.empty());
+  const json report = json::parse(r.out);
+  REQUIRE(report["posts"].size() == 16);
+  std::size_t asked = 0;
+  for (const auto& p : report["posts"]) {
+    INFO(p["status_id"]);
+    CHECK(p["verdict"] == "unverifiable");
+    if (p["evidence"].empty()) continue;
+    ++asked;
+    const std::string detail = p["evidence"][0]["detail"];
+    // gone.example refuses the connection; the test server's instances time out.
+    if (p["evidence"][0]["url"].get<std::string>().rfind("https://gone.example/", 0) == 0) continue;
+    CHECK(strings(p["reasons"]) == std::vector<std::string>{"network_error"});
+    // Sent and timed out (not queued behind another request until the time ran out).
+    CHECK_THAT(detail, Catch::Equals("timeout: no complete answer within 1000 ms (0 bytes received)"));
+  }
+  CHECK(asked >= 14);
+}
