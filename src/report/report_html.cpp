@@ -173,8 +173,10 @@ void write_html(std::ostream& out, const std::vector<CheckedPost>& posts, const 
              "class=\"evidence\"><tr><th>Source</th><th>URL</th><th>Status</th><th>Fetched</th><th>SHA-256</th></tr>\n";
       for (const Evidence& e : c.evidence) {
         out << "<tr><td>" << html_escape(e.source) << (e.from_cache ? " (cache)" : "") << "</td><td><code>"
-            << html_escape(e.url) << "</code></td><td>" << e.status << "</td><td>" << iso_time(e.fetched_at_ms)
-            << "</td><td><code>" << html_escape(e.sha256) << "</code></td></tr>\n";
+            << html_escape(e.url) << "</code></td><td>" << e.status;
+        if (!e.detail.empty()) out << "<br><span class=\"meta\">" << html_escape(e.detail) << "</span>";
+        out << "</td><td>" << iso_time(e.fetched_at_ms) << "</td><td><code>" << html_escape(e.sha256)
+            << "</code></td></tr>\n";
       }
       out << "</table>\n";
     }
