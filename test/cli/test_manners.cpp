@@ -182,8 +182,8 @@ TEST_CASE("progress: the line is erased before the report and never shares a lin
   // The progress line was drawn: the posts found, then the stages with done/total and a rate.
   const std::size_t drawn = r.out.find("tweetcheck: \033[36mcheck\033[0m 29 posts found");
   CHECK(drawn != std::string::npos);
-  CHECK(std::regex_search(r.out,
-                          std::regex("tweetcheck: \033\\[36msyndication\033\\[0m (\\d+)/\\1, \\d+/s \\(29 posts in all\\)")));
+  CHECK(std::regex_search(
+      r.out, std::regex("tweetcheck: \033\\[36msyndication\033\\[0m (\\d+)/\\1, \\d+/s \\(29 posts in all\\)")));
   // The report's first byte comes after the last drawing, and the line was erased between them.
   const std::size_t report = r.out.find(article + ":");
   REQUIRE(report != std::string::npos);
