@@ -70,6 +70,18 @@ def options(text):
     return out
 
 
+def without_sections(text, names):
+    """The lines of a --help text without the sections headed by one of `names` (lower case)."""
+    out, skipping = [], False
+    for line in text.splitlines():
+        m = re.match(r"^([A-Za-z][A-Za-z ,/()-]*):\s*$", line)
+        if m:
+            skipping = m.group(1).strip().lower() in names
+        if not skipping:
+            out.append(line)
+    return out
+
+
 def global_options(binary):
     return options(help_text(binary))
 
@@ -81,7 +93,9 @@ def man(binary, help2man, out):
         inc.write("[COMMANDS]\n")
         for name, desc in cmds:
             inc.write(".SS \"tweetcheck %s\"\n.nf\n" % name)
-            for line in help_text(binary, name).splitlines():
+            # The exit statuses and the environment are the page's own sections (from the
+            # program's --help); each command keeps its options and examples.
+            for line in without_sections(help_text(binary, name), ("exit status", "environment")):
                 inc.write(line.replace("\\", "\\e").replace("-", "\\-") + "\n")
             inc.write(".fi\n")
         inc.write("[SEE ALSO]\nThe README of the tweetcheck sources, and CHANGELOG.md.\n")
@@ -93,8 +107,37 @@ def man(binary, help2man, out):
         subprocess.run([help2man, "--no-info", "--no-discard-stderr", "--version-string", version, "--include", path,
                         "--output", out, binary],
                        check=True, env=dict(os.environ, NO_COLOR="1", COLUMNS="100"))
+        move_subcommands(out)
     finally:
         os.unlink(path)
+
+
+def move_subcommands(page):
+    """help2man puts --help's "Subcommands:" list inside OPTIONS (as a subsection): move it to the
+    top of the COMMANDS section, before each command's own help; make the exit statuses a section
+    and keep the examples' lines as they are."""
+    with open(page) as f:
+        lines = f.read().split("\n")
+    start = next((i for i, l in enumerate(lines) if re.match(r'^\.SS "?Subcommands:?"?\s*$', l)), None)
+    if start is None:
+        return
+    end = next((i for i in range(start + 1, len(lines)) if re.match(r"^\.S[HS] ", lines[i])), len(lines))
+    block = lines[start + 1:end]
+    del lines[start:end]
+    at = next((i for i, l in enumerate(lines) if re.match(r'^\.SH "?COMMANDS"?\s*$', l)), None)
+    if at is None:
+        return
+    lines[at + 1:at + 1] = block
+    # The exit statuses are a section of their own (help2man makes them a subsection of OPTIONS).
+    lines = [".SH \"EXIT STATUS\"" if re.match(r'^\.SS "?Exit status:?"?\s*$', l) else l for l in lines]
+    # Examples are command lines: not filled into one paragraph.
+    ex = next((i for i, l in enumerate(lines) if re.match(r'^\.SH "?EXAMPLES"?\s*$', l)), None)
+    if ex is not None:
+        end = next((i for i in range(ex + 1, len(lines)) if lines[i].startswith(".SH ")), len(lines))
+        body = [l for l in lines[ex + 1:end] if l not in (".PP", ".IP", ".br") and not l.startswith(".IP ")]
+        lines[ex + 1:end] = [".nf"] + body + [".fi"]
+    with open(page, "w") as f:
+        f.write("\n".join(lines))
 
 
 def words(opts):

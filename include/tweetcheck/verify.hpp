@@ -131,6 +131,9 @@ struct VerifyOptions {
   /// Called as the stages advance ("resolving short links", then each source's name) with counts;
   /// may be empty.
   std::function<void(std::string_view stage, std::size_t items)> progress;
+  /// Called as the requests of a stage are answered (from the cache too): `done` of `total`; may be
+  /// empty. A source asking one request per post counts its posts.
+  std::function<void(std::size_t done, std::size_t total)> progress_step;
   std::chrono::seconds found_ttl = std::chrono::hours(24 * 7);
   std::chrono::seconds gone_ttl = std::chrono::hours(24);
 };

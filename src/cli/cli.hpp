@@ -26,6 +26,7 @@ int failed(spdlog::logger& log, const Error& e);
 struct Globals {
   spdlog::logger* log = nullptr;
   bool verbose = false, quiet = false;
+  std::string color = "auto"; ///< --color auto|always|never (terminal.hpp: use_color)
 };
 
 /// A registered command: its subcommand, and what runs when it was the one given.

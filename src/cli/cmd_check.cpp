@@ -10,6 +10,7 @@
 #include "network_options.hpp"
 #include "progress.hpp"
 #include "store/atomic_file.hpp"
+#include "terminal.hpp"
 #include "tweetcheck/ignore.hpp"
 #include "tweetcheck/pipeline.hpp"
 #include "tweetcheck/report_check.hpp"
@@ -98,17 +99,17 @@ int run_check_cmd(const CheckArgs& a, const Globals& g) {
   // are still asked once: through the cache, and a memo for answers not worth caching.
   if (options.stream) options.verify.memo = std::make_shared<ResponseMemo>();
   const bool show_progress = progress_wanted(g.quiet);
+  auto progress = std::make_shared<CheckProgress>();
   if (show_progress) {
-    options.verify.progress = draw_stage;
-    options.on_scanned = [](std::size_t n) {
-      if (n > 3) std::fprintf(stderr, "tweetcheck: checking %zu posts\n", n);
-    };
+    options.verify.progress = [progress](std::string_view stage, std::size_t n) { progress->stage(stage, n); };
+    options.verify.progress_step = [progress](std::size_t done, std::size_t total) { progress->step(done, total); };
+    options.on_scanned = [progress](std::size_t n) { progress->scanned(n); };
   }
   auto net = open_network(a.net, log);
   if (!net) return failed(log, net.error());
   ReportOptions ro;
   ro.fail_on = *fail_on;
-  ro.color = stdout_tty && std::getenv("NO_COLOR") == nullptr;
+  ro.color = use_color(parse_color_choice(g.color), 1);
   ro.inputs = a.inputs;
   ro.sarif_base = a.sarif_base;
   const char* epoch = std::getenv("SOURCE_DATE_EPOCH");
@@ -119,13 +120,18 @@ int run_check_cmd(const CheckArgs& a, const Globals& g) {
       a.inputs, options, net->online(a.net), net->cache.get(),
       [&](CheckedDocument&& doc) {
         for (const Diagnostic& d : doc.diagnostics) log.warn("{}: {}", where(d), d.message);
-        if (options.stream && !doc.posts.empty()) write_report(std::cout, doc.posts, ReportFormat::jsonl, ro);
+        if (options.stream && !doc.posts.empty()) {
+          progress_line().around([&] { // never on the progress line's line
+            write_report(std::cout, doc.posts, ReportFormat::jsonl, ro);
+            std::cout.flush();
+          });
+        }
         checked.insert(checked.end(), std::make_move_iterator(doc.posts.begin()),
                        std::make_move_iterator(doc.posts.end()));
       },
       [&](const Error& e) { log.error("{}", e.message); });
+  progress_line().clear(); // before the report's first byte
   if (!options.stream && a.output.empty()) write_report(std::cout, checked, *main_format, ro);
-  if (show_progress) clear_progress_line();
   int status = summary.failed_inputs ? k_exit_failed : k_exit_ok;
   for (const auto& file : *files) {
     ReportOptions fo = ro;

@@ -1,22 +1,161 @@
 // The progress display on stderr (see progress.hpp); reports never go here.
 #include "progress.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <unistd.h>
 
+#include <spdlog/sinks/stdout_color_sinks.h>
+
+#include "terminal.hpp"
 #include "tweetcheck/verify.hpp"
 
 namespace tweetcheck::cli {
 
 bool progress_wanted(bool quiet) { return ::isatty(2) != 0 && !quiet && std::getenv("CI") == nullptr; }
 
-void draw_stage(std::string_view stage, std::size_t items) {
-  std::fprintf(stderr, "\r\033[Ktweetcheck: %.*s (%zu)", static_cast<int>(stage.size()), stage.data(), items);
-  std::fflush(stderr);
+namespace {
+
+/// Columns a UTF-8 string takes (one per code point; escapes are never in it).
+std::size_t columns(std::string_view s) {
+  std::size_t n = 0;
+  for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
 }
 
-void clear_progress_line() { std::fprintf(stderr, "\r\033[K"); }
+/// The longest prefix of `s` taking at most `width` columns (whole code points).
+std::string_view cut(std::string_view s, std::size_t width) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;
+    if (n++ == width) return s.substr(0, i);
+  }
+  return s;
+}
+
+} // namespace
+
+void ProgressLine::configure(bool color, bool erase) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  m_color = color;
+  m_erase = erase;
+}
+
+void ProgressLine::show(std::string_view label, std::string_view text, bool now) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  // A line as wide as the terminal would wrap, and "\r" would then erase only its last row.
+  const std::size_t width = static_cast<std::size_t>(std::max(terminal_columns(2) - 1, 20));
+  const std::string prefix = "tweetcheck: ";
+  const std::string plain = std::string(cut(prefix + std::string(label) + " " + std::string(text), width));
+  m_plain = plain;
+  const std::size_t head = std::min(plain.size(), prefix.size() + label.size());
+  m_styled =
+      m_color ? prefix + "\033[36m" + plain.substr(prefix.size(), head - prefix.size()) + "\033[0m" + plain.substr(head)
+              : plain;
+  const auto t = std::chrono::steady_clock::now();
+  if (!now && m_shown > 0 && t - m_last < std::chrono::milliseconds(100)) return;
+  m_last = t;
+  erase_locked();
+  draw_locked();
+}
+
+void ProgressLine::clear() {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  erase_locked();
+  m_plain.clear();
+  m_styled.clear();
+}
+
+void ProgressLine::around(const std::function<void()>& write) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  erase_locked();
+  write();
+  draw_locked();
+}
+
+void ProgressLine::erase_locked() {
+  if (m_shown == 0) return;
+  if (m_erase) {
+    std::fputs("\r\033[K", stderr);
+  } else {
+    std::fprintf(stderr, "\r%*s\r", static_cast<int>(m_shown), "");
+  }
+  std::fflush(stderr);
+  m_shown = 0;
+}
+
+void ProgressLine::draw_locked() {
+  if (m_plain.empty()) return;
+  std::fputs(m_styled.c_str(), stderr);
+  std::fflush(stderr);
+  m_shown = std::max<std::size_t>(columns(m_plain), 1);
+}
+
+ProgressLine& progress_line() {
+  static ProgressLine line;
+  return line;
+}
+
+namespace {
+
+/// The stderr colour sink, with the progress line out of the way of each message.
+class LogSink final : public spdlog::sinks::sink {
+public:
+  void log(const spdlog::details::log_msg& msg) override {
+    progress_line().around([&] { m_inner.log(msg); });
+  }
+  void flush() override { m_inner.flush(); }
+  void set_pattern(const std::string& pattern) override { m_inner.set_pattern(pattern); }
+  void set_formatter(std::unique_ptr<spdlog::formatter> f) override { m_inner.set_formatter(std::move(f)); }
+  void set_color(bool color) { m_inner.set_color_mode(color ? spdlog::color_mode::always : spdlog::color_mode::never); }
+
+private:
+  spdlog::sinks::stderr_color_sink_mt m_inner{spdlog::color_mode::never};
+};
+
+} // namespace
+
+std::shared_ptr<spdlog::logger> make_logger() {
+  auto sink = std::make_shared<LogSink>();
+  auto log = std::make_shared<spdlog::logger>("tweetcheck", sink);
+  spdlog::register_logger(log);
+  return log;
+}
+
+void set_log_color(spdlog::logger& log, bool color) {
+  for (auto& s : log.sinks()) {
+    if (auto* sink = dynamic_cast<LogSink*>(s.get())) sink->set_color(color);
+  }
+}
+
+std::string format_duration(double seconds) {
+  const long s = seconds < 0 ? 0 : static_cast<long>(seconds + 0.5);
+  if (s >= 3600) return fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60);
+  return fmt::format("{}:{:02}", s / 60, s % 60);
+}
+
+void CheckProgress::scanned(std::size_t posts) {
+  m_posts = posts;
+  progress_line().show("check", fmt::format("{} posts found", posts), true);
+}
+
+void CheckProgress::stage(std::string_view name, std::size_t items) {
+  m_stage = name;
+  m_stage_start = std::chrono::steady_clock::now();
+  const std::string all = m_posts ? fmt::format(" ({} posts in all)", m_posts) : "";
+  progress_line().show(m_stage, fmt::format("0/{}{}", items, all), true);
+}
+
+void CheckProgress::step(std::size_t done, std::size_t total) {
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_stage_start).count();
+  const double rate = secs > 0 ? static_cast<double>(done) / secs : 0.0;
+  std::string text = fmt::format("{}/{}", done, total);
+  text += fmt::format(", {:.0f}/s", rate);
+  if (rate > 0 && done < total) text += ", ETA " + format_duration(static_cast<double>(total - done) / rate);
+  if (m_posts) text += fmt::format(" ({} posts in all)", m_posts);
+  progress_line().show(m_stage, text, done == total);
+}
 
 AuditProgress::AuditProgress(spdlog::logger& log, bool tty, bool quiet)
     : log_(log), tty_(tty), quiet_(quiet), start_(std::chrono::steady_clock::now()), last_(start_) {}
@@ -33,8 +172,7 @@ void AuditProgress::operator()(std::uint64_t docs, std::uint64_t posts, const st
       docs, posts, n(Verdict::verified), n(Verdict::altered), n(Verdict::misattributed), n(Verdict::missing),
       n(Verdict::unverifiable), secs > 0 ? static_cast<double>(docs) / secs : 0.0);
   if (tty_) {
-    std::fprintf(stderr, "\r\033[Ktweetcheck audit: %s", line.c_str());
-    std::fflush(stderr);
+    progress_line().show("audit", line);
   } else if (!quiet_ && now - last_ >= std::chrono::seconds(10)) {
     log_.warn("progress: {}", line); // periodic plain lines when stderr is not a terminal
     last_ = now;
@@ -42,7 +180,7 @@ void AuditProgress::operator()(std::uint64_t docs, std::uint64_t posts, const st
 }
 
 void AuditProgress::finish() {
-  if (tty_) std::fprintf(stderr, "\n");
+  if (tty_) progress_line().clear();
 }
 
 } // namespace tweetcheck::cli

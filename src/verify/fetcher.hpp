@@ -70,6 +70,9 @@ public:
         todo.push_back(req);
       }
     }
+    m_total = seen.size();
+    m_done = m_total - todo.size();
+    if (m_options.progress_step && m_total > 0) m_options.progress_step(m_done, m_total);
     for (const HttpRequest& req : todo) submit(out, req.url, req, {});
     if (!todo.empty()) m_client->run();
     return out;
@@ -130,6 +133,8 @@ private:
       m_options.memo->put(memo, !stored && memo.status == 200);
     }
     out[first] = std::move(item);
+    ++m_done; // the end of a chain: one request of the stage answered
+    if (m_options.progress_step) m_options.progress_step(m_done, m_total);
   }
 
   std::optional<Item> cached(const std::string& url) {
@@ -203,6 +208,7 @@ private:
   Cache* m_cache;
   const VerifyOptions& m_options;
   Accept m_accept;
+  std::size_t m_done = 0, m_total = 0; ///< requests of the current fetch() answered, and asked
 };
 
 /// An Accept for answers read by `parse` (URL first asked for → the ID it asks about).
