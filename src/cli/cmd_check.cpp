@@ -106,6 +106,7 @@ int run_check_cmd(const CheckArgs& a, const Globals& g) {
   }
   auto net = open_network(a.net, log);
   if (!net) return failed(log, net.error());
+  apply_cache_settings(net->settings, options.verify);
   ReportOptions ro;
   ro.fail_on = *fail_on;
   ro.color = stdout_tty && std::getenv("NO_COLOR") == nullptr;
