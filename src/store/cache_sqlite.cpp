@@ -296,6 +296,7 @@ Result<CacheStats> sqlite_cache_stats(const std::string& path) {
     st.outcomes[kind][outcome] += n;
   });
   if (!r) return tl::unexpected(r.error());
+  db->reset(); // closed first: an open connection's -shm file is not the cache's size
   st.size_bytes = size_on_disk(path);
   return st;
 }
