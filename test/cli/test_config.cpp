@@ -338,3 +338,44 @@ TEST_CASE("durations: 7d, 12h, 30m, 90s, 1d12h and seconds; anything else refuse
     CHECK(parse_duration(format_duration(std::chrono::seconds(s)), "x").value().count() == s);
   }
 }
+
+TEST_CASE("config: the TTLs of [cache] are the ones a check run stores with", "[cli][cache][e2e]") {
+  TestServer server({"--routes", fixture_path("http/verify.json")});
+  const TempDir home;
+  const std::string cache = home / "c.sqlite";
+  const std::string cfg =
+      home.file("cfg.toml", "[cache]\nfound_ttl = \"1h\"\ngone_ttl = \"2h\"\nresolved_ttl = \"3h\"\n"
+                            "dead_ttl = \"4h\"\n");
+  run(home, "check --format json --config " + q(cfg) + " --cache " + q(cache) +
+                tweetcheck::test::service_endpoints(server) + " " + q(fixture_path("articles/check_verdicts.html")) +
+                " " + q(fixture_path("corpus/seed/zerohedge-taliban-china-2021-07-29.txt")));
+  auto ttls = [&](const std::string& where) {
+    return std::pair{count(cache, "SELECT min(expires - stored) FROM entries WHERE " + where),
+                     count(cache, "SELECT max(expires - stored) FROM entries WHERE " + where)};
+  };
+  using P = std::pair<std::int64_t, std::int64_t>;
+  CHECK(ttls("key LIKE 'http/1 GET %' AND json_extract(value, '$.status') = 200") == P{3600, 3600});
+  CHECK(ttls("key LIKE 'http/1 GET %' AND json_extract(value, '$.status') = 404") == P{7200, 7200});
+  CHECK(ttls("key LIKE 'resolve/1 %' AND json_extract(value, '$.status') = 'resolved'") == P{10800, 10800});
+}
+
+namespace {
+
+/// What the bash completion offers for `words` (the last one being completed).
+std::string bash_complete(const std::string& words, int cword) {
+  const std::string script = std::string("source '") + TWEETCHECK_BASH_COMPLETION + "'; COMP_WORDS=(" + words +
+                             "); COMP_CWORD=" + std::to_string(cword) + "; _tweetcheck; echo \"${COMPREPLY[*]}\"";
+  std::string quoted = "'";
+  for (const char c : script) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  const Run r = tweetcheck::test::shell("bash -c " + quoted + "'");
+  REQUIRE(r.status == 0);
+  return r.out;
+}
+
+} // namespace
+
+TEST_CASE("completion: the cache command's own subcommands", "[cli][cache]") {
+  CHECK(bash_complete("tweetcheck cache st", 2) == "stats\n");
+  CHECK(bash_complete("tweetcheck cache ''", 2) == "stats clear vacuum\n");
+  CHECK(bash_complete("tweetcheck cache stats --fo", 3) == "--format\n");
+}
