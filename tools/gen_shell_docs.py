@@ -38,16 +38,23 @@ def sections(text):
 
 def commands(binary):
     """[(name, description)] of the subcommands, in the order --help lists them."""
+    out = subcommands(help_text(binary))
+    if not out:
+        sys.exit("gen_shell_docs.py: no commands found in `%s --help`" % binary)
+    return out
+
+
+def subcommands(text):
+    """[(name, description)] listed under the "Subcommands:" heading of one --help text (a command's
+    own subcommands: `cache stats`, ...)."""
     out = []
-    for key, lines in sections(help_text(binary)).items():
+    for key, lines in sections(text).items():
         if "subcommand" not in key and "command" != key and "commands" != key:
             continue
         for line in lines:
             m = re.match(r"^\s{1,4}([a-z][a-z0-9-]*)(?:\s{2,}(.*))?$", line)
             if m:
                 out.append((m.group(1), (m.group(2) or "").strip()))
-    if not out:
-        sys.exit("gen_shell_docs.py: no commands found in `%s --help`" % binary)
     return out
 
 
@@ -98,6 +105,11 @@ def man(binary, help2man, out):
             for line in without_sections(help_text(binary, name), ("exit status", "environment")):
                 inc.write(line.replace("\\", "\\e").replace("-", "\\-") + "\n")
             inc.write(".fi\n")
+            for sub, _ in subcommands(help_text(binary, name)):
+                inc.write(".SS \"tweetcheck %s %s\"\n.nf\n" % (name, sub))
+                for line in help_text(binary, name, sub).splitlines():
+                    inc.write(line.replace("\\", "\\e").replace("-", "\\-") + "\n")
+                inc.write(".fi\n")
         inc.write("[SEE ALSO]\nThe README of the tweetcheck sources, and CHANGELOG.md.\n")
         path = inc.name
     try:
@@ -148,6 +160,11 @@ def completions(binary, bash_out, zsh_out, fish_out):
     cmds = commands(binary)
     top = global_options(binary)
     per = {name: options(help_text(binary, name)) for name, _ in cmds}
+    # A command with its own subcommands (`cache stats|clear|vacuum`): their names, and their options.
+    subs = {name: subcommands(help_text(binary, name)) for name, _ in cmds}
+    for name, children in subs.items():
+        for sub, _ in children:
+            per[name] += [o for o in options(help_text(binary, name, sub)) if o not in per[name]]
 
     # bash: the command in the first word, then its options; an option with choices completes them.
     b = ["# bash completion for tweetcheck (generated from `tweetcheck --help`; do not edit)",
@@ -179,10 +196,12 @@ def completions(binary, bash_out, zsh_out, fish_out):
           "  fi",
           "  case \"$cmd\" in"]
     for name, opts in per.items():
-        b.append("    %s) local opts=\"%s\" ;;" % (name, words(opts)))
+        b.append("    %s) local opts=\"%s\" subs=\"%s\" ;;" % (name, words(opts), " ".join(n for n, _ in subs[name])))
     b += ["  esac",
           "  if [[ \"$cur\" == -* ]]; then",
           "    COMPREPLY=($(compgen -W \"$opts\" -- \"$cur\"))",
+          "  elif [ -n \"$subs\" ] && [ \"$prev\" = \"$cmd\" ]; then",
+          "    COMPREPLY=($(compgen -W \"$subs\" -- \"$cur\"))",
           "  else",
           "    COMPREPLY=($(compgen -f -- \"$cur\"))",
           "  fi",
@@ -206,7 +225,8 @@ def completions(binary, bash_out, zsh_out, fish_out):
             action = ":value:(%s)" % " ".join(choices) if choices else (":value:_files" if takes_value else "")
             for n in names:
                 specs.append("'%s%s'" % (n, action))
-        z.append("    %s) _arguments %s '*:file:_files' ;;" % (name, " ".join(specs)))
+        rest = ("'1:command:(%s)'" % " ".join(n for n, _ in subs[name])) if subs[name] else "'*:file:_files'"
+        z.append("    %s) _arguments %s %s ;;" % (name, " ".join(specs), rest))
     z += ["  esac", "}", "_tweetcheck \"$@\"", ""]
     with open(zsh_out, "w") as f:
         f.write("\n".join(z))
@@ -236,6 +256,8 @@ def completions(binary, bash_out, zsh_out, fish_out):
         fl.append(fish_opt("not __fish_seen_subcommand_from %s" % " ".join(n for n, _ in cmds), names, choices))
     for name, opts in per.items():
         fl.append("complete -c tweetcheck -n %s -F" % fq("__fish_seen_subcommand_from " + name))
+        for sub, desc in subs[name]:
+            fl.append("complete -c tweetcheck -n %s -a %s -d %s" % (fq("__fish_seen_subcommand_from " + name), sub, fq(desc)))
         for names, choices, takes_value in opts:
             fl.append(fish_opt("__fish_seen_subcommand_from " + name, names, choices))
     fl.append("")

@@ -3,6 +3,8 @@
 /// tweetcheck processes at once).
 
 #include <chrono>
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,7 +28,38 @@ public:
 /// busy timeout so that concurrent processes can share it. A corrupt file or one of another
 /// schema version is rebuilt; what happened is added to `warnings`. Fails (Errc::database)
 /// only when no usable cache can be made at that path. ":memory:" gives a private in-memory cache.
-Result<std::unique_ptr<Cache>> open_sqlite_cache(const std::string& path, std::vector<std::string>* warnings);
+/// With `max_age`, an entry stored longer ago than that is a miss (and is replaced by the next put).
+Result<std::unique_ptr<Cache>> open_sqlite_cache(const std::string& path, std::vector<std::string>* warnings,
+                                                 std::optional<std::chrono::seconds> max_age = std::nullopt);
+
+/// What a cache file holds (`tweetcheck cache stats`).
+struct CacheStats {
+  std::string path;
+  bool exists = false;          ///< false: no cache at that path yet (everything else is 0)
+  std::uint64_t size_bytes = 0; ///< on disk: the file and its -wal and -shm files
+  std::int64_t entries = 0;
+  std::int64_t expired = 0; ///< past their TTL (never answered; removed by clear_sqlite_cache)
+  /// Entries per kind: "responses" (sources' answers), "resolutions" (short links), "other".
+  std::map<std::string, std::int64_t> kinds;
+  /// Per kind, entries per outcome: the HTTP status of a response ("200", "404"), the status of a
+  /// resolution ("resolved", "dead").
+  std::map<std::string, std::map<std::string, std::int64_t>> outcomes;
+  std::optional<std::int64_t> oldest, newest; ///< when entries were stored (Unix seconds)
+};
+
+/// Reads the statistics of the cache at `path` without creating it. Fails (Errc::database) when
+/// the file is not a tweetcheck cache of this version.
+Result<CacheStats> sqlite_cache_stats(const std::string& path);
+
+/// Removes the expired entries (`expired_only`) or all of them; gives how many were removed per
+/// kind (as in CacheStats::kinds). A cache that does not exist has nothing to remove.
+Result<std::map<std::string, std::int64_t>> clear_sqlite_cache(const std::string& path, bool expired_only);
+
+/// Rebuilds the cache file to give back the space of removed entries (SQLite's VACUUM).
+struct VacuumResult {
+  std::uint64_t before = 0, after = 0; ///< size on disk, as in CacheStats::size_bytes
+};
+Result<VacuumResult> vacuum_sqlite_cache(const std::string& path);
 
 /// The default cache path: $XDG_CACHE_HOME/tweetcheck/cache.sqlite, else ~/.cache/tweetcheck/….
 std::string default_cache_path();

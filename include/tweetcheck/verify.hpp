@@ -136,6 +136,9 @@ struct VerifyOptions {
   std::function<void(std::size_t done, std::size_t total)> progress_step;
   std::chrono::seconds found_ttl = std::chrono::hours(24 * 7);
   std::chrono::seconds gone_ttl = std::chrono::hours(24);
+  /// The short-link resolver's TTLs (ResolveOptions::live_ttl, dead_ttl) for the links in posts.
+  std::chrono::seconds resolved_ttl = ResolveOptions{}.live_ttl;
+  std::chrono::seconds dead_ttl = ResolveOptions{}.dead_ttl;
 };
 
 /// Reads a local archive: JSONL of syndication or API v2 objects, or a Twitter data export's

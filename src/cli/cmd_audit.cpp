@@ -74,6 +74,7 @@ int run_audit_cmd(const AuditArgs& a, const Globals& g) {
   o.verify = std::move(*verify_opts);
   auto net = open_network(a.net, log, [&](const Settings& s) { return audit_cache(a, s, log); });
   if (!net) return failed(log, net.error());
+  apply_cache_settings(net->settings, o.verify);
   AuditProgress progress(log, progress_wanted(g.quiet), g.quiet);
   o.progress = [&](std::uint64_t docs, std::uint64_t posts, const std::map<std::string, std::uint64_t>& v) {
     progress(docs, posts, v);

@@ -107,6 +107,7 @@ int run_check_cmd(const CheckArgs& a, const Globals& g) {
   }
   auto net = open_network(a.net, log);
   if (!net) return failed(log, net.error());
+  apply_cache_settings(net->settings, options.verify);
   ReportOptions ro;
   ro.fail_on = *fail_on;
   ro.color = use_color(parse_color_choice(g.color), 1);

@@ -35,6 +35,7 @@ int run_resolve(const ResolveArgs& a, spdlog::logger& log) {
   ResolveOptions options;
   options.offline = a.net.offline;
   options.max_hops = a.max_hops;
+  apply_cache_settings(net->settings, options);
   const auto results = resolve(all, net->online(a.net), net->cache.get(), options);
   write_resolutions(std::cout, results, a.format == "text" ? ResolveFormat::text : ResolveFormat::json);
   const HttpStats st = net->client->stats();

@@ -32,7 +32,9 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     const std::vector<Command> commands{add_scan_command(app, g), add_resolve_command(app, g),
                                         add_check_command(app, g), add_audit_command(app, g),
-                                        add_merge_command(app, g)};
+                                        add_merge_command(app, g),
+                                        add_config_command(app, g),
+                                        add_cache_command(app, g)};
     describe_options(app);
     // Usage errors read like the library's errors: "tweetcheck: error: …", exit 2.
     const auto set_colors = [&] {

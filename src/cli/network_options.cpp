@@ -26,54 +26,106 @@ void NetworkArgs::add_to(CLI::App* sub) {
   sub->add_option("--retries", retries, "extra attempts on timeouts, connection errors, 5xx and 429 (default 3)");
   sub->add_option("--ca-file", ca_file, "CA certificates (PEM) to trust instead of the system's");
   sub->add_option("--user-agent", user_agent, "User-Agent header");
+  sub->add_option("--max-cache-age", max_cache_age,
+                  "a cached answer stored longer ago than this is not used (7d, 12h, 30m, 3600)")
+      ->type_name("DURATION")
+      ->group("cache");
   sub->add_option("--meta-token", meta_token,
                   "Meta app access token (APP_ID|APP_SECRET) for Threads, Instagram and Facebook posts "
                   "(default: $TWEETCHECK_META_TOKEN)");
 }
 
-Result<Settings> NetworkArgs::settings() const {
+void NetworkArgs::add_cache_path_to(CLI::App* sub) {
+  sub->add_option("--config", config, "TOML config file (default: $XDG_CONFIG_HOME/tweetcheck/config.toml)")
+      ->type_name("FILE");
+  sub->add_option("--cache", cache, "cache file (default: $XDG_CACHE_HOME/tweetcheck/cache.sqlite)")
+      ->type_name("FILE")
+      ->group("cache");
+}
+
+std::string NetworkArgs::config_path() const {
+  if (!config.empty()) return config;
+  if (const char* env = std::getenv("TWEETCHECK_CONFIG"); env && *env) return env;
+  return default_config_path();
+}
+
+Result<Settings> NetworkArgs::settings(SettingOrigins* origins) const {
   Settings s;
-  const std::string path = config.empty() ? default_config_path() : config;
+  const std::string path = config_path();
+  const bool given = path != default_config_path();
   std::error_code ec;
-  if (!config.empty() && !std::filesystem::exists(config, ec)) {
-    return fail(Errc::config, "cannot open config '" + config + "': No such file or directory");
+  if (given && !std::filesystem::exists(path, ec)) {
+    return fail(Errc::config, "cannot open config '" + path + "': No such file or directory");
   }
   if (!path.empty() && std::filesystem::exists(path, ec)) {
-    if (auto r = load_config(path, s); !r) return tl::unexpected(r.error());
+    if (auto r = load_config(path, s, origins); !r) return tl::unexpected(r.error());
   }
+  if (auto r = load_environment(s, origins); !r) return tl::unexpected(r.error());
+  auto from_option = [&](const char* key, const char* option) {
+    if (origins) (*origins)[key] = option;
+  };
   for (const auto& spec : endpoints) {
     auto ep = parse_endpoint(spec);
     if (!ep) return tl::unexpected(ep.error());
     s.http.endpoints[ep->first] = ep->second;
+    if (origins) (*origins)["endpoints." + ep->first] = "--endpoint";
   }
   if (allow_private) s.http.allow_private_network = true;
+  if (allow_private) from_option("http.allow_private_network", "--allow-private-network");
   if (concurrency) s.http.concurrency = concurrency;
+  if (concurrency) from_option("http.concurrency", "--concurrency");
   if (host_concurrency) s.http.host_concurrency = host_concurrency;
+  if (host_concurrency) from_option("http.host_concurrency", "--host-concurrency");
   // Non-finite and out-of-range numbers are refused (never an undefined conversion).
   if (auto r = bounded_number(rate, k_max_rate, "--rate"); !r) return tl::unexpected(r.error());
   if (rate > 0) s.http.host_rate = rate;
-  for (auto [value, name, ms] : {std::tuple{timeout, "--timeout", &s.http.timeout_ms},
-                                 std::tuple{connect_timeout, "--connect-timeout", &s.http.connect_timeout_ms}}) {
+  if (rate > 0) from_option("http.host_rate", "--rate");
+  for (auto [value, name, ms, key] :
+       {std::tuple{timeout, "--timeout", &s.http.timeout_ms, "http.timeout"},
+        std::tuple{connect_timeout, "--connect-timeout", &s.http.connect_timeout_ms, "http.connect_timeout"}}) {
     auto v = seconds_to_ms(value, name);
     if (!v) return tl::unexpected(v.error());
     if (value > 0) *ms = *v;
+    if (value > 0) from_option(key, name);
   }
   if (retries > k_max_retries || retries < -1) {
     return fail(Errc::usage, "--retries must be a whole number from 0 to " + std::to_string(k_max_retries) + ", got " +
                                  std::to_string(retries));
   }
   if (retries >= 0) s.http.retries = retries;
+  if (retries >= 0) from_option("http.retries", "--retries");
   if (!ca_file.empty()) s.http.ca_file = ca_file;
+  if (!ca_file.empty()) from_option("http.ca_file", "--ca-file");
   if (!user_agent.empty()) s.http.user_agent = user_agent;
+  if (!user_agent.empty()) from_option("http.user_agent", "--user-agent");
   if (!cache.empty()) s.cache_path = cache;
+  if (!cache.empty()) from_option("cache.path", "--cache");
   if (s.cache_path.empty()) s.cache_path = default_cache_path();
+  if (!max_cache_age.empty()) {
+    auto age = parse_duration(max_cache_age, "--max-cache-age");
+    if (!age) return tl::unexpected(age.error());
+    s.max_cache_age = *age;
+    from_option("cache.max_age", "--max-cache-age");
+  }
   return s;
+}
+
+void apply_cache_settings(const Settings& s, VerifyOptions& options) {
+  options.found_ttl = s.found_ttl;
+  options.gone_ttl = s.gone_ttl;
+  options.resolved_ttl = s.resolved_ttl;
+  options.dead_ttl = s.dead_ttl;
+}
+
+void apply_cache_settings(const Settings& s, ResolveOptions& options) {
+  options.live_ttl = s.resolved_ttl;
+  options.dead_ttl = s.dead_ttl;
 }
 
 Result<std::unique_ptr<Cache>> open_cache(const NetworkArgs& net, const Settings& s, spdlog::logger& log) {
   if (net.no_cache) return std::unique_ptr<Cache>();
   std::vector<std::string> warnings;
-  auto cache = open_sqlite_cache(s.cache_path, &warnings);
+  auto cache = open_sqlite_cache(s.cache_path, &warnings, s.max_cache_age);
   for (const auto& w : warnings) log.warn("{}", w);
   return cache;
 }

@@ -25,12 +25,22 @@ struct NetworkArgs {
   unsigned concurrency = 0, host_concurrency = 0;
   double timeout = 0, connect_timeout = 0, rate = 0;
   int retries = -1;
-  std::string meta_token; ///< --meta-token (Meta's oEmbed sources)
+  std::string meta_token;    ///< --meta-token (Meta's oEmbed sources)
+  std::string max_cache_age; ///< --max-cache-age DURATION
 
   void add_to(CLI::App* sub);
-  /// Defaults, then the config file, then the command line.
-  Result<Settings> settings() const;
+  /// Only --config and --cache (the `cache` commands).
+  void add_cache_path_to(CLI::App* sub);
+  /// Defaults, then the config file, then the environment, then the command line; where each
+  /// value came from is recorded in `origins` when given.
+  Result<Settings> settings(SettingOrigins* origins = nullptr) const;
+  /// The config file read: --config, else $TWEETCHECK_CONFIG, else default_config_path().
+  std::string config_path() const;
 };
+
+/// The cache TTLs and --max-cache-age of `s` in the stages' options.
+void apply_cache_settings(const Settings& s, VerifyOptions& options);
+void apply_cache_settings(const Settings& s, ResolveOptions& options);
 
 /// Opens the cache unless --no-cache (then null); a cache that cannot be opened is an error.
 Result<std::unique_ptr<Cache>> open_cache(const NetworkArgs& net, const Settings& s, spdlog::logger& log);

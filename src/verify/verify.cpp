@@ -386,6 +386,8 @@ std::vector<CheckedPost> verify(const std::vector<Post>& posts, HttpClient* clie
     ResolveOptions ro;
     ro.offline = options.offline || !client;
     ro.memo = options.memo;
+    ro.live_ttl = options.resolved_ttl;
+    ro.dead_ttl = options.dead_ttl;
     for (auto& r : resolve(links, options.offline ? nullptr : client, cache, ro)) resolved[r.url] = std::move(r);
   }
   for (std::size_t i = 0; i < posts.size(); ++i) {

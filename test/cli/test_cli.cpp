@@ -181,7 +181,7 @@ TEST_CASE("config file endpoints; a bad config names the file and line; bad --en
   }
   const Run bad = run("resolve --no-cache --config " + cfg + " https://t.co/x", true);
   CHECK(bad.status == 2);
-  CHECK(bad.out.find(cfg + "' line 2") != std::string::npos);
+  CHECK(bad.out.find(cfg + ":2:11: http.retries must be a whole number") != std::string::npos);
   CHECK(run("resolve --no-cache --endpoint nonsense https://t.co/x", true).status == 2);
   CHECK(run("resolve --no-cache --config /nonexistent.toml https://t.co/x", true).status == 2);
 }

@@ -334,19 +334,18 @@ TEST_CASE("hostile: non-finite and out-of-range numbers are refused with the opt
     CHECK(r.out.find(message) != std::string::npos);
   }
   for (const auto& [toml, message] : std::vector<std::pair<std::string, std::string>>{
-           {"[http]\ntimeout = inf\n", "line 2: http.timeout must be a number from 0 to 86400, got inf"},
-           {"[http]\n\ntimeout = 1e308\n", "line 3: http.timeout must be a number from 0 to 86400, got 1e+308"},
-           {"[http]\nconnect_timeout = nan\n",
-            "line 2: http.connect_timeout must be a number from 0 to 86400, got nan"},
-           {"[http]\nretries = 1.1e48\n", "line 2: http.retries must be a whole number from 0 to 100"},
-           {"[http]\nretries = 101\n", "line 2: http.retries must be a whole number from 0 to 100"},
-           {"[http]\nconcurrency = 2.5\n", "line 2: http.concurrency must be a whole number from 0 to 100000"},
-           {"[http]\nhost_rate = -inf\n", "line 2: http.host_rate must be a number from 0 to 1e+06, got -inf"}}) {
+           {"[http]\ntimeout = inf\n", ":2:11: http.timeout must be a number from 0 to 86400, got inf"},
+           {"[http]\n\ntimeout = 1e308\n", ":3:11: http.timeout must be a number from 0 to 86400, got 1e+308"},
+           {"[http]\nconnect_timeout = nan\n", ":2:19: http.connect_timeout must be a number from 0 to 86400, got nan"},
+           {"[http]\nretries = 1.1e48\n", ":2:11: http.retries must be a whole number from 0 to 100"},
+           {"[http]\nretries = 101\n", ":2:11: http.retries must be a whole number from 0 to 100"},
+           {"[http]\nconcurrency = 2.5\n", ":2:15: http.concurrency must be a whole number from 0 to 100000"},
+           {"[http]\nhost_rate = -inf\n", ":2:13: http.host_rate must be a number from 0 to 1e+06, got -inf"}}) {
     INFO(toml);
     const std::string config = d.file("config.toml", toml);
     const Run r = tc("check --offline --no-cache --config " + q(config) + " " + q(a) + " 2>&1 >/dev/null");
     CHECK(r.status == 2);
-    CHECK(r.out.find("config '" + config + "' " + message) != std::string::npos);
+    CHECK(r.out.find(config + message) != std::string::npos);
   }
   // In range: accepted.
   const std::string config = d.file("config.toml", "[http]\ntimeout = 86400\nretries = 100\nhost_rate = 0.5\n");
@@ -438,7 +437,7 @@ TEST_CASE("hostile: a config nested 100,000 deep is a clear error naming the fil
     const std::string config = d.file("config.toml", "[http]\n\nx = " + value + "\n");
     const Run r = tc("check --offline --no-cache --config " + q(config) + " " + q(a) + " 2>&1 >/dev/null");
     CHECK(r.status == 2);
-    CHECK(r.out.find("config '" + config + "' line 3, column ") != std::string::npos);
+    CHECK(r.out.find(config + ":3:") != std::string::npos);
     CHECK(r.out.find("exceeded maximum nested value depth of 256") != std::string::npos);
   }
 }
