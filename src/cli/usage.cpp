@@ -75,6 +75,8 @@ Environment:
   CI                         set: no progress line
   TWEETCHECK_X_BEARER_TOKEN  X API v2 bearer token for the x-api source (also X_BEARER_TOKEN)
   TWEETCHECK_META_TOKEN      Meta app access token (the default of --meta-token)
+  TWEETCHECK_CONFIG          the config file to read (instead of the default path)
+  TWEETCHECK_<SECTION>_<KEY> any config key, e.g. TWEETCHECK_HTTP_TIMEOUT (see 'tweetcheck config')
   XDG_CONFIG_HOME, HOME      where the config file is looked for
   XDG_CACHE_HOME, HOME       where the cache is kept
   TMPDIR                     temporary files (audit of .warc.gz)
