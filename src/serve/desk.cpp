@@ -631,13 +631,13 @@ private:
         if (outcome->errors.empty() || !outcome->posts.empty()) m_store.put(id, outcome->posts, ro, m_log);
       }
       m_metrics.check(!outcome ? "bad_request" : outcome->errors.empty() ? "ok" : "failed");
-      {
-        std::lock_guard lock(job->mutex);
-        job->outcome = std::move(outcome);
-        job->done = true;
-        job->cv.notify_all();
-      }
+      // The turn is given back before the answer goes out, so that a client's next check finds
+      // it free; nothing of the server is touched after it (the server may be gone).
       m_admission.leave();
+      std::lock_guard lock(job->mutex);
+      job->outcome = std::move(outcome);
+      job->done = true;
+      job->cv.notify_all();
     }).detach();
 
     res.set_header("Tweetcheck-Result-Id", id);
