@@ -47,6 +47,14 @@ try {
     return page.$$eval('#cards article', cs => cs.map(c => ({verdict: c.dataset.verdict, status_id: c.dataset.statusId})));
   }
 
+  // A file opened with the file field fills the box, the name and the format.
+  await page.goto(base + '/');
+  await page.setInputFiles('#file', articlePath);
+  await page.waitForFunction(() => document.getElementById('content').value.length > 0);
+  const opened = await page.evaluate(() => ({name: document.getElementById('name').value,
+                                             format: document.getElementById('format').value,
+                                             length: document.getElementById('content').value.length}));
+
   const cards = await check(article);
   const status = await page.textContent('#status');
   const api = await (await fetch(base + '/api/check', {method: 'POST', headers: {'Content-Type': 'application/json'},
@@ -76,7 +84,7 @@ try {
   const links = await page.$$eval('#cards a', as => as.map(a => a.getAttribute('href')));
   const texts = await page.$$eval('#cards .side.article', ss => ss.map(s => s.textContent));
   await page.waitForTimeout(200); // let anything that would run, run
-  console.log(JSON.stringify({status, cards, expected, share, shared_cards: sharedCards, sarif,
+  console.log(JSON.stringify({opened, article_length: article.length, status, cards, expected, share, shared_cards: sharedCards, sarif,
                               hostile_cards: hostileCards, injected, links, hostile_texts: texts, ...seen}));
 } finally {
   await browser.close();

@@ -308,6 +308,10 @@ TEST_CASE("serve: the desk page in headless Chromium", "[serve][e2e][browser]") 
   INFO(r.out);
   REQUIRE(r.status == 0);
   const json seen = json::parse(r.out.substr(r.out.rfind("\n{") == std::string::npos ? 0 : r.out.rfind("\n{") + 1));
+  // A file opened in the page fills the box, its name and its format.
+  CHECK(seen["opened"]["name"] == "check_verdicts.html");
+  CHECK(seen["opened"]["format"] == "html");
+  CHECK(seen["opened"]["length"] == seen["article_length"]);
   // Every post's card, in order, with the verdict the JSON API gives for the same article.
   REQUIRE(seen["expected"].size() == 29);
   CHECK(seen["cards"] == seen["expected"]);

@@ -196,6 +196,27 @@
     }
   }
 
+  // A file opened or dropped fills the box, its name and its format (by extension).
+  const content = document.getElementById('content');
+  function load(file) {
+    if (!file) return;
+    file.text().then(text => {
+      content.value = text;
+      document.getElementById('name').value = file.name;
+      const format = /\.(md|markdown)$/i.test(file.name) ? 'markdown' : /\.html?$/i.test(file.name) ? 'html'
+                   : /\.txt$/i.test(file.name) ? 'text' : 'auto';
+      document.getElementById('format').value = format;
+    });
+  }
+  document.getElementById('file-field').hidden = false;
+  document.getElementById('file').addEventListener('change', ev => load(ev.target.files[0]));
+  content.addEventListener('dragover', ev => ev.preventDefault());
+  content.addEventListener('drop', ev => {
+    if (!ev.dataTransfer.files.length) return;
+    ev.preventDefault();
+    load(ev.dataTransfer.files[0]);
+  });
+
   fetch('/api/reasons', {headers: headers({})}).then(r => r.ok ? r.json() : {}).then(w => { reasonWords = w; },
                                                                                     () => {});
   form.addEventListener('submit', check);
