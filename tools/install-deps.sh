@@ -11,6 +11,7 @@ build_packages=(
   libgumbo-dev libcurl4-openssl-dev libssl-dev libspdlog-dev libfmt-dev
   nlohmann-json3-dev libsqlite3-dev libexpected-dev libcli11-dev
   libutf8proc-dev libtomlplusplus-dev libarchive-dev libre2-dev libxml2-dev
+  libcpp-httplib-dev
 )
 # Only for the tests, fuzzing, benchmarks and packaging (never needed to build the program).
 test_packages=(

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the npm tools the tests use (package.json, pinned by package-lock.json) into
-# node_modules/: the official SARIF validator (@microsoft/sarif-multitool). Needs node and npm
+# node_modules/: the official SARIF validator (@microsoft/sarif-multitool) and playwright-core (drives
+# Debian's chromium in the desk server's browser test; it downloads no browser). Needs node and npm
 # (Debian's nodejs and npm are installed when there is no npm at all; a node that brings its own
 # npm is used as it is). Does nothing when the tools are already installed.
 set -euo pipefail

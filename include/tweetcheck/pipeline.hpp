@@ -44,6 +44,11 @@ struct CheckOptions {
   bool stream = false;
   /// Told how many posts the scan found, before they are verified (non-streaming runs); may be empty.
   std::function<void(std::size_t posts)> on_scanned;
+  /// Set: each post is handed here (after the ignore rules, on the calling thread) as soon as its
+  /// verdict is known, before its document goes to `on_document`. The posts are then verified one
+  /// at a time as they are scanned (a desk watching them arrive), not in one batch; distinct posts
+  /// are still asked once when `verify.memo` and the cache are given.
+  std::function<void(const CheckedPost&)> on_post;
 };
 
 /// One checked document.
@@ -66,5 +71,12 @@ struct CheckSummary {
 CheckSummary run_check(const std::vector<std::string>& inputs, const CheckOptions& options, HttpClient* client,
                        Cache* cache, const std::function<void(CheckedDocument&&)>& on_document,
                        const std::function<void(const Error&)>& on_error);
+
+/// The same check of documents held in memory (a pasted page: its name, content and format;
+/// InputFormat::auto_detect detects it as files are). Documents larger than
+/// `options.max_input_bytes` are refused (on_error). Never throws.
+CheckSummary run_check_documents(std::vector<Document> documents, const CheckOptions& options, HttpClient* client,
+                                 Cache* cache, const std::function<void(CheckedDocument&&)>& on_document,
+                                 const std::function<void(const Error&)>& on_error);
 
 } // namespace tweetcheck

@@ -6,6 +6,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "tweetcheck/result.hpp"
@@ -27,6 +28,8 @@ struct ReportOptions {
   /// SARIF: the folder input paths are written relative to (as `%SRCROOT%`); files outside it get
   /// `file://` URIs. Empty: the working directory. Relative paths are taken from the working directory.
   std::string sarif_base;
+  /// HTML: links shown in the header as (label, href): a desk server's downloads of the same result.
+  std::vector<std::pair<std::string, std::string>> html_downloads;
 };
 
 /// True when the post fails the run: its verdict is in `fail_on` and no ignore rule accepts it.

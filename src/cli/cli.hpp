@@ -42,6 +42,7 @@ Command add_audit_command(CLI::App& app, const Globals& g);
 Command add_merge_command(CLI::App& app, const Globals& g);
 Command add_config_command(CLI::App& app, const Globals& g);
 Command add_cache_command(CLI::App& app, const Globals& g);
+Command add_serve_command(CLI::App& app, const Globals& g);
 
 /// "file", or "file:line:column" when the diagnostic has a position.
 std::string where(const tweetcheck::Diagnostic& d);

@@ -58,6 +58,10 @@ struct Item {
   std::variant<InputRef, Document> what;
 };
 
+CheckSummary check_items(std::vector<Item>& items, CheckSummary summary, const CheckOptions& options,
+                         HttpClient* client, Cache* cache, const std::function<void(CheckedDocument&&)>& on_document,
+                         const std::function<void(const Error&)>& on_error);
+
 } // namespace
 
 CheckSummary run_check(const std::vector<std::string>& inputs, const CheckOptions& options, HttpClient* client,
@@ -108,7 +112,31 @@ CheckSummary run_check(const std::vector<std::string>& inputs, const CheckOption
     }
   }
   pages.clear();
+  return check_items(items, summary, options, client, cache, on_document, on_error);
+}
 
+CheckSummary run_check_documents(std::vector<Document> documents, const CheckOptions& options, HttpClient* client,
+                                 Cache* cache, const std::function<void(CheckedDocument&&)>& on_document,
+                                 const std::function<void(const Error&)>& on_error) {
+  CheckSummary summary;
+  std::vector<Item> items;
+  for (Document& doc : documents) {
+    if (doc.content.size() > options.max_input_bytes) {
+      on_error(
+          Error{Errc::io, "'" + doc.name + "' is larger than " + std::to_string(options.max_input_bytes) + " bytes"});
+      ++summary.failed_inputs;
+      continue;
+    }
+    items.push_back({std::move(doc)});
+  }
+  return check_items(items, summary, options, client, cache, on_document, on_error);
+}
+
+namespace {
+
+CheckSummary check_items(std::vector<Item>& items, CheckSummary summary, const CheckOptions& options,
+                         HttpClient* client, Cache* cache, const std::function<void(CheckedDocument&&)>& on_document,
+                         const std::function<void(const Error&)>& on_error) {
   // Scan in parallel, in input order; each document verified at once (stream) or all together.
   struct Scanned {
     std::string name;
@@ -146,6 +174,19 @@ CheckSummary run_check(const std::vector<std::string>& inputs, const CheckOption
         CheckedDocument doc;
         doc.name = std::move(s.name);
         doc.diagnostics = std::move(s.result->diagnostics);
+        if (options.on_post) {
+          // One post at a time, each handed on as soon as it is settled.
+          for (const Post& p : s.result->posts) {
+            auto one = verify({p}, client, cache, options.verify);
+            apply_ignores(one, options.ignores);
+            options.on_post(one.front());
+            doc.posts.push_back(std::move(one.front()));
+          }
+          ++summary.documents;
+          summary.posts += doc.posts.size();
+          on_document(std::move(doc));
+          return;
+        }
         if (options.stream) {
           if (!s.result->posts.empty()) doc.posts = verify(s.result->posts, client, cache, options.verify);
           finish(std::move(doc));
@@ -157,7 +198,7 @@ CheckSummary run_check(const std::vector<std::string>& inputs, const CheckOption
                           std::make_move_iterator(s.result->posts.end()));
         held.push_back(std::move(doc));
       });
-  if (options.stream) return summary;
+  if (options.stream || options.on_post) return summary;
   if (options.on_scanned) options.on_scanned(held_posts.size());
   std::vector<CheckedPost> checked;
   if (!held_posts.empty()) checked = verify(held_posts, client, cache, options.verify);
@@ -170,5 +211,7 @@ CheckSummary run_check(const std::vector<std::string>& inputs, const CheckOption
   }
   return summary;
 }
+
+} // namespace
 
 } // namespace tweetcheck

@@ -100,7 +100,14 @@ void write_html(std::ostream& out, const std::vector<CheckedPost>& posts, const 
       << "<title>tweetcheck report</title><style>" << k_style << "</style></head><body>\n";
   out << "<header><h1>tweetcheck report</h1><p class=\"meta\">" << html_escape(summary_line(s));
   if (o.generated_at_ms > 0) out << " &middot; generated " << iso_time(o.generated_at_ms);
-  out << " &middot; tweetcheck " << TWEETCHECK_VERSION << "</p></header>\n<main>\n";
+  out << " &middot; tweetcheck " << TWEETCHECK_VERSION << "</p>";
+  if (!o.html_downloads.empty()) {
+    out << "<nav class=\"downloads\" aria-label=\"Downloads\"><p class=\"meta\">Download:";
+    for (const auto& [text, href] : o.html_downloads)
+      out << " <a href=\"" << html_escape(href) << "&amp;download=1\" download>" << html_escape(text) << "</a>";
+    out << "</p></nav>";
+  }
+  out << "</header>\n<main>\n";
   // Summary table.
   out << "<h2>Summary</h2>\n<table class=\"summary\"><tr><th>Verdict</th><th>Posts</th></tr>\n";
   for (Verdict v :
@@ -127,7 +134,8 @@ void write_html(std::ostream& out, const std::vector<CheckedPost>& posts, const 
   for (std::size_t i = 0; i < posts.size(); ++i) {
     const CheckedPost& c = posts[i];
     const Post& p = c.post;
-    out << "<article class=\"post " << to_string(c.verdict) << "\" id=\"post-" << i + 1
+    out << "<article class=\"post " << to_string(c.verdict) << "\" id=\"post-" << i + 1 << "\" data-verdict=\""
+        << to_string(c.verdict) << "\" data-status-id=\"" << html_escape(p.status_id.value_or(""))
         << "\">\n<h2><span class=\"badge v-" << to_string(c.verdict) << "\">" << label(c.verdict) << "</span> "
         << html_escape(p.where.file) << ':' << p.where.line << ':' << p.where.column << "</h2>\n<p class=\"meta\">"
         << html_escape(p.display_name.value_or("")) << (p.handle ? " @" + html_escape(*p.handle) : std::string(""))

@@ -176,3 +176,41 @@ TEST_CASE("run_check: an article URL given twice is fetched once and checked twi
   }
   CHECK(std::count(client.asked().begin(), client.asked().end(), "https://news.example/story") == 1);
 }
+
+TEST_CASE("run_check_documents: pasted documents, each post handed on as it is settled", "[pipeline]") {
+  FakeHttpClient client;
+  client.answer("https://cdn.syndication.twimg.com/tweet-result", 200, recorded_body("syn-tweetrsc-image"));
+  CheckOptions o;
+  o.verify.sources = {"syndication"};
+  o.verify.memo = std::make_shared<ResponseMemo>();
+  o.max_input_bytes = 100000;
+  std::vector<std::string> events;
+  o.on_post = [&](const CheckedPost& p) { events.push_back("post " + std::string(to_string(p.verdict))); };
+  std::vector<Document> docs(3);
+  docs[0].name = "pasted";
+  docs[0].format = InputFormat::html;
+  docs[0].content = k_article;
+  docs[1].name = "too large";
+  docs[1].content = std::string(100001, 'x');
+  docs[2].name = "pasted text";
+  docs[2].format = InputFormat::text;
+  docs[2].content = "no post here";
+  std::vector<std::string> errors;
+  auto cache = open_sqlite_cache(":memory:", nullptr);
+  REQUIRE(cache);
+  const auto summary = run_check_documents(
+      docs, o, &client, cache->get(),
+      [&](CheckedDocument&& d) { events.push_back("document " + d.name + " " + std::to_string(d.posts.size())); },
+      [&](const Error& e) { errors.push_back(e.message); });
+  // Every post before its document, in order; the document carries the same verdicts.
+  CHECK(events ==
+        std::vector<std::string>{"post verified", "post altered", "document pasted 2", "document pasted text 0"});
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0] == "'too large' is larger than 100000 bytes");
+  CHECK(summary.documents == 2);
+  CHECK(summary.posts == 2);
+  CHECK(summary.failed_inputs == 1);
+  // The same post asked once (then from the cache), though its two embeds were verified one at a time.
+  CHECK(std::count_if(client.asked().begin(), client.asked().end(),
+                      [](const std::string& u) { return u.rfind("https://cdn.syndication.twimg.com/", 0) == 0; }) == 1);
+}
