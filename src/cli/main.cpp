@@ -26,9 +26,9 @@ int main(int argc, char** argv) {
     g.log = log.get();
     app.add_flag("-v,--verbose", g.verbose, "log more (to stderr)");
     app.add_flag("-q,--quiet", g.quiet, "log only errors");
-    const std::vector<Command> commands{add_scan_command(app, g), add_resolve_command(app, g),
+    const std::vector<Command> commands{add_scan_command(app, g),  add_resolve_command(app, g),
                                         add_check_command(app, g), add_audit_command(app, g),
-                                        add_merge_command(app, g)};
+                                        add_merge_command(app, g), add_fleet_command(app, g)};
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
