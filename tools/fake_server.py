@@ -16,7 +16,11 @@ Bench mode (--bench-latency-ms N): GET /b/<code> answers, after N ms, 301 to
 https://twitter.com/bench/status/<digits of code>.
 
 GET /__stats returns {"requests": {path: count}, "total": n, "max_in_flight": n, "authorization":
-{path: the last Authorization header sent for it}}.
+{path: the last Authorization header sent for it}}; with --log-requests also "log": [[unix time,
+path, status], ...].
+
+--limit PREFIX=R (repeatable): requests to paths starting with PREFIX beyond R in any second get
+429 with Retry-After: 1 (counted in "limited").
 """
 import argparse
 import asyncio
@@ -24,8 +28,11 @@ import json
 import signal
 import ssl
 import sys
+import time
 
-STATS = {"requests": {}, "total": 0, "max_in_flight": 0, "authorization": {}}
+STATS = {"requests": {}, "total": 0, "max_in_flight": 0, "authorization": {}, "limited": 0}
+LIMITS = {}  # prefix -> (rate, [times of recent requests])
+LOG = [None]  # the request log when --log-requests
 IN_FLIGHT = [0]
 REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 303: "See Other", 307: "Temporary Redirect",
            308: "Permanent Redirect", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 410: "Gone",
@@ -82,15 +89,28 @@ async def handle(reader, writer, routes, base, port, bench_ms, delay_ms=0, synth
             if length:
                 await reader.readexactly(length)
             if path == "/__stats":
-                body = json.dumps(STATS).encode()
+                body = json.dumps(dict(STATS, log=LOG[0]) if LOG[0] is not None else STATS).encode()
                 resp = {"status": 200, "headers": {"Content-Type": "application/json"}}
             else:
                 STATS["total"] += 1
                 STATS["requests"][path] = STATS["requests"].get(path, 0) + 1
                 IN_FLIGHT[0] += 1
                 STATS["max_in_flight"] = max(STATS["max_in_flight"], IN_FLIGHT[0])
+                limited = None
+                now = time.time()
+                for prefix, (rate, recent) in LIMITS.items():
+                    if path.startswith(prefix):
+                        while recent and recent[0] <= now - 1:
+                            recent.pop(0)
+                        if len(recent) >= rate:
+                            limited = {"status": 429, "headers": {"Retry-After": "1"}, "body": "slow down\n"}
+                            STATS["limited"] += 1
+                        else:
+                            recent.append(now)
                 try:
-                    if bench_ms is not None and path.startswith("/b/"):
+                    if limited:
+                        resp = limited
+                    elif bench_ms is not None and path.startswith("/b/"):
                         await asyncio.sleep(bench_ms / 1000)
                         digits = "".join(c for c in path if c.isdigit()) or "1"
                         resp = {"status": 301, "headers": {"Location": "https://twitter.com/bench/status/1" + digits}}
@@ -107,6 +127,8 @@ async def handle(reader, writer, routes, base, port, bench_ms, delay_ms=0, synth
                 else:
                     body = resp.get("body", "").replace("{base}", base).replace("{port}", str(port)).encode()
             status = int(resp.get("status", 200))
+            if LOG[0] is not None and path != "/__stats":
+                LOG[0].append([time.time(), path, status])
             head = ["HTTP/1.1 %d %s" % (status, REASONS.get(status, "Status"))]
             headers = {"Content-Length": str(len(body)), "Connection": "keep-alive"}
             headers.update({k: str(v).replace("{base}", base).replace("{port}", str(port)).replace("{path}", path)
@@ -132,7 +154,14 @@ async def main():
     ap.add_argument("--delay-ms", type=float, default=0, help="added to every response")
     ap.add_argument("--synthetic", action="store_true",
                     help="answer any /tweet-result?id=ID with a syndication tweet (benchmarks); other unknown paths 404")
+    ap.add_argument("--limit", action="append", default=[], help="PREFIX=R: 429 above R requests per second")
+    ap.add_argument("--log-requests", action="store_true", help="keep [time, path, status] of every request")
     args = ap.parse_args()
+    for spec in args.limit:
+        prefix, _, rate = spec.rpartition("=")
+        LIMITS[prefix] = (float(rate), [])
+    if args.log_requests:
+        LOG[0] = []
     routes = json.load(open(args.routes)) if args.routes else {}
     ctx = None
     if args.tls_cert:

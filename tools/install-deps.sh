@@ -12,11 +12,14 @@ build_packages=(
   nlohmann-json3-dev libsqlite3-dev libexpected-dev libcli11-dev
   libutf8proc-dev libtomlplusplus-dev libarchive-dev libre2-dev libxml2-dev
   libcpp-httplib-dev
+  libpq-dev
 )
 # Only for the tests, fuzzing, benchmarks and packaging (never needed to build the program).
 test_packages=(
   # the test suite
   catch2 python3-jsonschema python3-yaml openssl
+  # the fleet tests (a PostgreSQL server they start themselves)
+  postgresql
   # fuzz targets (tools/fuzz.sh: libFuzzer, ASan, UBSan)
   clang-14
   # benchmarks

@@ -47,6 +47,13 @@ Result<void> for_each_article(const std::vector<std::string>& inputs, const Arch
 
 /// "K/N" → (K, N) with 1 <= K <= N; fails (Errc::usage) otherwise.
 Result<std::pair<unsigned, unsigned>> parse_shard(std::string_view spec);
+/// The shard of this task of a job array, from the launcher's environment: SLURM_ARRAY_TASK_ID
+/// and SLURM_ARRAY_TASK_COUNT (less SLURM_ARRAY_TASK_MIN), JOB_COMPLETION_INDEX (Kubernetes
+/// Indexed Jobs, 0-based) or AWS_BATCH_JOB_ARRAY_INDEX (0-based), the latter two with `count`
+/// (--shard-count) as N. Fails (Errc::usage) when none is set or the numbers do not fit.
+Result<std::pair<unsigned, unsigned>> shard_from_environment(unsigned count);
+/// The inputs of shard K of N when sharding by file: every N-th input from the K-th.
+std::vector<std::string> inputs_of_shard(const std::vector<std::string>& inputs, unsigned k, unsigned n);
 /// Whether a document belongs to shard K of N (a stable hash of its key).
 bool in_shard(std::string_view key, unsigned k, unsigned n);
 

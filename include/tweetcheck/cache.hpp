@@ -22,6 +22,25 @@ public:
   virtual Result<std::optional<std::string>> get(std::string_view key) = 0;
   /// Stores `value` for `ttl`. Transient failures must never be stored (the callers' rule).
   virtual Result<void> put(std::string_view key, std::string_view value, std::chrono::seconds ttl) = 0;
+
+  // A cache shared by many processes (PostgreSQL) also hands out claims, so that one process of
+  // the fleet fetches each key and the others wait for its answer. The defaults: no sharing.
+
+  /// Claims `keys` (misses about to be fetched): returns those this process should fetch now;
+  /// the others are being fetched elsewhere (or were answered transiently): ask await() for them.
+  virtual std::vector<std::string> claim(const std::vector<std::string>& keys) { return keys; }
+  /// Waits (at most the claim timeout) for the answers of keys claimed elsewhere: key → value
+  /// (what put() or put_transient() stored); a key missing from the answer was left unanswered.
+  virtual std::map<std::string, std::string> await(const std::vector<std::string>& keys) {
+    (void)keys;
+    return {};
+  }
+  /// Shares a transient answer (a 503, a malformed body) with the other processes for the rest of
+  /// the audit, and ends the claim on it; get() never returns it.
+  virtual void put_transient(std::string_view key, std::string_view value) {
+    (void)key;
+    (void)value;
+  }
 };
 
 /// Opens (creating it and its folder if needed) the SQLite cache at `path`, in WAL mode with a
@@ -60,6 +79,10 @@ struct VacuumResult {
   std::uint64_t before = 0, after = 0; ///< size on disk, as in CacheStats::size_bytes
 };
 Result<VacuumResult> vacuum_sqlite_cache(const std::string& path);
+
+/// Opens the cache in the PostgreSQL database `url` (postgresql://…), creating its table if
+/// needed: shared by every process that opens it, with claims that expire after `claim_timeout`.
+Result<std::unique_ptr<Cache>> open_postgres_cache(const std::string& url, std::chrono::seconds claim_timeout);
 
 /// The default cache path: $XDG_CACHE_HOME/tweetcheck/cache.sqlite, else ~/.cache/tweetcheck/….
 std::string default_cache_path();

@@ -3,10 +3,12 @@
 // the record of their documents in a SQLite state file, so a crashed audit resumes exactly where
 // its last commit ended.
 #include "tweetcheck/audit.hpp"
+#include "audit/audit_internal.hpp"
 #include "core/handles.hpp"
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
@@ -43,6 +45,45 @@ Result<std::pair<unsigned, unsigned>> parse_shard(std::string_view spec) {
   if (k < 1 || n < 1 || k > n)
     return fail(Errc::usage, "--shard wants K/N with 1 <= K <= N, got '" + std::string(spec) + "'");
   return std::make_pair(k, n);
+}
+
+Result<std::pair<unsigned, unsigned>> shard_from_environment(unsigned count) {
+  auto number = [](const char* name, long long& out) {
+    const char* v = std::getenv(name);
+    if (!v || !*v) return false;
+    char* end = nullptr;
+    out = std::strtoll(v, &end, 10);
+    return end && !*end;
+  };
+  long long id = 0, n = 0, min = 1;
+  std::string from;
+  if (number("SLURM_ARRAY_TASK_ID", id)) {
+    from = "SLURM_ARRAY_TASK_ID";
+    if (!number("SLURM_ARRAY_TASK_COUNT", n)) n = count;
+    if (!number("SLURM_ARRAY_TASK_MIN", min)) min = 1;
+    id = id - min + 1;
+  } else if (number("JOB_COMPLETION_INDEX", id) || number("AWS_BATCH_JOB_ARRAY_INDEX", id)) {
+    from = std::getenv("JOB_COMPLETION_INDEX") ? "JOB_COMPLETION_INDEX" : "AWS_BATCH_JOB_ARRAY_INDEX";
+    id += 1;
+    n = count;
+  } else {
+    return fail(Errc::usage, "--shard auto: none of SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX or "
+                             "AWS_BATCH_JOB_ARRAY_INDEX is set");
+  }
+  if (n < 1) return fail(Errc::usage, "--shard auto with " + from + " needs --shard-count N");
+  if (id < 1 || id > n || n > 1000000) {
+    return fail(Errc::usage, "--shard auto: " + from + " gives task " + std::to_string(id) + " of " +
+                                 std::to_string(n) + ", not a shard");
+  }
+  return std::make_pair(static_cast<unsigned>(id), static_cast<unsigned>(n));
+}
+
+std::vector<std::string> inputs_of_shard(const std::vector<std::string>& inputs, unsigned k, unsigned n) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    if (n <= 1 || i % n == k - 1) out.push_back(inputs[i]);
+  }
+  return out;
 }
 
 bool in_shard(std::string_view key, unsigned k, unsigned n) {
@@ -146,6 +187,37 @@ Json document_json(const ArchiveDoc& d) {
   return Json{{"key", d.key}, {"seq", d.seq}, {"url", d.url}, {"site", site_of(d.url, d.key)}, {"date", d.date}};
 }
 
+/// The SQLite state of one output file: the sink of `tweetcheck audit`.
+class FileSink final : public detail::AuditSink {
+public:
+  FileSink(State& state, std::string state_path, std::string output, detail::UniqueFd fd, std::uint64_t written)
+      : m_state(state), m_state_path(std::move(state_path)), m_output(std::move(output)), m_fd(std::move(fd)),
+        m_written(written) {}
+  bool done(const std::string& key) override { return m_state.done(key); }
+  Result<void> commit(const std::vector<std::string>& keys, const std::vector<detail::AuditLine>& lines) override {
+    std::string text;
+    for (const auto& l : lines) text += l.json + "\n";
+    // Results first, then the commit that makes them count.
+    for (std::size_t off = 0; off < text.size();) {
+      const ssize_t n = ::write(m_fd.get(), text.data() + off, text.size() - off);
+      if (n <= 0) return fail(Errc::io, "cannot write '" + m_output + "': " + std::strerror(errno));
+      off += static_cast<std::size_t>(n);
+    }
+    ::fsync(m_fd.get());
+    m_written += text.size();
+    if (!m_state.commit(keys, m_written)) {
+      return fail(Errc::database, "cannot record progress in '" + m_state_path + "': " + m_state.error());
+    }
+    return {};
+  }
+
+private:
+  State& m_state;
+  std::string m_state_path, m_output;
+  detail::UniqueFd m_fd;
+  std::uint64_t m_written;
+};
+
 } // namespace
 
 Result<AuditStats> run_audit(const std::vector<std::string>& inputs, const AuditOptions& o, HttpClient* client,
@@ -178,8 +250,12 @@ Result<AuditStats> run_audit(const std::vector<std::string>& inputs, const Audit
   if (ec) return fail(Errc::io, "cannot truncate '" + o.output + "': " + ec.message());
   detail::UniqueFd fd(::open(o.output.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
   if (!fd) return fail(Errc::io, "cannot write '" + o.output + "': " + std::strerror(errno));
-  std::uint64_t written = committed;
+  FileSink sink(*state, state_path, o.output, std::move(fd), committed);
+  return detail::audit_into(inputs, o, client, cache, sink);
+}
 
+Result<AuditStats> detail::audit_into(const std::vector<std::string>& inputs, const AuditOptions& o, HttpClient* client,
+                                      Cache* cache, AuditSink& sink) {
   AuditStats stats;
   std::map<std::string, std::uint64_t> verdicts;
   std::vector<ArchiveDoc> batch;
@@ -232,37 +308,27 @@ Result<AuditStats> run_audit(const std::vector<std::string>& inputs, const Audit
         owner.push_back(i);
       }
     }
-    std::string lines;
+    std::vector<detail::AuditLine> lines;
     if (o.scan_only) {
       for (std::size_t k = 0; k < posts.size(); ++k) {
         Json j = detail::post_json(posts[k]);
         j["document"] = document_json(batch[owner[k]]);
-        lines += j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+        lines.push_back({batch[owner[k]].seq, j.dump(-1, ' ', false, Json::error_handler_t::replace), {}});
       }
     } else {
       const auto checked = verify(posts, client, cache, verify_options);
       for (std::size_t k = 0; k < checked.size(); ++k) {
         Json j = detail::check_json(checked[k], fail_on);
         j["document"] = document_json(batch[owner[k]]);
-        lines += j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+        lines.push_back({batch[owner[k]].seq, j.dump(-1, ' ', false, Json::error_handler_t::replace),
+                         std::string(to_string(checked[k].verdict))});
         ++verdicts[std::string(to_string(checked[k].verdict))];
       }
     }
-    // Results first, then the commit that makes them count.
-    for (std::size_t off = 0; off < lines.size();) {
-      const ssize_t n = ::write(fd.get(), lines.data() + off, lines.size() - off);
-      if (n <= 0) {
-        failure = Error{Errc::io, "cannot write '" + o.output + "': " + std::strerror(errno)};
-        return false;
-      }
-      off += static_cast<std::size_t>(n);
-    }
-    ::fsync(fd.get());
-    written += lines.size();
     std::vector<std::string> keys;
     for (const auto& d : batch) keys.push_back(d.key);
-    if (!state->commit(keys, written)) {
-      failure = Error{Errc::database, "cannot record progress in '" + state_path + "': " + state->error()};
+    if (auto c = sink.commit(keys, lines); !c) {
+      failure = c.error();
       return false;
     }
     stats.documents += batch.size();
@@ -278,7 +344,7 @@ Result<AuditStats> run_audit(const std::vector<std::string>& inputs, const Audit
       ++stats.other_shards;
       return true;
     }
-    if (state->done(d.key)) {
+    if (sink.done(d.key)) {
       ++stats.skipped_done;
       return true;
     }
@@ -288,7 +354,6 @@ Result<AuditStats> run_audit(const std::vector<std::string>& inputs, const Audit
     return true;
   });
   if (read && !failure) process();
-  fd.close();
   if (!read) return tl::unexpected(read.error());
   if (failure) return tl::unexpected(*failure);
   return stats;

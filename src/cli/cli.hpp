@@ -16,6 +16,8 @@ namespace tweetcheck::cli {
 constexpr int k_exit_ok = 0;       ///< nothing to report
 constexpr int k_exit_findings = 1; ///< a post has a verdict named in --fail-on
 constexpr int k_exit_failed = 2;   ///< the run could not do what was asked (usage, input, output)
+/// A fleet worker found no unit left, but some units of the audit ended `failed`.
+constexpr int k_exit_units_failed = 3;
 
 /// The exit status of a run stopped by an error of the kind `code`.
 int exit_status(Errc code);
@@ -43,6 +45,7 @@ Command add_merge_command(CLI::App& app, const Globals& g);
 Command add_config_command(CLI::App& app, const Globals& g);
 Command add_cache_command(CLI::App& app, const Globals& g);
 Command add_serve_command(CLI::App& app, const Globals& g);
+Command add_fleet_command(CLI::App& app, const Globals& g);
 
 /// "file", or "file:line:column" when the diagnostic has a position.
 std::string where(const tweetcheck::Diagnostic& d);

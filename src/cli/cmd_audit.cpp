@@ -6,6 +6,7 @@
 #include "network_options.hpp"
 #include "progress.hpp"
 #include "tweetcheck/audit.hpp"
+#include "tweetcheck/fleet.hpp"
 
 namespace tweetcheck::cli {
 namespace {
@@ -19,6 +20,11 @@ struct AuditArgs {
   bool scan_only = false;
   std::size_t max_input_mib = k_default_max_input_bytes >> 20;
   NetworkArgs net;
+  std::string coordinator, audit; ///< a fleet worker's coordinator and audit
+  bool worker = false;
+  unsigned lease = 60;
+  std::string shard_by = "record"; ///< --shard-by: record (a hash of each article) or file
+  unsigned shard_count = 0;        ///< --shard-count: N for --shard auto from a 0-based index
 };
 
 /// The inputs, plus those listed one per line in --list files ("-": standard input).
@@ -50,12 +56,73 @@ Result<std::unique_ptr<Cache>> audit_cache(const AuditArgs& a, const Settings& s
   return std::unique_ptr<Cache>();
 }
 
-int run_audit_cmd(const AuditArgs& a, const Globals& g) {
+/// A fleet worker: units leased from the coordinator until none is left.
+int run_worker(const AuditArgs& a, const Globals& g) {
   spdlog::logger& log = *g.log;
-  auto shard = parse_shard(a.shard);
+  if (a.coordinator.empty() || a.audit.empty())
+    return failed(log, Error{Errc::usage, "--worker needs --coordinator URL and --audit NAME"});
+  if (!a.inputs.empty() || !a.lists.empty() || !a.output.empty())
+    return failed(log, Error{Errc::usage, "a fleet worker takes its inputs from the coordinator (no INPUT, --list or "
+                                          "--output: see `fleet init` and `fleet export`)"});
+  auto frozen = fleet_settings(a.coordinator, a.audit);
+  if (!frozen) return failed(log, frozen.error());
+  // The audit's sources were frozen by `fleet init`.
+  auto verify_opts = make_verify_options(frozen->sources.empty() ? a.sources : frozen->sources, a.archive,
+                                         a.net.offline, a.net.meta_token);
+  if (!verify_opts) return failed(log, verify_opts.error());
+  WorkerOptions o;
+  o.audit.archive = a.archive_options;
+  o.audit.archive.max_input_bytes = a.max_input_mib << 20;
+  o.audit.on_fetch_error = [&log](const std::string& url, const std::string& why) {
+    log.warn("cannot fetch article '{}': {}", url, why);
+  };
+  o.audit.jobs = a.jobs;
+  o.audit.batch_docs = std::max<std::size_t>(1, a.batch);
+  o.audit.scan_only = a.scan_only;
+  o.audit.verify = std::move(*verify_opts);
+  o.lease_seconds = a.lease;
+  o.on_event = [&log](const std::string& what) { log.info("{}", what); };
+  // The fleet's cache is the coordinator's (one fetch per post for the whole fleet) unless
+  // --cache names another.
+  // Politeness for the whole fleet: the rates frozen by `fleet init`, Retry-After pauses.
+  auto gate = make_fleet_gate(a.coordinator, frozen->rates);
+  if (!gate) return failed(log, gate.error());
+  auto net = open_network(
+      a.net, log,
+      [&](const Settings& s) -> Result<std::unique_ptr<Cache>> {
+        if (a.net.no_cache) return audit_cache(a, s, log);
+        if (a.net.cache.empty()) return open_postgres_cache(a.coordinator, std::chrono::seconds(a.net.claim_timeout));
+        return open_cache(a.net, s, log);
+      },
+      std::move(*gate));
+  if (!net) return failed(log, net.error());
+  auto stats = run_fleet_worker(a.coordinator, a.audit, o, net->online(a.net), net->cache.get());
+  if (!stats) return failed(log, stats.error());
+  log.info("worker: {} units done, {} failed attempts, {} leases lost, {} documents, {} posts", stats->units_done,
+           stats->units_failed, stats->units_lost, stats->documents, stats->posts);
+  if (stats->audit_has_failed_units) {
+    log.error("audit '{}' has units that failed: see `tweetcheck fleet status`", a.audit);
+    return k_exit_units_failed;
+  }
+  return k_exit_ok;
+}
+
+int run_audit_cmd(const AuditArgs& a, const Globals& g) {
+  if (a.worker || !a.coordinator.empty()) return run_worker(a, g);
+  spdlog::logger& log = *g.log;
+  auto shard = a.shard == "auto" ? shard_from_environment(a.shard_count) : parse_shard(a.shard);
   if (!shard) return failed(log, shard.error());
   auto inputs = all_inputs(a);
   if (!inputs) return failed(log, inputs.error());
+  if (a.shard_by == "file") {
+    // Each task reads only its own files: every N-th input from the K-th.
+    *inputs = inputs_of_shard(*inputs, shard->first, shard->second);
+    if (inputs->empty()) {
+      log.info("shard {}/{} has no input", shard->first, shard->second);
+      return k_exit_ok;
+    }
+    shard = std::make_pair(1u, 1u);
+  }
   auto verify_opts = make_verify_options(a.sources, a.archive, a.net.offline, a.net.meta_token);
   if (!verify_opts) return failed(log, verify_opts.error());
   AuditOptions o;
@@ -95,10 +162,18 @@ int run_audit_cmd(const AuditArgs& a, const Globals& g) {
 Command add_audit_command(CLI::App& app, const Globals& g) {
   auto* sub = app.add_subcommand("audit", "check every embedded post of an archive: resumable, shardable, summarised");
   auto a = std::make_shared<AuditArgs>();
-  sub->add_option("--output", a->output, "JSONL results (appended; resumes where a stopped run ended)")->required();
+  sub->add_option("--output", a->output,
+                  "JSONL results (appended; resumes where a stopped run ended); required unless --worker");
   sub->add_option("--state", a->state, "resume state (default: OUTPUT.state)");
-  sub->add_option("--shard", a->shard, "process the K-th of N stable shares of the inputs (K/N)")
+  sub->add_option("--shard", a->shard,
+                  "process the K-th of N stable shares of the inputs (K/N, or auto: from the job array's "
+                  "environment)")
       ->capture_default_str();
+  sub->add_option("--shard-by", a->shard_by, "share out articles (record) or whole input files (file)")
+      ->check(CLI::IsMember({"record", "file"}))
+      ->capture_default_str();
+  sub->add_option("--shard-count", a->shard_count,
+                  "N for --shard auto with JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX");
   sub->add_option("--include", a->archive_options.include, "only files matching this glob (repeatable)")
       ->allow_extra_args(false)
       ->take_all();
@@ -122,6 +197,12 @@ Command add_audit_command(CLI::App& app, const Globals& g) {
   sub->add_option("--list", a->lists, "a file listing inputs (paths or article URLs), one per line; - for stdin")
       ->allow_extra_args(false)
       ->take_all();
+  sub->add_option("--coordinator", a->coordinator, "a fleet audit's PostgreSQL coordinator (postgresql://…)");
+  sub->add_option("--audit", a->audit, "the fleet audit's name (see `tweetcheck fleet init`)");
+  sub->add_flag("--worker", a->worker, "work on the fleet audit's units until none is left");
+  sub->add_option("--lease", a->lease, "seconds a worker's lease on a unit lasts without a heartbeat")
+      ->check(CLI::Range(1u, 86400u))
+      ->capture_default_str();
   sub->add_option("INPUT", a->inputs, "folders, files, WARC(.gz), JSONL, RSS/Atom feeds, article URLs");
   return {sub, [a, &g] { return run_audit_cmd(*a, g); }};
 }

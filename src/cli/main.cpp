@@ -35,7 +35,8 @@ int main(int argc, char** argv) {
                                         add_merge_command(app, g),
                                         add_config_command(app, g),
                                         add_cache_command(app, g),
-                                        add_serve_command(app, g)};
+                                        add_serve_command(app, g),
+                                        add_fleet_command(app, g)};
     describe_options(app);
     // Usage errors read like the library's errors: "tweetcheck: error: …", exit 2.
     const auto set_colors = [&] {

@@ -1,6 +1,7 @@
 // The shared network, cache and source options, and how they become the library's settings:
 // defaults, then the config file, then the command line; numbers checked before conversion.
 #include "network_options.hpp"
+#include "tweetcheck/fleet.hpp"
 
 #include <cstdlib>
 #include <filesystem>
@@ -14,7 +15,12 @@ void NetworkArgs::add_to(CLI::App* sub) {
       ->allow_extra_args(false)
       ->take_all();
   sub->add_option("--config", config, "TOML config file (default: $XDG_CONFIG_HOME/tweetcheck/config.toml)");
-  sub->add_option("--cache", cache, "cache file (default: $XDG_CACHE_HOME/tweetcheck/cache.sqlite)");
+  sub->add_option("--cache", cache,
+                  "cache file (default: $XDG_CACHE_HOME/tweetcheck/cache.sqlite), or postgresql://… for a cache "
+                  "shared by many processes");
+  sub->add_option("--claim-timeout", claim_timeout,
+                  "seconds a claim on a post lasts in a shared (postgresql://) cache before another process asks")
+      ->capture_default_str();
   sub->add_flag("--no-cache", no_cache, "neither read nor write the cache");
   sub->add_flag("--offline", offline, "answer from the cache only; send no request");
   sub->add_flag("--allow-private-network", allow_private, "allow requests to loopback and private addresses");
@@ -124,13 +130,15 @@ void apply_cache_settings(const Settings& s, ResolveOptions& options) {
 
 Result<std::unique_ptr<Cache>> open_cache(const NetworkArgs& net, const Settings& s, spdlog::logger& log) {
   if (net.no_cache) return std::unique_ptr<Cache>();
+  if (is_postgres_url(s.cache_path)) return open_postgres_cache(s.cache_path, std::chrono::seconds(net.claim_timeout));
   std::vector<std::string> warnings;
   auto cache = open_sqlite_cache(s.cache_path, &warnings, s.max_cache_age);
   for (const auto& w : warnings) log.warn("{}", w);
   return cache;
 }
 
-Result<Network> open_network(const NetworkArgs& net, spdlog::logger& log, const CacheOpener& open) {
+Result<Network> open_network(const NetworkArgs& net, spdlog::logger& log, const CacheOpener& open,
+                             std::shared_ptr<HostGate> gate) {
   Network n;
   auto settings = net.settings();
   if (!settings) return tl::unexpected(settings.error());
@@ -138,7 +146,7 @@ Result<Network> open_network(const NetworkArgs& net, spdlog::logger& log, const 
   auto cache = open ? open(n.settings) : open_cache(net, n.settings, log);
   if (!cache) return tl::unexpected(cache.error());
   n.cache = std::move(*cache);
-  auto client = make_curl_client(n.settings.http);
+  auto client = gate ? make_curl_client(n.settings.http, std::move(gate)) : make_curl_client(n.settings.http);
   if (!client) return tl::unexpected(client.error());
   n.client = std::move(*client);
   return n;

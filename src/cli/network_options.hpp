@@ -13,6 +13,7 @@
 #include "tweetcheck/cache.hpp"
 #include "tweetcheck/config.hpp"
 #include "tweetcheck/http.hpp"
+#include "tweetcheck/http_gate.hpp"
 #include "tweetcheck/result.hpp"
 #include "tweetcheck/verify.hpp"
 
@@ -24,6 +25,7 @@ struct NetworkArgs {
   bool no_cache = false, offline = false, allow_private = false;
   unsigned concurrency = 0, host_concurrency = 0;
   double timeout = 0, connect_timeout = 0, rate = 0;
+  unsigned claim_timeout = 60; ///< --claim-timeout: a shared (PostgreSQL) cache's claims expire after it
   int retries = -1;
   std::string meta_token;    ///< --meta-token (Meta's oEmbed sources)
   std::string max_cache_age; ///< --max-cache-age DURATION
@@ -57,7 +59,9 @@ struct Network {
 /// Opens the cache another way than open_cache (audit: a cache next to its state).
 using CacheOpener = std::function<Result<std::unique_ptr<Cache>>(const Settings&)>;
 /// Settings, cache and client of `net`; the first that cannot be had is the error.
-Result<Network> open_network(const NetworkArgs& net, spdlog::logger& log, const CacheOpener& open = {});
+/// `gate` (may be null): the fleet's politeness, asked before every request.
+Result<Network> open_network(const NetworkArgs& net, spdlog::logger& log, const CacheOpener& open = {},
+                             std::shared_ptr<HostGate> gate = {});
 
 /// The verify options check and audit share: --sources (validated), --archive, --offline, the
 /// X API token from the environment, and the Meta token (--meta-token, else TWEETCHECK_META_TOKEN).

@@ -1,6 +1,6 @@
 #pragma once
 // The one place C library handles get their owners: move-only RAII types for curl, sqlite,
-// libarchive, libxml2, Gumbo, iconv and file descriptors, so no file frees a handle by hand.
+// libpq, libarchive, libxml2, Gumbo, iconv and file descriptors, so no file frees a handle by hand.
 
 #include <memory>
 #include <utility>
@@ -9,6 +9,7 @@
 #include <curl/curl.h>
 #include <gumbo.h>
 #include <iconv.h>
+#include <libpq-fe.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <sqlite3.h>
@@ -34,6 +35,10 @@ using CurlString = std::unique_ptr<char, FreeWith<curl_free>>;
 
 using SqliteDb = std::unique_ptr<sqlite3, FreeWith<sqlite3_close_v2>>;
 using SqliteStmt = std::unique_ptr<sqlite3_stmt, FreeWith<sqlite3_finalize>>;
+
+/// A PostgreSQL connection and a query's result (libpq).
+using PgConn = std::unique_ptr<PGconn, FreeWith<PQfinish>>;
+using PgResult = std::unique_ptr<PGresult, FreeWith<PQclear>>;
 
 using ArchiveReader = std::unique_ptr<archive, FreeWith<archive_read_free>>;
 

@@ -21,6 +21,7 @@
 #include "core/log.hpp"
 #include "core/text_util.hpp"
 #include "tweetcheck/http.hpp"
+#include "tweetcheck/http_gate.hpp"
 
 namespace tweetcheck {
 
@@ -196,7 +197,8 @@ std::string timeout_message(CURL* easy, std::size_t received, long connect_timeo
 
 class CurlClient final : public HttpClient {
 public:
-  explicit CurlClient(const HttpOptions& o) : m_options(o), m_rng(std::random_device{}()) {
+  CurlClient(const HttpOptions& o, std::shared_ptr<HostGate> gate)
+      : m_options(o), m_gate(std::move(gate)), m_rng(std::random_device{}()) {
     if (m_options.user_agent.empty()) m_options.user_agent = std::string("tweetcheck/") + TWEETCHECK_VERSION;
     m_options.concurrency = std::max(1u, m_options.concurrency);
     m_options.host_concurrency = std::max(1u, m_options.host_concurrency);
@@ -300,6 +302,14 @@ private:
     const std::int64_t now = steady_ms();
     for (auto& [name, h] : m_hosts) {
       while (!h.queue.empty() && m_in_flight < m_options.concurrency && h.in_flight < h.cap && h.next_start <= now) {
+        if (m_gate) {
+          // The fleet's rate and pauses for the host asked for (before endpoint mapping).
+          const long wait = m_gate->admit(split_url(h.queue.front()->request.url).host);
+          if (wait > 0) {
+            h.next_start = now + wait;
+            break;
+          }
+        }
         std::unique_ptr<Transfer> t = std::move(h.queue.front());
         h.queue.pop_front();
         --m_pending;
@@ -420,6 +430,11 @@ private:
     // Retry transient failures: timeouts, connection errors, 5xx, 429.
     const bool transient = r.failure == HttpFailure::timeout || r.failure == HttpFailure::connect ||
                            (r.failure == HttpFailure::none && (r.status >= 500 || r.status == 429));
+    if (m_gate && r.failure == HttpFailure::none && (r.status == 429 || r.status == 503)) {
+      // The host asked to slow down: every process of the fleet waits, retrying or not.
+      const long pause = retry_after_ms(r);
+      if (pause > 0 && pause <= m_options.max_retry_after_ms) m_gate->pause(split_url(t->request.url).host, pause);
+    }
     if (transient && t->attempt <= m_options.retries) {
       long delay = -1;
       if (r.status == 429 || r.status == 503) {
@@ -462,6 +477,7 @@ private:
   }
 
   HttpOptions m_options;
+  std::shared_ptr<HostGate> m_gate;
   detail::CurlMulti m_multi;
   std::unordered_map<std::string, HostState> m_hosts;
   std::unordered_map<Transfer*, std::unique_ptr<Transfer>> m_running, m_waiting;
@@ -544,7 +560,11 @@ bool is_private_address(const std::string& ip) {
 }
 
 Result<std::unique_ptr<HttpClient>> make_curl_client(const HttpOptions& options) {
-  auto client = std::make_unique<CurlClient>(options);
+  return make_curl_client(options, nullptr);
+}
+
+Result<std::unique_ptr<HttpClient>> make_curl_client(const HttpOptions& options, std::shared_ptr<HostGate> gate) {
+  auto client = std::make_unique<CurlClient>(options, std::move(gate));
   if (!client->init()) return fail(Errc::http, "cannot initialise libcurl");
   return std::unique_ptr<HttpClient>(std::move(client));
 }

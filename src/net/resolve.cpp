@@ -5,6 +5,7 @@
 #include <cctype>
 #include <map>
 #include <memory>
+#include <set>
 
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
@@ -373,18 +374,52 @@ std::vector<Resolution> resolve(const std::vector<std::string>& urls, HttpClient
     }
     to_fetch.push_back(r.get());
   }
-  if (!to_fetch.empty()) {
+  // A shared cache gives each link to one process of the fleet; the others wait for its answer.
+  std::vector<Resolution*> elsewhere;
+  if (cache && !to_fetch.empty()) {
+    std::vector<std::string> keys;
+    for (Resolution* r : to_fetch) keys.push_back(cache_key(r->url));
+    const auto mine_list = cache->claim(keys);
+    const std::set<std::string> mine(mine_list.begin(), mine_list.end());
+    std::vector<Resolution*> now;
+    for (Resolution* r : to_fetch) (mine.count(cache_key(r->url)) ? now : elsewhere).push_back(r);
+    to_fetch = std::move(now);
+  }
+  auto follow = [&](const std::vector<Resolution*>& rs) {
+    if (rs.empty()) return;
     Resolver resolver(*client, options);
-    for (Resolution* r : to_fetch) resolver.follow(*r);
+    for (Resolution* r : rs) resolver.follow(*r);
     client->run();
-    for (Resolution* r : to_fetch) {
-      // Only definitive answers are cached; transient failures are retried next run.
-      if (!cache || (r->status != ResolveStatus::resolved && r->status != ResolveStatus::dead)) continue;
+    for (Resolution* r : rs) {
+      if (!cache) continue;
+      // Only definitive answers are cached; transient failures are retried next run (a shared
+      // cache passes them on to the processes waiting for them, never to get()).
+      if (r->status != ResolveStatus::resolved && r->status != ResolveStatus::dead) {
+        cache->put_transient(cache_key(r->url), to_json(*r).dump());
+        continue;
+      }
       const auto ttl = r->status == ResolveStatus::resolved ? options.live_ttl : options.dead_ttl;
       if (auto put = cache->put(cache_key(r->url), to_json(*r).dump(), ttl); !put) {
         detail::log().warn("{}", put.error().message);
       }
     }
+  };
+  follow(to_fetch);
+  if (!elsewhere.empty()) {
+    std::vector<std::string> keys;
+    for (Resolution* r : elsewhere) keys.push_back(cache_key(r->url));
+    const auto answers = cache->await(keys);
+    std::vector<Resolution*> unanswered;
+    for (Resolution* r : elsewhere) {
+      auto it = answers.find(cache_key(r->url));
+      auto answer = it == answers.end() ? std::nullopt : from_json(r->url, it->second);
+      if (answer) {
+        *r = std::move(*answer);
+      } else {
+        unanswered.push_back(r); // its claim ended without an answer: ask ourselves
+      }
+    }
+    follow(unanswered);
   }
   std::vector<Resolution> out;
   out.reserve(urls.size());

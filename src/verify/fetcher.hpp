@@ -73,8 +73,45 @@ public:
     m_total = seen.size();
     m_done = m_total - todo.size();
     if (m_options.progress_step && m_total > 0) m_options.progress_step(m_done, m_total);
+    // A shared cache gives each URL to one process of the fleet; the others wait for its answer.
+    std::vector<HttpRequest> elsewhere;
+    if (m_cache && !todo.empty()) {
+      std::vector<std::string> keys;
+      for (const HttpRequest& req : todo) keys.push_back(key(req.url));
+      const auto mine_list = m_cache->claim(keys);
+      const std::set<std::string> mine(mine_list.begin(), mine_list.end());
+      std::vector<HttpRequest> now;
+      for (HttpRequest& req : todo) (mine.count(key(req.url)) ? now : elsewhere).push_back(std::move(req));
+      todo = std::move(now);
+    }
     for (const HttpRequest& req : todo) submit(out, req.url, req, {});
     if (!todo.empty()) m_client->run();
+    if (!elsewhere.empty()) {
+      std::vector<std::string> keys;
+      for (const HttpRequest& req : elsewhere) keys.push_back(key(req.url));
+      const auto answers = m_cache->await(keys);
+      std::vector<HttpRequest> unanswered;
+      for (const HttpRequest& req : elsewhere) {
+        auto it = answers.find(key(req.url));
+        const json j = it == answers.end() ? json() : detail::parse_json(it->second);
+        std::optional<Item> item;
+        if (j.is_object()) {
+          try {
+            item = cached_item(j, req.url);
+          } catch (const json::exception&) {
+          }
+        }
+        if (item) {
+          out[req.url] = std::move(*item);
+          ++m_done; // answered by the process that claimed it
+          if (m_options.progress_step) m_options.progress_step(m_done, m_total);
+        } else {
+          unanswered.push_back(req); // its claim ended without an answer: ask ourselves
+        }
+      }
+      for (const HttpRequest& req : unanswered) submit(out, req.url, req, {});
+      if (!unanswered.empty()) m_client->run();
+    }
     return out;
   }
 
@@ -127,6 +164,7 @@ private:
     item.response = std::move(r);
     item.hops = std::move(hops);
     const bool stored = item.refused.empty() && store(first, item);
+    if (!stored && m_cache) m_cache->put_transient(key(first), serialize(item));
     if (m_options.memo) {
       HttpResponse memo = item.response;
       memo.url = first; // remembered under the URL asked for
@@ -160,6 +198,10 @@ private:
     r.body = j.value("body", "");
     r.sha256 = j.value("sha256", "");
     r.fetched_at_ms = j.value("fetched_at_ms", std::int64_t{0});
+    const int failure = j.value("failure", 0);
+    if (failure > 0 && failure <= static_cast<int>(HttpFailure::other)) r.failure = static_cast<HttpFailure>(failure);
+    r.error = j.value("error", "");
+    item.refused = j.value("refused", "");
     for (const auto& h : j.value("hops", json::array())) {
       if (!h.is_object()) continue;
       HttpResponse hop;
@@ -170,6 +212,31 @@ private:
       item.hops.push_back(std::move(hop));
     }
     return item;
+  }
+
+  /// An answer as the cache keeps it (read back by cached_item).
+  static std::string serialize(const Item& item) {
+    const HttpResponse& r = item.response;
+    json hops = json::array();
+    for (const HttpResponse& h : item.hops) {
+      hops.push_back({{"url", h.url}, {"status", h.status}, {"sha256", h.sha256}, {"fetched_at_ms", h.fetched_at_ms}});
+    }
+    json j{{"effective_url", r.effective_url},
+           {"status", r.status},
+           {"body", r.body},
+           {"sha256", r.sha256},
+           {"fetched_at_ms", r.fetched_at_ms}};
+    if (!item.hops.empty()) {
+      j["url"] = r.url;
+      j["hops"] = std::move(hops);
+    }
+    // Transient answers shared with the fleet keep what went wrong.
+    if (r.failure != HttpFailure::none) {
+      j["failure"] = static_cast<int>(r.failure);
+      j["error"] = r.error;
+    }
+    if (!item.refused.empty()) j["refused"] = item.refused;
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
   }
 
   /// Caches a definitive answer under the URL first asked for; false when it is not one (or
@@ -185,21 +252,7 @@ private:
     }
     if (r.status == 200 && m_accept && !m_accept(first, r)) return false;
     if (!m_cache) return true;
-    json hops = json::array();
-    for (const HttpResponse& h : item.hops) {
-      hops.push_back({{"url", h.url}, {"status", h.status}, {"sha256", h.sha256}, {"fetched_at_ms", h.fetched_at_ms}});
-    }
-    json j{{"effective_url", r.effective_url},
-           {"status", r.status},
-           {"body", r.body},
-           {"sha256", r.sha256},
-           {"fetched_at_ms", r.fetched_at_ms}};
-    if (!item.hops.empty()) {
-      j["url"] = r.url;
-      j["hops"] = std::move(hops);
-    }
-    auto put = m_cache->put(key(first), j.dump(-1, ' ', false, json::error_handler_t::replace),
-                            r.status == 200 ? m_options.found_ttl : m_options.gone_ttl);
+    auto put = m_cache->put(key(first), serialize(item), r.status == 200 ? m_options.found_ttl : m_options.gone_ttl);
     if (!put) detail::log().warn("{}", put.error().message);
     return true;
   }

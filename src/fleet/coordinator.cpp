@@ -1,0 +1,589 @@
+// The fleet's coordinator in PostgreSQL: a versioned schema, the manifest's units and their
+// leases, workers that run the audit pipeline over a leased unit and commit each batch fenced by
+// the lease token, status and export.
+#include "tweetcheck/fleet.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "audit/audit_internal.hpp"
+#include "core/json_util.hpp"
+#include "store/atomic_file.hpp"
+#include "store/pg.hpp"
+
+namespace tweetcheck {
+
+using detail::Pg;
+using detail::pg_text;
+using Json = nlohmann::ordered_json;
+
+bool is_postgres_url(std::string_view spec) {
+  return spec.rfind("postgresql://", 0) == 0 || spec.rfind("postgres://", 0) == 0;
+}
+
+namespace {
+
+/// One lock number for every schema change, so that concurrent `fleet init`s take turns.
+constexpr const char* k_schema_lock = "SELECT pg_advisory_xact_lock(7245014)";
+
+constexpr const char* k_schema_v1 = R"sql(
+CREATE TABLE fleet_audits(
+  name text PRIMARY KEY,
+  settings text NOT NULL,
+  max_attempts integer NOT NULL,
+  created timestamptz NOT NULL DEFAULT now());
+CREATE TABLE fleet_units(
+  audit text NOT NULL REFERENCES fleet_audits(name) ON DELETE CASCADE,
+  ordinal integer NOT NULL,
+  path text NOT NULL,
+  state text NOT NULL DEFAULT 'todo' CHECK (state IN ('todo', 'leased', 'done', 'failed')),
+  attempts integer NOT NULL DEFAULT 0,
+  lease_token bigint,
+  lease_until timestamptz,
+  worker text,
+  error text,
+  docs bigint,
+  PRIMARY KEY (audit, ordinal));
+CREATE INDEX fleet_units_state ON fleet_units(audit, state, ordinal);
+CREATE SEQUENCE fleet_lease_tokens;
+CREATE TABLE fleet_unit_docs(
+  audit text NOT NULL,
+  ordinal integer NOT NULL,
+  key text NOT NULL,
+  PRIMARY KEY (audit, ordinal, key),
+  FOREIGN KEY (audit, ordinal) REFERENCES fleet_units(audit, ordinal) ON DELETE CASCADE);
+CREATE TABLE fleet_results(
+  audit text NOT NULL,
+  ordinal integer NOT NULL,
+  seq bigint NOT NULL,
+  idx integer NOT NULL,
+  verdict text,
+  line text NOT NULL,
+  PRIMARY KEY (audit, ordinal, seq, idx),
+  FOREIGN KEY (audit, ordinal) REFERENCES fleet_units(audit, ordinal) ON DELETE CASCADE);
+CREATE TABLE IF NOT EXISTS fleet_cache(
+  key text PRIMARY KEY,
+  value text,
+  transient boolean NOT NULL DEFAULT false,
+  expires timestamptz,
+  claimed_by text,
+  claim_until timestamptz);
+CREATE TABLE fleet_hosts(
+  host text PRIMARY KEY,
+  tat timestamptz NOT NULL DEFAULT now(),
+  paused_until timestamptz);
+)sql";
+
+/// Creates the schema, or checks it is one this library knows.
+Result<void> migrate(Pg& pg) {
+  if (auto r = pg.run("BEGIN"); !r) return r;
+  auto step = [&]() -> Result<void> {
+    if (auto r = pg.run(k_schema_lock); !r) return r;
+    if (auto r = pg.run("CREATE TABLE IF NOT EXISTS schema_version(version integer NOT NULL)"); !r) return r;
+    auto v = pg.exec("SELECT max(version) FROM schema_version");
+    if (!v) return tl::unexpected(v.error());
+    const std::string have = pg_text(*v, 0, 0);
+    const int version = have.empty() ? 0 : std::stoi(have);
+    if (version > k_fleet_schema_version) {
+      return fail(Errc::config, "the coordinator's schema is version " + have + ", newer than this tweetcheck knows (" +
+                                    std::to_string(k_fleet_schema_version) + "): upgrade tweetcheck");
+    }
+    if (version < 1) {
+      if (auto r = pg.run(k_schema_v1); !r) return r;
+    }
+    // Later versions: `if (version < 2) { ALTER … }`, each step in this one transaction.
+    if (version < k_fleet_schema_version) {
+      if (auto r = pg.run("DELETE FROM schema_version"); !r) return r;
+      if (auto r = pg.exec("INSERT INTO schema_version(version) VALUES($1)", {std::to_string(k_fleet_schema_version)});
+          !r)
+        return tl::unexpected(r.error());
+    }
+    return {};
+  };
+  if (auto r = step(); !r) {
+    pg.rollback();
+    return r;
+  }
+  return pg.run("COMMIT");
+}
+
+/// Connects and checks that the schema is this library's (a worker never migrates).
+Result<Pg> open_coordinator(const std::string& url) {
+  auto pg = Pg::connect(url);
+  if (!pg) return tl::unexpected(pg.error());
+  auto v = pg->exec("SELECT max(version) FROM schema_version");
+  if (!v) return fail(Errc::config, "'" + detail::pg_redacted(url) + "' has no tweetcheck fleet: run `fleet init`");
+  if (pg_text(*v, 0, 0) != std::to_string(k_fleet_schema_version)) {
+    return fail(Errc::config, "the coordinator's schema is version " + pg_text(*v, 0, 0) + ", this tweetcheck reads " +
+                                  std::to_string(k_fleet_schema_version) + ": run `fleet init` with this version");
+  }
+  return pg;
+}
+
+std::string settings_json(const FleetSettings& s) {
+  Json rates = Json::object();
+  for (const auto& [host, rate] : s.rates) rates[host] = rate;
+  return Json{{"base_url", s.base_url}, {"sources", s.sources}, {"rates", rates}, {"max_attempts", s.max_attempts}}
+      .dump();
+}
+
+Result<FleetSettings> read_settings(Pg& pg, const std::string& name) {
+  auto r = pg.exec("SELECT settings FROM fleet_audits WHERE name = $1", {name});
+  if (!r) return tl::unexpected(r.error());
+  if (PQntuples(r->get()) == 0) return fail(Errc::config, "the coordinator has no audit '" + name + "'");
+  const auto j = detail::parse_json(pg_text(*r, 0, 0));
+  FleetSettings s;
+  if (!j.is_object()) return fail(Errc::database, "audit '" + name + "': unreadable settings");
+  s.base_url = j.value("base_url", "");
+  s.sources = j.value("sources", "");
+  s.max_attempts = j.value("max_attempts", 3);
+  if (j.contains("rates") && j["rates"].is_object()) {
+    for (const auto& [host, rate] : j["rates"].items()) {
+      if (rate.is_number()) s.rates[host] = rate.get<double>();
+    }
+  }
+  auto files = pg.exec("SELECT path FROM fleet_units WHERE audit = $1 ORDER BY ordinal", {name});
+  if (!files) return tl::unexpected(files.error());
+  for (int i = 0; i < PQntuples(files->get()); ++i) s.files.push_back(pg_text(*files, i, 0));
+  return s;
+}
+
+std::string default_worker() {
+  char host[256] = {0};
+  ::gethostname(host, sizeof host - 1);
+  return std::string(host) + ":" + std::to_string(::getpid());
+}
+
+/// A leased unit.
+struct Lease {
+  int ordinal = 0;
+  std::string path, token;
+  int attempts = 0;
+};
+
+/// The sink of one leased unit: its done documents, and commits fenced by the lease token.
+class UnitSink final : public detail::AuditSink {
+public:
+  UnitSink(Pg& pg, const std::string& audit, const Lease& lease, unsigned lease_seconds)
+      : m_pg(pg), m_audit(audit), m_lease(lease), m_lease_seconds(std::to_string(lease_seconds)) {}
+
+  Result<void> load_done() {
+    auto r = m_pg.exec("SELECT key FROM fleet_unit_docs WHERE audit = $1 AND ordinal = $2",
+                       {m_audit, std::to_string(m_lease.ordinal)});
+    if (!r) return tl::unexpected(r.error());
+    for (int i = 0; i < PQntuples(r->get()); ++i) m_done.insert(pg_text(*r, i, 0));
+    return {};
+  }
+
+  bool done(const std::string& key) override { return m_done.count(key) != 0; }
+
+  Result<void> commit(const std::vector<std::string>& keys, const std::vector<detail::AuditLine>& lines) override {
+    if (auto r = m_pg.run("BEGIN"); !r) return r;
+    auto body = [&]() -> Result<void> {
+      const std::string ordinal = std::to_string(m_lease.ordinal);
+      // The fence: the row is locked, so a worker that takes the unit over waits for this commit
+      // and one whose lease was taken finds another token.
+      auto own = m_pg.exec("SELECT 1 FROM fleet_units WHERE audit = $1 AND ordinal = $2 AND lease_token = $3 AND "
+                           "state = 'leased' FOR UPDATE",
+                           {m_audit, ordinal, m_lease.token});
+      if (!own) return tl::unexpected(own.error());
+      if (PQntuples(own->get()) == 0) {
+        lost = true;
+        return fail(Errc::database, "the lease of unit " + ordinal + " was taken by another worker: its batch of " +
+                                        std::to_string(keys.size()) + " documents is not committed");
+      }
+      for (const auto& k : keys) {
+        auto r = m_pg.exec("INSERT INTO fleet_unit_docs(audit, ordinal, key) VALUES($1, $2, $3) ON CONFLICT DO NOTHING",
+                           {m_audit, ordinal, k});
+        if (!r) return tl::unexpected(r.error());
+      }
+      std::uint64_t prev_seq = ~std::uint64_t{0};
+      int idx = 0;
+      for (const auto& l : lines) {
+        idx = l.seq == prev_seq ? idx + 1 : 0;
+        prev_seq = l.seq;
+        auto r = m_pg.exec("INSERT INTO fleet_results(audit, ordinal, seq, idx, verdict, line) "
+                           "VALUES($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                           {m_audit, ordinal, std::to_string(l.seq), std::to_string(idx),
+                            l.verdict.empty() ? detail::PgParam() : detail::PgParam(l.verdict), l.json});
+        if (!r) return tl::unexpected(r.error());
+      }
+      auto renew = m_pg.exec("UPDATE fleet_units SET lease_until = now() + make_interval(secs => $3) "
+                             "WHERE audit = $1 AND ordinal = $2",
+                             {m_audit, ordinal, m_lease_seconds});
+      if (!renew) return tl::unexpected(renew.error());
+      return {};
+    };
+    if (auto r = body(); !r) {
+      m_pg.rollback();
+      return r;
+    }
+    if (auto r = m_pg.run("COMMIT"); !r) return r;
+    for (const auto& k : keys) m_done.insert(k);
+    return {};
+  }
+
+  bool lost = false;
+
+private:
+  Pg& m_pg;
+  const std::string& m_audit;
+  const Lease& m_lease;
+  std::string m_lease_seconds;
+  std::set<std::string> m_done;
+};
+
+/// Renews a lease every third of its length on its own connection until stopped.
+class Heartbeat {
+public:
+  Heartbeat(Pg& pg, const std::string& audit, const Lease& lease, unsigned lease_seconds)
+      : m_thread([this, &pg, audit, lease, lease_seconds] {
+          const auto every = std::chrono::milliseconds(std::max(200u, lease_seconds * 1000 / 3));
+          std::unique_lock<std::mutex> lock(m_mutex);
+          while (!m_stop) {
+            if (m_cv.wait_for(lock, every, [this] { return m_stop; })) break;
+            lock.unlock();
+            auto r = pg.exec("UPDATE fleet_units SET lease_until = now() + make_interval(secs => $4) "
+                             "WHERE audit = $1 AND ordinal = $2 AND lease_token = $3 AND state = 'leased'",
+                             {audit, std::to_string(lease.ordinal), lease.token, std::to_string(lease_seconds)});
+            if (!r) pg.ensure(); // the coordinator restarted: try again next beat
+            lock.lock();
+          }
+        }) {}
+  ~Heartbeat() {
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      m_stop = true;
+    }
+    m_cv.notify_all();
+    m_thread.join();
+  }
+  Heartbeat(const Heartbeat&) = delete;
+  Heartbeat& operator=(const Heartbeat&) = delete;
+
+private:
+  std::mutex m_mutex;
+  std::condition_variable m_cv;
+  bool m_stop = false;
+  std::thread m_thread;
+};
+
+std::string unit_path(const FleetSettings& s, const std::string& path) {
+  if (s.base_url.empty() || path.empty() || path[0] == '/' || path.find("://") != std::string::npos) return path;
+  std::string base = s.base_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base + "/" + path;
+}
+
+} // namespace
+
+Result<std::size_t> fleet_init(const std::string& coordinator, const std::string& name, const FleetSettings& s) {
+  if (name.empty()) return fail(Errc::usage, "fleet init needs --audit NAME");
+  if (s.files.empty()) return fail(Errc::usage, "fleet init: the manifest lists no input");
+  if (s.max_attempts < 1) return fail(Errc::usage, "--max-attempts must be at least 1");
+  auto pg = Pg::connect(coordinator);
+  if (!pg) return tl::unexpected(pg.error());
+  if (auto m = migrate(*pg); !m) return tl::unexpected(m.error());
+  if (auto r = pg->run("BEGIN"); !r) return tl::unexpected(r.error());
+  auto body = [&]() -> Result<std::size_t> {
+    if (auto r = pg->run(k_schema_lock); !r) return tl::unexpected(r.error());
+    const std::string settings = settings_json(s);
+    auto have = pg->exec("SELECT settings FROM fleet_audits WHERE name = $1", {name});
+    if (!have) return tl::unexpected(have.error());
+    if (PQntuples(have->get()) > 0) {
+      auto old = read_settings(*pg, name);
+      if (!old) return tl::unexpected(old.error());
+      if (pg_text(*have, 0, 0) != settings || old->files != s.files) {
+        return fail(Errc::config, "the coordinator has an audit '" + name +
+                                      "' with another manifest or settings: give another --audit NAME");
+      }
+      return s.files.size(); // the same audit: nothing to do
+    }
+    auto ins = pg->exec("INSERT INTO fleet_audits(name, settings, max_attempts) VALUES($1, $2, $3)",
+                        {name, settings, std::to_string(s.max_attempts)});
+    if (!ins) return tl::unexpected(ins.error());
+    for (std::size_t i = 0; i < s.files.size(); ++i) {
+      auto u = pg->exec("INSERT INTO fleet_units(audit, ordinal, path) VALUES($1, $2, $3)",
+                        {name, std::to_string(i + 1), s.files[i]});
+      if (!u) return tl::unexpected(u.error());
+    }
+    return s.files.size();
+  };
+  auto n = body();
+  if (!n) {
+    pg->rollback();
+    return n;
+  }
+  if (auto r = pg->run("COMMIT"); !r) return tl::unexpected(r.error());
+  return n;
+}
+
+Result<FleetSettings> fleet_settings(const std::string& coordinator, const std::string& name) {
+  auto pg = open_coordinator(coordinator);
+  if (!pg) return tl::unexpected(pg.error());
+  return read_settings(*pg, name);
+}
+
+Result<WorkerStats> run_fleet_worker(const std::string& coordinator, const std::string& name, const WorkerOptions& o,
+                                     HttpClient* client, Cache* cache) {
+  auto pg = open_coordinator(coordinator);
+  if (!pg) return tl::unexpected(pg.error());
+  auto beat_pg = Pg::connect(coordinator);
+  if (!beat_pg) return tl::unexpected(beat_pg.error());
+  auto settings = read_settings(*pg, name);
+  if (!settings) return tl::unexpected(settings.error());
+  const std::string worker = o.worker.empty() ? default_worker() : o.worker;
+  const unsigned lease_seconds = std::max(1u, o.lease_seconds);
+  const std::string lease_s = std::to_string(lease_seconds);
+  auto tell = [&](const std::string& what) {
+    if (o.on_event) o.on_event(what);
+  };
+  AuditOptions audit = o.audit;
+  audit.shard_k = audit.shard_n = 1;
+  // One memo for the worker's life: a transient answer is asked once per worker at most.
+  if (!audit.verify.memo) audit.verify.memo = std::make_shared<ResponseMemo>();
+  WorkerStats stats;
+  for (;;) {
+    // Expired leases of units that used up their attempts end `failed`.
+    auto expire =
+        pg->exec("UPDATE fleet_units u SET state = 'failed', lease_token = NULL, "
+                 "error = coalesce(u.error || '; ', '') || 'lease expired after ' || u.attempts || ' attempts' "
+                 "FROM fleet_audits a WHERE a.name = u.audit AND u.audit = $1 AND u.state = 'leased' AND "
+                 "u.lease_until < now() AND u.attempts >= a.max_attempts",
+                 {name});
+    if (!expire) return tl::unexpected(expire.error());
+    auto claim = pg->exec("UPDATE fleet_units u SET state = 'leased', attempts = u.attempts + 1, "
+                          "lease_token = nextval('fleet_lease_tokens'), "
+                          "lease_until = now() + make_interval(secs => $2), worker = $3 "
+                          "WHERE (u.audit, u.ordinal) = (SELECT audit, ordinal FROM fleet_units "
+                          "  WHERE audit = $1 AND (state = 'todo' OR (state = 'leased' AND lease_until < now())) "
+                          "  ORDER BY ordinal LIMIT 1 FOR UPDATE SKIP LOCKED) "
+                          "RETURNING u.ordinal, u.path, u.lease_token, u.attempts",
+                          {name, lease_s, worker});
+    if (!claim) return tl::unexpected(claim.error());
+    if (PQntuples(claim->get()) == 0) {
+      auto left = pg->exec("SELECT count(*) FILTER (WHERE state IN ('todo', 'leased')), "
+                           "count(*) FILTER (WHERE state = 'failed') FROM fleet_units WHERE audit = $1",
+                           {name});
+      if (!left) return tl::unexpected(left.error());
+      if (pg_text(*left, 0, 0) == "0") {
+        stats.audit_has_failed_units = pg_text(*left, 0, 1) != "0";
+        return stats;
+      }
+      // Others hold every unit left: wait, then look again (their leases may expire).
+      std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<long>(o.poll_seconds * 1000)));
+      continue;
+    }
+    Lease lease;
+    lease.ordinal = std::stoi(pg_text(*claim, 0, 0));
+    lease.path = pg_text(*claim, 0, 1);
+    lease.token = pg_text(*claim, 0, 2);
+    lease.attempts = std::stoi(pg_text(*claim, 0, 3));
+    const std::string ordinal = std::to_string(lease.ordinal);
+    tell("unit " + ordinal + " (" + lease.path + ") leased, attempt " + std::to_string(lease.attempts));
+    UnitSink sink(*pg, name, lease, lease_seconds);
+    if (auto r = sink.load_done(); !r) return tl::unexpected(r.error());
+    Result<AuditStats> run = [&] {
+      Heartbeat beat(*beat_pg, name, lease, lease_seconds);
+      return detail::audit_into({unit_path(*settings, lease.path)}, audit, client, cache, sink);
+    }();
+    if (sink.lost) {
+      ++stats.units_lost;
+      tell(run ? "unit " + ordinal + ": lease taken by another worker" : run.error().message);
+      continue;
+    }
+    if (!run && run.error().code == Errc::database) return tl::unexpected(run.error()); // the coordinator is gone
+    if (run) {
+      const std::uint64_t docs = run->documents + run->skipped_done;
+      auto done = pg->exec("UPDATE fleet_units SET state = 'done', docs = $4, lease_token = NULL, lease_until = NULL "
+                           "WHERE audit = $1 AND ordinal = $2 AND lease_token = $3 AND state = 'leased' RETURNING 1",
+                           {name, ordinal, lease.token, std::to_string(docs)});
+      if (!done) return tl::unexpected(done.error());
+      if (PQntuples(done->get()) == 0) {
+        ++stats.units_lost;
+        tell("unit " + ordinal + ": lease taken by another worker before it was marked done");
+        continue;
+      }
+      ++stats.units_done;
+      stats.documents += run->documents;
+      stats.posts += run->posts;
+      tell("unit " + ordinal + " done: " + std::to_string(run->documents) + " documents, " +
+           std::to_string(run->posts) + " posts");
+    } else {
+      ++stats.units_failed;
+      auto f = pg->exec("UPDATE fleet_units u SET state = CASE WHEN u.attempts >= a.max_attempts THEN 'failed' "
+                        "ELSE 'todo' END, error = $4, lease_token = NULL, lease_until = NULL "
+                        "FROM fleet_audits a WHERE a.name = u.audit AND u.audit = $1 AND u.ordinal = $2 AND "
+                        "u.lease_token = $3 RETURNING u.state",
+                        {name, ordinal, lease.token, run.error().message});
+      if (!f) return tl::unexpected(f.error());
+      tell("unit " + ordinal + " failed (attempt " + std::to_string(lease.attempts) + "): " + run.error().message);
+    }
+  }
+}
+
+Result<FleetStatus> fleet_status(const std::string& coordinator, const std::string& name) {
+  auto pg = open_coordinator(coordinator);
+  if (!pg) return tl::unexpected(pg.error());
+  auto audit = pg->exec("SELECT 1 FROM fleet_audits WHERE name = $1", {name});
+  if (!audit) return tl::unexpected(audit.error());
+  if (PQntuples(audit->get()) == 0) return fail(Errc::config, "the coordinator has no audit '" + name + "'");
+  FleetStatus s;
+  for (const char* state : {"todo", "leased", "done", "failed"}) s.units[state] = 0;
+  auto units = pg->exec("SELECT state, count(*) FROM fleet_units WHERE audit = $1 GROUP BY state", {name});
+  if (!units) return tl::unexpected(units.error());
+  for (int i = 0; i < PQntuples(units->get()); ++i) s.units[pg_text(*units, i, 0)] = std::stoull(pg_text(*units, i, 1));
+  auto posts = pg->exec("SELECT coalesce(r.verdict, 'unchecked'), count(*) FROM fleet_results r JOIN fleet_units u "
+                        "USING (audit, ordinal) WHERE r.audit = $1 AND u.state = 'done' GROUP BY 1 ORDER BY 1",
+                        {name});
+  if (!posts) return tl::unexpected(posts.error());
+  for (int i = 0; i < PQntuples(posts->get()); ++i) s.posts[pg_text(*posts, i, 0)] = std::stoull(pg_text(*posts, i, 1));
+  auto paused = pg->exec("SELECT host FROM fleet_hosts WHERE paused_until > now() ORDER BY host");
+  if (!paused) return tl::unexpected(paused.error());
+  for (int i = 0; i < PQntuples(paused->get()); ++i) s.paused_hosts.push_back(pg_text(*paused, i, 0));
+  auto failed = pg->exec(
+      "SELECT path, coalesce(error, '') FROM fleet_units WHERE audit = $1 AND state = 'failed' ORDER BY ordinal",
+      {name});
+  if (!failed) return tl::unexpected(failed.error());
+  for (int i = 0; i < PQntuples(failed->get()); ++i)
+    s.failed_units.emplace_back(pg_text(*failed, i, 0), pg_text(*failed, i, 1));
+  return s;
+}
+
+std::string fleet_status_json(const FleetStatus& s) {
+  Json units = Json::object();
+  for (const char* state : {"todo", "leased", "done", "failed"}) {
+    auto it = s.units.find(state);
+    units[state] = it == s.units.end() ? 0 : it->second;
+  }
+  Json posts = Json::object();
+  for (const auto& [verdict, n] : s.posts) posts[verdict] = n;
+  Json failed = Json::array();
+  for (const auto& [unit, error] : s.failed_units) failed.push_back(Json{{"unit", unit}, {"error", error}});
+  return Json{{"units", units}, {"posts", posts}, {"paused_hosts", s.paused_hosts}, {"failed_units", failed}}.dump(
+      -1, ' ', false, Json::error_handler_t::replace);
+}
+
+Result<std::uint64_t> fleet_export(const std::string& coordinator, const std::string& name, const std::string& output) {
+  auto pg = open_coordinator(coordinator);
+  if (!pg) return tl::unexpected(pg.error());
+  // Each unit's documents were numbered from 0: a single-process audit numbers them over every
+  // input, so each unit's first number is the count of the documents of the units before it.
+  auto units = pg->exec("SELECT ordinal, state, coalesce(docs, (SELECT count(*) FROM fleet_unit_docs d WHERE "
+                        "d.audit = u.audit AND d.ordinal = u.ordinal)) FROM fleet_units u WHERE audit = $1 "
+                        "ORDER BY ordinal",
+                        {name});
+  if (!units) return tl::unexpected(units.error());
+  if (PQntuples(units->get()) == 0) return fail(Errc::config, "the coordinator has no audit '" + name + "'");
+  std::map<int, std::uint64_t> offset;
+  std::uint64_t total = 0;
+  for (int i = 0; i < PQntuples(units->get()); ++i) {
+    offset[std::stoi(pg_text(*units, i, 0))] = total;
+    total += std::stoull(pg_text(*units, i, 2));
+  }
+  auto out = detail::AtomicFile::create(output);
+  if (!out) return tl::unexpected(out.error());
+  if (auto r = pg->run("BEGIN ISOLATION LEVEL REPEATABLE READ"); !r) return tl::unexpected(r.error());
+  auto c = pg->exec("DECLARE fleet_export CURSOR FOR SELECT r.ordinal, r.line FROM fleet_results r JOIN fleet_units u "
+                    "USING (audit, ordinal) WHERE r.audit = $1 AND u.state = 'done' ORDER BY r.ordinal, r.seq, r.idx",
+                    {name});
+  if (!c) {
+    pg->rollback();
+    return tl::unexpected(c.error());
+  }
+  std::uint64_t n = 0;
+  for (;;) {
+    auto rows = pg->exec("FETCH 5000 FROM fleet_export");
+    if (!rows) {
+      pg->rollback();
+      return tl::unexpected(rows.error());
+    }
+    const int count = PQntuples(rows->get());
+    if (count == 0) break;
+    for (int i = 0; i < count; ++i) {
+      Json j = Json::parse(pg_text(*rows, i, 1), nullptr, false);
+      if (j.is_discarded() || !j.contains("document")) {
+        pg->rollback();
+        return fail(Errc::database, "audit '" + name + "': a result line is not JSON");
+      }
+      auto& seq = j["document"]["seq"];
+      seq = seq.get<std::uint64_t>() + offset[std::stoi(pg_text(*rows, i, 0))];
+      out->write(j.dump(-1, ' ', false, Json::error_handler_t::replace));
+      out->write("\n");
+      ++n;
+    }
+  }
+  pg->rollback(); // read only
+  if (auto r = out->commit(); !r) return tl::unexpected(r.error());
+  return n;
+}
+
+namespace {
+
+class FleetGate final : public HostGate {
+public:
+  FleetGate(Pg pg, std::map<std::string, double> rates) : m_pg(std::move(pg)), m_rates(std::move(rates)) {}
+
+  long admit(const std::string& host) override {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    auto rate = m_rates.find(host);
+    if (rate == m_rates.end()) {
+      // No budget of its own: only a pause holds it.
+      auto r = m_pg.exec("SELECT ceil(extract(epoch FROM paused_until - clock_timestamp()) * 1000) FROM fleet_hosts "
+                         "WHERE host = $1 AND paused_until > clock_timestamp()",
+                         {host});
+      if (!r || PQntuples(r->get()) == 0) return 0;
+      return std::max(1L, std::atol(pg_text(*r, 0, 0).c_str()));
+    }
+    const std::string interval = std::to_string(1.0 / rate->second);
+    if (!m_pg.exec("INSERT INTO fleet_hosts(host, tat) VALUES($1, clock_timestamp()) ON CONFLICT DO NOTHING", {host}))
+      return 0;
+    // GCRA: the theoretical arrival time moves on by one interval per request admitted; a
+    // request may go when it is not more than one interval ahead of now.
+    auto go = m_pg.exec("UPDATE fleet_hosts SET tat = greatest(tat, clock_timestamp()) + make_interval(secs => $2) "
+                        "WHERE host = $1 AND (paused_until IS NULL OR paused_until <= clock_timestamp()) AND "
+                        "tat <= clock_timestamp() + make_interval(secs => $2) RETURNING 1",
+                        {host, interval});
+    if (!go) return 0;
+    if (PQntuples(go->get()) > 0) return 0;
+    auto wait =
+        m_pg.exec("SELECT ceil(greatest(extract(epoch FROM tat - make_interval(secs => $2) - clock_timestamp()), "
+                  "extract(epoch FROM coalesce(paused_until, clock_timestamp()) - clock_timestamp()), 0.001) "
+                  "* 1000) FROM fleet_hosts WHERE host = $1",
+                  {host, interval});
+    if (!wait || PQntuples(wait->get()) == 0) return 0;
+    return std::max(1L, std::atol(pg_text(*wait, 0, 0).c_str()));
+  }
+
+  void pause(const std::string& host, long ms) override {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    (void)m_pg.exec("INSERT INTO fleet_hosts AS h(host, paused_until) VALUES($1, clock_timestamp() + "
+                    "make_interval(secs => $2)) ON CONFLICT (host) DO UPDATE SET paused_until = "
+                    "greatest(h.paused_until, excluded.paused_until)",
+                    {host, std::to_string(static_cast<double>(ms) / 1000.0)});
+  }
+
+private:
+  std::mutex m_mutex;
+  Pg m_pg;
+  std::map<std::string, double> m_rates;
+};
+
+} // namespace
+
+Result<std::shared_ptr<HostGate>> make_fleet_gate(const std::string& coordinator,
+                                                  const std::map<std::string, double>& rates) {
+  auto pg = open_coordinator(coordinator);
+  if (!pg) return tl::unexpected(pg.error());
+  return std::shared_ptr<HostGate>(std::make_shared<FleetGate>(std::move(*pg), rates));
+}
+
+} // namespace tweetcheck

@@ -1,0 +1,338 @@
+// Fleet audits: three worker processes of the real binary over WARCs that share posts, against a
+// PostgreSQL server and the loopback test server the tests start themselves. Each distinct post
+// is fetched once for the fleet and the export equals the single-process audit; a worker killed
+// with SIGKILL, or stopped until its lease is taken, loses and duplicates nothing; a truncated
+// .warc.gz fails its unit only.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <set>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+#include "support/postgres.hpp"
+#include "support/run.hpp"
+#include "support/temp_dir.hpp"
+
+using nlohmann::json;
+using tweetcheck::test::fixture_path;
+using tweetcheck::test::PostgresServer;
+using tweetcheck::test::read_file;
+using tweetcheck::test::Run;
+using tweetcheck::test::source_path;
+using tweetcheck::test::TempDir;
+using tweetcheck::test::TestServer;
+
+namespace {
+
+Run sh(const std::string& cmd) { return tweetcheck::test::shell("cd '" + source_path("") + "' && " + cmd); }
+std::string bin() { return tweetcheck::test::binary(); }
+
+/// The shared server, or null (the test is skipped with a message).
+PostgresServer* postgres() {
+  PostgresServer& pg = PostgresServer::shared();
+  if (!pg.ok()) {
+    WARN("skipped: no PostgreSQL server for the fleet tests: " << pg.why());
+    return nullptr;
+  }
+  return &pg;
+}
+
+/// Three WARCs whose articles share posts (check_verdicts.html in each).
+std::vector<std::string> make_warcs(const TempDir& dir) {
+  const std::string vox = " '" + fixture_path("corpus/postlight/www.vox.com.html") + "'";
+  const std::string nk = " '" + fixture_path("corpus/trafilatura/fr.de.nordkorea.html") + "'";
+  const std::string cv = " '" + fixture_path("articles/check_verdicts.html") + "'";
+  const std::vector<std::pair<std::string, std::string>> specs{
+      {"w1.warc", vox + cv}, {"w2.warc.gz", nk + cv + vox}, {"w3.warc", cv + nk}};
+  std::vector<std::string> out;
+  for (const auto& [name, files] : specs) {
+    REQUIRE(sh("python3 tools/make_warc.py " + dir.at(name) + " --base https://" + name + ".example/" + files).status ==
+            0);
+    out.push_back(dir.at(name));
+  }
+  return out;
+}
+
+std::string manifest(const TempDir& dir, const std::vector<std::string>& files) {
+  std::string text;
+  for (const auto& f : files) text += f + "\n";
+  return dir.file("manifest.txt", text);
+}
+
+/// Result lines without what may differ between runs (fetch times, cache hits), sorted.
+std::vector<std::string> comparable(const std::string& path) {
+  std::vector<std::string> out;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    json j = json::parse(line);
+    for (auto& e : j["evidence"]) {
+      e.erase("fetched_at");
+      e.erase("from_cache");
+    }
+    out.push_back(j.dump());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+/// The single-process audit of the same files, against a fresh server: its lines and requests.
+std::pair<std::vector<std::string>, json> single_process(const std::vector<std::string>& files) {
+  TempDir dir("tweetcheck-fleet-single");
+  TestServer server({"--routes", fixture_path("http/verify.json")});
+  std::string inputs;
+  for (const auto& f : files) inputs += " " + f;
+  const Run r = sh(bin() + " audit --no-cache --output " + dir.at("single.jsonl") +
+                   tweetcheck::test::service_endpoints(server) + inputs + " 2>&1");
+  REQUIRE(r.status == 0);
+  return {comparable(dir.at("single.jsonl")), server.stats()["requests"]};
+}
+
+/// A worker process (its PID is the binary's), its log in `log`.
+pid_t start_worker(const std::string& args, const std::string& log) {
+  const std::string cmd =
+      "cd '" + source_path("") + "' && exec " + bin() + " -v audit --worker " + args + " > '" + log + "' 2>&1";
+  const pid_t pid = fork();
+  if (pid == 0) {
+    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  return pid;
+}
+
+int wait_exit(pid_t pid) {
+  int st = 0;
+  waitpid(pid, &st, 0);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/// Waits (at most 20 s) until the audit has committed at least one result line.
+bool wait_first_commit(const std::string& url) {
+  for (int i = 0; i < 400; ++i) {
+    const std::string n = PostgresServer::query(url, "SELECT count(*) FROM fleet_results");
+    if (!n.empty() && n != "0") return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+/// Kills (SIGKILL) and reaps workers still running when a test ends, whatever its outcome.
+struct Workers {
+  std::vector<pid_t> pids;
+  ~Workers() {
+    for (pid_t p : pids) {
+      if (kill(p, 0) == 0) {
+        kill(p, SIGCONT);
+        kill(p, SIGKILL);
+      }
+      waitpid(p, nullptr, WNOHANG);
+    }
+  }
+};
+
+} // namespace
+
+TEST_CASE("fleet: three workers fetch each post once and export what a single process writes", "[fleet]") {
+  PostgresServer* pg = postgres();
+  if (!pg) return;
+  TempDir dir("tweetcheck-fleet");
+  const auto files = make_warcs(dir);
+  const std::string url = pg->database("fleet_once");
+  REQUIRE(
+      sh(bin() + " fleet init --coordinator " + url + " --audit cc --list " + manifest(dir, files) + " 2>&1").status ==
+      0);
+  // Again with the same manifest: nothing changes; another manifest under the name is refused.
+  CHECK(
+      sh(bin() + " fleet init --coordinator " + url + " --audit cc --list " + manifest(dir, files) + " 2>&1").status ==
+      0);
+  const std::string other = dir.file("other.txt", files[0] + "\n");
+  const Run refused = sh(bin() + " fleet init --coordinator " + url + " --audit cc --list " + other + " 2>&1");
+  CHECK(refused.status == 2);
+  CHECK(refused.out.find("another manifest") != std::string::npos);
+  CHECK(PostgresServer::query(url, "SELECT version FROM schema_version") == "1");
+
+  TestServer server({"--routes", fixture_path("http/verify.json")});
+  const std::string args =
+      "--coordinator " + url + " --audit cc --lease 5 --batch 1" + tweetcheck::test::service_endpoints(server);
+  Workers w;
+  for (int i = 0; i < 3; ++i) w.pids.push_back(start_worker(args, dir.at("w" + std::to_string(i) + ".log")));
+  for (pid_t p : w.pids) CHECK(wait_exit(p) == 0);
+
+  const Run status = sh(bin() + " fleet status --format json --coordinator " + url + " --audit cc");
+  REQUIRE(status.status == 0);
+  const json s = json::parse(status.out);
+  CHECK(s["units"] == json({{"todo", 0}, {"leased", 0}, {"done", 3}, {"failed", 0}}));
+  CHECK(s["paused_hosts"] == json::array());
+  CHECK(s["failed_units"] == json::array());
+  REQUIRE(sh(bin() + " fleet export --coordinator " + url + " --audit cc --output " + dir.at("fleet.jsonl") + " 2>&1")
+              .status == 0);
+  const auto [expected, single_requests] = single_process(files);
+  const auto exported = comparable(dir.at("fleet.jsonl"));
+  CHECK(exported.size() == expected.size());
+  CHECK(exported == expected);
+  std::uint64_t posts = 0;
+  for (const auto& [verdict, n] : s["posts"].items()) posts += n.get<std::uint64_t>();
+  CHECK(posts == expected.size());
+  // Every URL asked as often by the fleet as by one process (once per distinct post).
+  const json fleet_requests = server.stats()["requests"];
+  CHECK(fleet_requests.size() == single_requests.size());
+  for (const auto& [path, n] : single_requests.items()) {
+    INFO(path);
+    CHECK(fleet_requests.value(path, 0) == n.get<int>());
+  }
+}
+
+TEST_CASE("fleet: a worker killed after its first commit loses and duplicates nothing", "[fleet]") {
+  PostgresServer* pg = postgres();
+  if (!pg) return;
+  TempDir dir("tweetcheck-fleet");
+  const auto files = make_warcs(dir);
+  const std::string url = pg->database("fleet_kill");
+  REQUIRE(sh(bin() + " fleet init --coordinator " + url + " --audit k --list " + manifest(dir, files)).status == 0);
+  TestServer server({"--routes", fixture_path("http/verify.json"), "--delay-ms", "30"});
+  const std::string args = "--coordinator " + url + " --audit k --lease 2 --claim-timeout 2 --batch 1" +
+                           tweetcheck::test::service_endpoints(server);
+  Workers w;
+  w.pids.push_back(start_worker(args, dir.at("a.log")));
+  REQUIRE(wait_first_commit(url));
+  kill(w.pids[0], SIGKILL);
+  CHECK(wait_exit(w.pids[0]) == -1);
+  // Its lease (2 s) and its claims on posts (2 s) expire: the others take both over.
+  CHECK(PostgresServer::query(url, "SELECT count(*) FROM fleet_units WHERE state = 'done'") != "3");
+  for (int i = 0; i < 2; ++i) w.pids.push_back(start_worker(args, dir.at("b" + std::to_string(i) + ".log")));
+  CHECK(wait_exit(w.pids[1]) == 0);
+  CHECK(wait_exit(w.pids[2]) == 0);
+  REQUIRE(sh(bin() + " fleet export --coordinator " + url + " --audit k --output " + dir.at("fleet.jsonl")).status ==
+          0);
+  CHECK(comparable(dir.at("fleet.jsonl")) == single_process(files).first);
+}
+
+TEST_CASE("fleet: a stopped worker whose lease was taken cannot commit when it goes on", "[fleet]") {
+  PostgresServer* pg = postgres();
+  if (!pg) return;
+  TempDir dir("tweetcheck-fleet");
+  const auto files = make_warcs(dir);
+  const std::string url = pg->database("fleet_stop");
+  REQUIRE(sh(bin() + " fleet init --coordinator " + url + " --audit s --list " + manifest(dir, files)).status == 0);
+  TestServer server({"--routes", fixture_path("http/verify.json"), "--delay-ms", "30"});
+  const std::string args = "--coordinator " + url + " --audit s --lease 2 --claim-timeout 2 --batch 1" +
+                           tweetcheck::test::service_endpoints(server);
+  Workers w;
+  w.pids.push_back(start_worker(args, dir.at("a.log")));
+  REQUIRE(wait_first_commit(url));
+  kill(w.pids[0], SIGSTOP);
+  const std::string held = PostgresServer::query(url, "SELECT ordinal FROM fleet_units WHERE state = 'leased'");
+  REQUIRE(!held.empty());
+  // Another worker takes the unit over once the lease expires (2 s) and finishes the audit.
+  w.pids.push_back(start_worker(args, dir.at("b.log")));
+  CHECK(wait_exit(w.pids[1]) == 0);
+  kill(w.pids[0], SIGCONT);
+  CHECK(wait_exit(w.pids[0]) == 0);
+  const std::string a_log = read_file(dir.at("a.log"));
+  INFO(a_log);
+  CHECK(a_log.find("the lease of unit " + held + " was taken by another worker") != std::string::npos);
+  CHECK(PostgresServer::query(url, "SELECT attempts FROM fleet_units WHERE ordinal = " + held) == "2");
+  REQUIRE(sh(bin() + " fleet export --coordinator " + url + " --audit s --output " + dir.at("fleet.jsonl")).status ==
+          0);
+  CHECK(comparable(dir.at("fleet.jsonl")) == single_process(files).first);
+}
+
+TEST_CASE("fleet: a truncated .warc.gz ends failed after its attempts, the rest completes", "[fleet]") {
+  PostgresServer* pg = postgres();
+  if (!pg) return;
+  TempDir dir("tweetcheck-fleet");
+  auto files = make_warcs(dir);
+  {
+    const std::string whole = read_file(files[1]);
+    std::ofstream(dir.at("cut.warc.gz"), std::ios::binary) << whole.substr(0, whole.size() / 2);
+  }
+  const std::vector<std::string> with_cut{files[0], dir.at("cut.warc.gz"), files[2]};
+  const std::string url = pg->database("fleet_cut");
+  REQUIRE(
+      sh(bin() + " fleet init --max-attempts 2 --coordinator " + url + " --audit t --list " + manifest(dir, with_cut))
+          .status == 0);
+  TestServer server({"--routes", fixture_path("http/verify.json")});
+  const std::string args =
+      "--coordinator " + url + " --audit t --lease 5" + tweetcheck::test::service_endpoints(server);
+  Workers w;
+  for (int i = 0; i < 2; ++i) w.pids.push_back(start_worker(args, dir.at("w" + std::to_string(i) + ".log")));
+  for (pid_t p : w.pids) CHECK(wait_exit(p) == 3); // no unit left, but one failed
+  const json s = json::parse(sh(bin() + " fleet status --format json --coordinator " + url + " --audit t").out);
+  CHECK(s["units"]["done"] == 2);
+  CHECK(s["units"]["failed"] == 1);
+  REQUIRE(s["failed_units"].size() == 1);
+  CHECK(s["failed_units"][0]["unit"] == dir.at("cut.warc.gz"));
+  CHECK(s["failed_units"][0]["error"].get<std::string>().find("cut.warc.gz") != std::string::npos);
+  CHECK(PostgresServer::query(url, "SELECT attempts FROM fleet_units WHERE ordinal = 2") == "2");
+  REQUIRE(sh(bin() + " fleet export --coordinator " + url + " --audit t --output " + dir.at("fleet.jsonl")).status ==
+          0);
+  // The export holds the two complete units, as a single process over them writes them (the
+  // truncated file gave no document).
+  CHECK(comparable(dir.at("fleet.jsonl")) == single_process({files[0], files[2]}).first);
+}
+
+TEST_CASE("fleet: --shard auto --shard-by file reads only the task's own files", "[fleet][static]") {
+  TempDir dir("tweetcheck-fleet");
+  const auto files = make_warcs(dir);
+  const std::string inputs = " " + files[0] + " " + files[1] + " " + files[2];
+  auto keys_of = [&](const std::string& env, const std::string& extra) {
+    const std::string out = dir.at("o" + std::to_string(std::hash<std::string>{}(env)) + ".jsonl");
+    const Run r = sh(env + " " + bin() + " audit --scan-only --no-cache --shard auto --shard-by file" + extra +
+                     " --output " + out + inputs + " 2>&1");
+    REQUIRE(r.status == 0);
+    std::set<std::string> files_seen;
+    std::ifstream in(out);
+    for (std::string line; std::getline(in, line);) {
+      const std::string key = json::parse(line)["document"]["key"];
+      files_seen.insert(key.substr(0, key.find('#')));
+    }
+    return files_seen;
+  };
+  CHECK(keys_of("SLURM_ARRAY_TASK_ID=2 SLURM_ARRAY_TASK_COUNT=3 SLURM_ARRAY_TASK_MIN=1", "") ==
+        std::set<std::string>{files[1]});
+  CHECK(keys_of("JOB_COMPLETION_INDEX=0", " --shard-count 2") == std::set<std::string>{files[0], files[2]});
+  CHECK(keys_of("AWS_BATCH_JOB_ARRAY_INDEX=1", " --shard-count 2") == std::set<std::string>{files[1]});
+  const Run none =
+      sh("env -u SLURM_ARRAY_TASK_ID -u JOB_COMPLETION_INDEX -u AWS_BATCH_JOB_ARRAY_INDEX " + bin() +
+         " audit --scan-only --no-cache --shard auto --shard-by file --output " + dir.at("x.jsonl") + inputs + " 2>&1");
+  CHECK(none.status == 2);
+  CHECK(none.out.find("--shard auto") != std::string::npos);
+}
+
+TEST_CASE("fleet: the workers together keep a host's rate and are answered no 429", "[fleet][rate]") {
+  PostgresServer* pg = postgres();
+  if (!pg) return;
+  TempDir dir("tweetcheck-fleet");
+  const auto files = make_warcs(dir);
+  const std::string url = pg->database("fleet_rate");
+  REQUIRE(sh(bin() + " fleet init --rate cdn.syndication.twimg.com=10 --coordinator " + url + " --audit r --list " +
+             manifest(dir, files))
+              .status == 0);
+  // The server answers 429 above 12 requests per second to the syndication endpoint.
+  TestServer server({"--routes", fixture_path("http/verify.json"), "--limit", "/tweet-result=12", "--log-requests"});
+  const std::string args =
+      "--coordinator " + url + " --audit r --lease 5" + tweetcheck::test::service_endpoints(server);
+  Workers w;
+  for (int i = 0; i < 3; ++i) w.pids.push_back(start_worker(args, dir.at("w" + std::to_string(i) + ".log")));
+  for (pid_t p : w.pids) CHECK(wait_exit(p) == 0);
+  const json stats = server.stats();
+  CHECK(stats["limited"] == 0);
+  std::vector<double> times;
+  for (const auto& entry : stats["log"]) {
+    if (entry[1].get<std::string>().rfind("/tweet-result", 0) == 0) times.push_back(entry[0].get<double>());
+  }
+  std::sort(times.begin(), times.end());
+  REQUIRE(times.size() > 20); // more than one second's budget
+  std::size_t most = 0;
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    const auto end = std::lower_bound(times.begin(), times.end(), times[i] + 1.0);
+    most = std::max<std::size_t>(most, static_cast<std::size_t>(end - times.begin()) - i);
+  }
+  CHECK(most <= 11); // 10 per second and a burst of one
+}

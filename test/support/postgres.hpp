@@ -1,0 +1,165 @@
+#pragma once
+// A throwaway PostgreSQL server for the tests: initdb in a temporary folder, the server on
+// 127.0.0.1 and a free port (trust authentication, fsync off), stopped by its PID when the object
+// goes. initdb refuses root: as root, both run as the `postgres` user. One server is shared by the
+// test run (shared()); each test takes its own database (database()).
+#include <csignal>
+#include <fcntl.h>
+#include <cstdlib>
+#include <filesystem>
+#include <glob.h>
+#include <grp.h>
+#include <memory>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <string>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+#include <libpq-fe.h>
+
+#include "support/temp_dir.hpp"
+
+namespace tweetcheck::test {
+
+class PostgresServer {
+public:
+  PostgresServer() : m_dir("tweetcheck-pg") {
+    glob_t g{};
+    if (::glob("/usr/lib/postgresql/*/bin/postgres", 0, nullptr, &g) == 0 && g.gl_pathc > 0) {
+      m_bin = std::filesystem::path(g.gl_pathv[g.gl_pathc - 1]).parent_path().string();
+    }
+    ::globfree(&g);
+    if (m_bin.empty()) {
+      m_why = "PostgreSQL is not installed (Debian package postgresql)";
+      return;
+    }
+    if (::geteuid() == 0) {
+      const passwd* pw = ::getpwnam("postgres");
+      if (!pw) {
+        m_why = "running as root and there is no postgres user to run the server as";
+        return;
+      }
+      m_uid = pw->pw_uid;
+      m_gid = pw->pw_gid;
+      if (::chown(m_dir.path.c_str(), m_uid, m_gid) != 0) {
+        m_why = "cannot give the temporary folder to the postgres user";
+        return;
+      }
+    }
+    const std::string data = m_dir / "data";
+    if (run_and_wait({m_bin + "/initdb", "-D", data, "-A", "trust", "-U", "postgres", "-N", "-E", "UTF8"}) != 0) {
+      m_why = "initdb failed";
+      return;
+    }
+    m_port = free_port();
+    m_pid = spawn({m_bin + "/postgres", "-D", data, "-p", std::to_string(m_port), "-c", "listen_addresses=127.0.0.1",
+                   "-c", "unix_socket_directories=" + m_dir.path, "-c", "fsync=off", "-c", "synchronous_commit=off",
+                   "-c", "full_page_writes=off", "-c", "max_connections=60"});
+    for (int i = 0; i < 300; ++i) {
+      if (PQping(conninfo("postgres").c_str()) == PQPING_OK) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    m_why = "the server did not start";
+    stop();
+  }
+  ~PostgresServer() { stop(); }
+  PostgresServer(const PostgresServer&) = delete;
+  PostgresServer& operator=(const PostgresServer&) = delete;
+
+  /// The server of this test run (started the first time it is asked for).
+  static PostgresServer& shared() {
+    static PostgresServer server;
+    return server;
+  }
+
+  bool ok() const { return m_pid > 0; }
+  /// Why there is no server (for the test's skip message).
+  const std::string& why() const { return m_why; }
+
+  /// A new, empty database; its postgresql:// URL.
+  std::string database(const std::string& name) {
+    const std::string db = name + "_" + std::to_string(++m_count);
+    PGconn* c = PQconnectdb(conninfo("postgres").c_str());
+    PQclear(PQexec(c, ("CREATE DATABASE " + db).c_str()));
+    PQfinish(c);
+    return "postgresql://postgres@127.0.0.1:" + std::to_string(m_port) + "/" + db;
+  }
+
+  /// Runs SQL in the database of `url`; the first column of the first row ("" when none).
+  static std::string query(const std::string& url, const std::string& sql) {
+    PGconn* c = PQconnectdb(url.c_str());
+    PGresult* r = PQexec(c, sql.c_str());
+    std::string out = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "";
+    PQclear(r);
+    PQfinish(c);
+    return out;
+  }
+
+private:
+  std::string conninfo(const std::string& db) const {
+    return "host=127.0.0.1 port=" + std::to_string(m_port) + " user=postgres dbname=" + db + " connect_timeout=2";
+  }
+
+  static int free_port() {
+    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+    ::close(s);
+    return ntohs(a.sin_port);
+  }
+
+  pid_t spawn(std::vector<std::string> args) const {
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      ::prctl(PR_SET_PDEATHSIG, SIGINT); // never outlive the tests
+      const int null = ::open("/dev/null", O_RDWR);
+      ::dup2(null, 0);
+      ::dup2(null, 1);
+      ::dup2(null, 2);
+      if (m_uid != 0) {
+        ::setgroups(0, nullptr);
+        if (::setgid(m_gid) != 0 || ::setuid(m_uid) != 0) ::_exit(126);
+      }
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    return pid;
+  }
+
+  int run_and_wait(const std::vector<std::string>& args) const {
+    const pid_t pid = spawn(args);
+    int st = 0;
+    ::waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  }
+
+  void stop() {
+    if (m_pid > 0) {
+      ::kill(m_pid, SIGINT); // fast shutdown
+      ::waitpid(m_pid, nullptr, 0);
+      m_pid = -1;
+    }
+  }
+
+  TempDir m_dir;
+  std::string m_bin, m_why;
+  uid_t m_uid = 0;
+  gid_t m_gid = 0;
+  int m_port = 0;
+  pid_t m_pid = -1;
+  int m_count = 0;
+};
+
+} // namespace tweetcheck::test
