@@ -60,6 +60,19 @@ constexpr std::array k_described{
     Described{"--sources", "Sources", "LIST"},
     Described{"--archive", "Sources", "FILE"},
     Described{"--meta-token", "Sources", "TOKEN"},
+    Described{"--shard-by", "Input", "record|file"},
+    Described{"--shard-count", "Input", "N"},
+    Described{"--claim-timeout", "Cache", "SECONDS"},
+    Described{"--coordinator", "Fleet", "URL"},
+    Described{"--audit", "Fleet", "NAME"},
+    Described{"--worker", "Fleet", ""},
+    Described{"--lease", "Fleet", "SECONDS"},
+    Described{"--listen", "Server", "HOST:PORT"},
+    Described{"--token-file", "Server", "FILE"},
+    Described{"--max-body", "Server", "MIB"},
+    Described{"--request-timeout", "Server", "SECONDS"},
+    Described{"--max-concurrent", "Server", "N"},
+    Described{"--queue", "Server", "N"},
 };
 
 /// What every --help ends with: the exit statuses and the environment the program reads.
@@ -68,6 +81,7 @@ Exit status:
   0   nothing to report (check: no post has a verdict named in --fail-on)
   1   check: a post has a verdict named in --fail-on
   2   the run could not do what was asked (usage, input, network, output)
+  3   audit --worker: no unit is left, but some ended failed (see 'tweetcheck fleet status')
 
 Environment:
   NO_COLOR                   set and not empty: no colour (--color always still colours)
@@ -80,6 +94,8 @@ Environment:
   XDG_CONFIG_HOME, HOME      where the config file is looked for
   XDG_CACHE_HOME, HOME       where the cache is kept
   TMPDIR                     temporary files (audit of .warc.gz)
+  SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT, SLURM_ARRAY_TASK_MIN, JOB_COMPLETION_INDEX,
+  AWS_BATCH_JOB_ARRAY_INDEX  audit --shard auto: this task's shard (job arrays)
   SOURCE_DATE_EPOCH          the time written into reports (reproducible builds)
 )";
 
