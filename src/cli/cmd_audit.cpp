@@ -110,6 +110,9 @@ int run_worker(const AuditArgs& a, const Globals& g) {
 int run_audit_cmd(const AuditArgs& a, const Globals& g) {
   if (a.worker || !a.coordinator.empty()) return run_worker(a, g);
   spdlog::logger& log = *g.log;
+  // Required unless --worker, so checked here rather than by the option parser; said as it says it.
+  if (a.output.empty())
+    return failed(log, Error{Errc::usage, "audit needs --output FILE (see 'tweetcheck audit --help')"});
   auto shard = a.shard == "auto" ? shard_from_environment(a.shard_count) : parse_shard(a.shard);
   if (!shard) return failed(log, shard.error());
   auto inputs = all_inputs(a);
