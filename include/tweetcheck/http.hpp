@@ -73,6 +73,10 @@ struct HttpStats {
   std::uint64_t requests = 0; ///< transfers started, retries included
   std::uint64_t retries = 0;
   std::uint64_t blocked = 0;
+  /// Transfers that waited for their host's politeness (the --rate spacing, a Retry-After pause,
+  /// a fleet's shared budget) before they were sent, and the milliseconds they waited for it.
+  std::uint64_t rate_waits = 0;
+  std::uint64_t rate_wait_ms = 0;
 };
 
 /// A client for many concurrent requests. submit() queues a request; run() drives every queued

@@ -103,7 +103,8 @@ struct Transfer {
   bool too_large = false;
   std::size_t max_body = 0;
   int attempt = 0;
-  std::int64_t ready_at = 0; ///< steady ms before which it may not start
+  std::int64_t ready_at = 0;  ///< steady ms before which it may not start
+  std::int64_t queued_at = 0; ///< steady ms it joined its host's queue (for the politeness waits)
   HttpResponse response;
   detail::CurlEasy easy;
   detail::CurlHeaders headers;
@@ -242,6 +243,7 @@ public:
       m_finished.push_back(std::move(t));
       return;
     }
+    t->queued_at = steady_ms();
     host(parts.host).queue.push_back(std::move(t));
     ++m_pending;
   }
@@ -293,6 +295,7 @@ private:
       if (it == m_waiting.end()) continue;
       std::unique_ptr<Transfer> t = std::move(it->second);
       m_waiting.erase(it);
+      t->queued_at = now;
       host(t->host).queue.push_front(std::move(t));
       ++m_pending;
     }
@@ -313,6 +316,11 @@ private:
         std::unique_ptr<Transfer> t = std::move(h.queue.front());
         h.queue.pop_front();
         --m_pending;
+        // Held by the host's spacing or pause since it was queued: a politeness wait.
+        if (h.next_start > t->queued_at) {
+          ++m_stats.rate_waits;
+          m_stats.rate_wait_ms += static_cast<std::uint64_t>(h.next_start - t->queued_at);
+        }
         if (h.rate > 0) h.next_start = std::max(h.next_start, now) + static_cast<std::int64_t>(1000.0 / h.rate);
         start(std::move(t), h);
       }

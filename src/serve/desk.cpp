@@ -150,6 +150,8 @@ public:
     m_upstream.requests += o.http.requests;
     m_upstream.retries += o.http.retries;
     m_upstream.blocked += o.http.blocked;
+    m_upstream.rate_waits += o.http.rate_waits;
+    m_upstream.rate_wait_ms += o.http.rate_wait_ms;
   }
   std::string text(std::pair<unsigned, unsigned> load) const {
     std::lock_guard lock(m_mutex);
@@ -203,7 +205,15 @@ public:
       << "tweetcheck_upstream_retries_total " << m_upstream.retries << '\n'
       << "# HELP tweetcheck_upstream_blocked_total Requests refused before sending (private addresses, schemes).\n"
       << "# TYPE tweetcheck_upstream_blocked_total counter\n"
-      << "tweetcheck_upstream_blocked_total " << m_upstream.blocked << '\n';
+      << "tweetcheck_upstream_blocked_total " << m_upstream.blocked << '\n'
+      << "# HELP tweetcheck_upstream_rate_waits_total Requests that waited for their host's politeness (--rate "
+         "spacing, a Retry-After pause) before they were sent.\n"
+      << "# TYPE tweetcheck_upstream_rate_waits_total counter\n"
+      << "tweetcheck_upstream_rate_waits_total " << m_upstream.rate_waits << '\n'
+      << "# HELP tweetcheck_upstream_rate_wait_seconds_total Time those requests waited.\n"
+      << "# TYPE tweetcheck_upstream_rate_wait_seconds_total counter\n"
+      << "tweetcheck_upstream_rate_wait_seconds_total " << static_cast<double>(m_upstream.rate_wait_ms) / 1000.0
+      << '\n';
     return o.str();
   }
 

@@ -152,6 +152,9 @@ TEST_CASE("serve: the API checks a pasted article, sync and streamed, and keeps 
   CHECK(metric(m, "tweetcheck_checks_total{outcome=\"ok\"}") == 3);
   CHECK(metric(m, "tweetcheck_http_requests_total{route=\"/api/check\",code=\"400\"}") == 3);
   CHECK(metric(m, "tweetcheck_upstream_requests_total") > 0);
+  // No --rate and no 429: no request waited for its host's politeness.
+  CHECK(m.find("\ntweetcheck_upstream_rate_waits_total 0\n") != std::string::npos);
+  CHECK(m.find("\ntweetcheck_upstream_rate_wait_seconds_total 0\n") != std::string::npos);
   CHECK(metric(m, "tweetcheck_source_seconds_count{stage=\"syndication\"}") > 0);
   const auto openapi = http(serve.base() + "/api/openapi.json");
   REQUIRE(openapi.status == 200);

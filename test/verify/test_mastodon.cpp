@@ -290,6 +290,12 @@ TEST_CASE("mastodon: the request rate is kept per instance", "[mastodon][e2e][ht
   // Three requests per instance, both instances at once: 2 × 200 ms, not 5 × 200 ms.
   CHECK(took >= std::chrono::milliseconds(380));
   CHECK(took < std::chrono::milliseconds(900));
+  // The client counts those waits: the second and third of each host, 200 + 400 ms each.
+  const HttpStats st = c->stats();
+  CHECK(st.requests == 6);
+  CHECK(st.rate_waits == 4);
+  CHECK(st.rate_wait_ms >= 1100);
+  CHECK(st.rate_wait_ms < 1800);
 }
 
 TEST_CASE("mastodon: an instance on a private address without --endpoint is refused", "[mastodon][e2e][http]") {
