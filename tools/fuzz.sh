@@ -22,7 +22,7 @@ fi
 
 mkdir -p "$out/obj" "$out/gen" "$out/crashes"
 [ -f "$out/gen/tlds.inc" ] || python3 tools/gen_tlds.py /usr/share/publicsuffix/public_suffix_list.dat "$out/gen/tlds.inc"
-pkgs="gumbo re2 libutf8proc nlohmann_json spdlog libcurl libcrypto sqlite3 tomlplusplus libarchive libxml-2.0"
+pkgs="gumbo re2 libutf8proc nlohmann_json spdlog libcurl libcrypto sqlite3 tomlplusplus libarchive libxml-2.0 libpq"
 # shellcheck disable=SC2086
 cflags="-std=c++20 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined \
   -Iinclude -Isrc -I$out/gen -DTWEETCHECK_VERSION=\"fuzz\" $(pkg-config --cflags $pkgs)"
@@ -32,7 +32,7 @@ libs="$(pkg-config --libs $pkgs) -lpthread"
 # The library, once (make-style: an object is rebuilt when its source is newer).
 objs=()
 pids=()
-mapfile -t lib_sources < <(find src -name '*.cpp' -not -path 'src/cli/*' | sort)
+mapfile -t lib_sources < <(find src -name '*.cpp' -not -path 'src/cli/*' -not -path 'src/serve/*' | sort) # the library: not the program's CLI and desk server
 for src in "${lib_sources[@]}"; do
   obj="$out/obj/$(echo "${src#src/}" | tr / _ | sed 's/\.cpp$//').o"
   objs+=("$obj")
