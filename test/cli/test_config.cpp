@@ -379,3 +379,19 @@ TEST_CASE("completion: the cache command's own subcommands", "[cli][cache]") {
   CHECK(bash_complete("tweetcheck cache ''", 2) == "stats clear vacuum\n");
   CHECK(bash_complete("tweetcheck cache stats --fo", 3) == "--format\n");
 }
+
+TEST_CASE("cache stats|clear|vacuum refuse a file that is not a cache, and leave it as it was",
+          "[cli][cache][hostile]") {
+  TempDir home("tweetcheck-cache-bad");
+  const std::string notes = "my notes, not a cache\n";
+  const std::string file = home.file("notes.sqlite", notes);
+  for (const std::string cmd : {"cache stats", "cache stats --format json", "cache clear --all",
+                                "cache clear --expired", "cache vacuum"}) {
+    INFO(cmd);
+    const Run r = run(home, cmd + " --cache " + q(file), true);
+    CHECK(r.status == 2);
+    CHECK(r.out.rfind("tweetcheck: error: '" + file + "' is not a tweetcheck cache", 0) == 0);
+    CHECK(tweetcheck::test::read_file(file) == notes); // nothing rebuilt, nothing lost
+  }
+  CHECK(!std::filesystem::exists(file + "-wal"));
+}
