@@ -35,8 +35,8 @@ public:
     (void)keys;
     return {};
   }
-  /// Shares a transient answer (a 503, a malformed body) with the other processes for the rest of
-  /// the audit, and ends the claim on it; get() never returns it.
+  /// Shares a transient answer (a 503, a malformed body) with the other processes for a while
+  /// (PostgresCacheOptions::transient_ttl), and ends the claim on it; get() never returns it.
   virtual void put_transient(std::string_view key, std::string_view value) {
     (void)key;
     (void)value;
@@ -80,9 +80,23 @@ struct VacuumResult {
 };
 Result<VacuumResult> vacuum_sqlite_cache(const std::string& path);
 
+/// How a cache in PostgreSQL shares its keys.
+struct PostgresCacheOptions {
+  /// A process's claim on a key it is fetching expires after this (then another may fetch it).
+  std::chrono::seconds claim_timeout{60};
+  /// How long a shared transient answer (a 503, a malformed body) stands in for asking again:
+  /// long enough that a fleet asks a post that always answers badly about once, short enough
+  /// that a later run asks again.
+  std::chrono::seconds transient_ttl{600};
+  /// As open_sqlite_cache's `max_age`: an entry stored longer ago than that is a miss.
+  std::optional<std::chrono::seconds> max_age;
+};
+
 /// Opens the cache in the PostgreSQL database `url` (postgresql://…), creating its table if
-/// needed: shared by every process that opens it, with claims that expire after `claim_timeout`.
-Result<std::unique_ptr<Cache>> open_postgres_cache(const std::string& url, std::chrono::seconds claim_timeout);
+/// needed: shared by every process that opens it, with claims per key. A lost connection (the
+/// server restarted) is made again; while the server cannot be reached, gets are misses and
+/// claims are granted (a key may then be fetched twice, never lost).
+Result<std::unique_ptr<Cache>> open_postgres_cache(const std::string& url, const PostgresCacheOptions& options = {});
 
 /// The default cache path: $XDG_CACHE_HOME/tweetcheck/cache.sqlite, else ~/.cache/tweetcheck/….
 std::string default_cache_path();

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "tweetcheck/cache.hpp"
 #include "tweetcheck/http.hpp"
 #include "tweetcheck/resolve.hpp"
 #include "tweetcheck/result.hpp"
@@ -25,6 +26,8 @@ struct Settings {
   std::chrono::seconds gone_ttl = VerifyOptions{}.gone_ttl;      ///< 403, 404, 410
   std::chrono::seconds resolved_ttl = ResolveOptions{}.live_ttl; ///< a short link that resolved
   std::chrono::seconds dead_ttl = ResolveOptions{}.dead_ttl;     ///< a short link that is dead
+  /// A shared (PostgreSQL) cache: how long a transient answer is shared with the other processes.
+  std::chrono::seconds transient_ttl = PostgresCacheOptions{}.transient_ttl;
   /// Cached answers stored longer ago than this are not used (--max-cache-age); none: any age.
   std::optional<std::chrono::seconds> max_cache_age;
 };

@@ -44,6 +44,8 @@ struct WorkerOptions {
   unsigned lease_seconds = 60; ///< a lease not renewed for this long goes to another worker
   std::string worker;          ///< who holds a lease (default: host:pid)
   double poll_seconds = 1;     ///< how long to wait before asking again while others hold every unit left
+  /// How long to wait for a coordinator that went away (restarted) before giving up.
+  std::chrono::seconds reconnect_window{120};
   /// Told what happens to units ("unit 3 done", "lease of unit 2 was taken: …").
   std::function<void(const std::string&)> on_event;
 };
@@ -52,6 +54,7 @@ struct WorkerStats {
   std::uint64_t units_done = 0;   ///< by this worker
   std::uint64_t units_failed = 0; ///< attempts of this worker that failed
   std::uint64_t units_lost = 0;   ///< leases taken away (their last batch not committed)
+  std::uint64_t reconnects = 0;   ///< times the coordinator went away and came back
   std::uint64_t documents = 0, posts = 0;
   /// Once no unit is left: the audit has units that ended `failed`.
   bool audit_has_failed_units = false;

@@ -66,8 +66,13 @@ int run_worker(const AuditArgs& a, const Globals& g) {
                                           "--output: see `fleet init` and `fleet export`)"});
   auto frozen = fleet_settings(a.coordinator, a.audit);
   if (!frozen) return failed(log, frozen.error());
-  // The audit's sources were frozen by `fleet init`.
-  auto verify_opts = make_verify_options(frozen->sources.empty() ? a.sources : frozen->sources, a.archive,
+  // The audit's sources were frozen by `fleet init` (empty: the default order), so that every
+  // worker asks the same sources.
+  if (!a.sources.empty() && a.sources != frozen->sources)
+    return failed(log, Error{Errc::usage, "the sources of audit '" + a.audit + "' were frozen by `fleet init` (" +
+                                              (frozen->sources.empty() ? "the default order" : frozen->sources) +
+                                              "): a worker takes no other --sources"});
+  auto verify_opts = make_verify_options(frozen->sources, a.archive,
                                          a.net.offline, a.net.meta_token);
   if (!verify_opts) return failed(log, verify_opts.error());
   WorkerOptions o;
@@ -91,15 +96,23 @@ int run_worker(const AuditArgs& a, const Globals& g) {
       a.net, log,
       [&](const Settings& s) -> Result<std::unique_ptr<Cache>> {
         if (a.net.no_cache) return audit_cache(a, s, log);
-        if (a.net.cache.empty()) return open_postgres_cache(a.coordinator, std::chrono::seconds(a.net.claim_timeout));
+        if (a.net.cache.empty()) return open_postgres_cache(a.coordinator, postgres_cache_options(a.net, s));
         return open_cache(a.net, s, log);
       },
       std::move(*gate));
   if (!net) return failed(log, net.error());
+  apply_cache_settings(net->settings, o.audit.verify);
   auto stats = run_fleet_worker(a.coordinator, a.audit, o, net->online(a.net), net->cache.get());
   if (!stats) return failed(log, stats.error());
-  log.info("worker: {} units done, {} failed attempts, {} leases lost, {} documents, {} posts", stats->units_done,
-           stats->units_failed, stats->units_lost, stats->documents, stats->posts);
+  log.info("worker: {} units done, {} failed attempts, {} leases lost, {} documents, {} posts, the coordinator "
+           "away {} times",
+           stats->units_done, stats->units_failed, stats->units_lost, stats->documents, stats->posts,
+           stats->reconnects);
+  if (const HttpClient* client = net->online(a.net)) {
+    const HttpStats h = client->stats();
+    log.info("worker: {} requests ({} retries), {} waited for their host's politeness ({:.1f} s in all)", h.requests,
+             h.retries, h.rate_waits, static_cast<double>(h.rate_wait_ms) / 1000.0);
+  }
   if (stats->audit_has_failed_units) {
     log.error("audit '{}' has units that failed: see `tweetcheck fleet status`", a.audit);
     return k_exit_units_failed;

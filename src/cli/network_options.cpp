@@ -128,9 +128,17 @@ void apply_cache_settings(const Settings& s, ResolveOptions& options) {
   options.dead_ttl = s.dead_ttl;
 }
 
+PostgresCacheOptions postgres_cache_options(const NetworkArgs& net, const Settings& s) {
+  PostgresCacheOptions o;
+  o.claim_timeout = std::chrono::seconds(net.claim_timeout);
+  o.transient_ttl = s.transient_ttl;
+  o.max_age = s.max_cache_age;
+  return o;
+}
+
 Result<std::unique_ptr<Cache>> open_cache(const NetworkArgs& net, const Settings& s, spdlog::logger& log) {
   if (net.no_cache) return std::unique_ptr<Cache>();
-  if (is_postgres_url(s.cache_path)) return open_postgres_cache(s.cache_path, std::chrono::seconds(net.claim_timeout));
+  if (is_postgres_url(s.cache_path)) return open_postgres_cache(s.cache_path, postgres_cache_options(net, s));
   std::vector<std::string> warnings;
   auto cache = open_sqlite_cache(s.cache_path, &warnings, s.max_cache_age);
   for (const auto& w : warnings) log.warn("{}", w);

@@ -46,6 +46,8 @@ void apply_cache_settings(const Settings& s, ResolveOptions& options);
 
 /// Opens the cache unless --no-cache (then null); a cache that cannot be opened is an error.
 Result<std::unique_ptr<Cache>> open_cache(const NetworkArgs& net, const Settings& s, spdlog::logger& log);
+/// How a shared (postgresql://) cache is opened: --claim-timeout, [cache] transient_ttl, max_age.
+PostgresCacheOptions postgres_cache_options(const NetworkArgs& net, const Settings& s);
 
 /// What a command that goes online opens, in this order: its settings, the cache (null with
 /// --no-cache) and the HTTP client.

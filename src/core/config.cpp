@@ -157,6 +157,10 @@ const std::vector<Key>& keys() {
        [](const Settings& s) { return dur_v(s.resolved_ttl); }},
       {"cache", "dead_ttl", Kind::duration, 0, nullptr, "how long a dead short link is kept (it is asked again sooner)",
        [](Settings& s, const Value& v) { s.dead_ttl = *v.dur; }, [](const Settings& s) { return dur_v(s.dead_ttl); }},
+      {"cache", "transient_ttl", Kind::duration, 0, nullptr,
+       "a shared cache (postgresql://): how long a transient answer (503, bad body) stands for asking again",
+       [](Settings& s, const Value& v) { s.transient_ttl = *v.dur; },
+       [](const Settings& s) { return dur_v(s.transient_ttl); }},
   };
   return table;
 }

@@ -41,13 +41,14 @@ inline bool json_depth_within(std::string_view text, std::size_t max_depth = k_m
 enum class JsonRead { ok, malformed, too_deep };
 
 /// Parses `text` without exceptions: a discarded value when it is not JSON or nests deeper than
-/// k_max_json_depth (`why` then says which).
-inline nlohmann::json parse_json(std::string_view text, JsonRead* why = nullptr) {
+/// k_max_json_depth (`why` then says which). `J`: nlohmann::ordered_json keeps the members' order.
+template <class J = nlohmann::json>
+inline J parse_json(std::string_view text, JsonRead* why = nullptr) {
   if (!json_depth_within(text)) {
     if (why) *why = JsonRead::too_deep;
-    return nlohmann::json(nlohmann::json::value_t::discarded);
+    return J(J::value_t::discarded);
   }
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  J j = J::parse(text, nullptr, false);
   if (why) *why = j.is_discarded() ? JsonRead::malformed : JsonRead::ok;
   return j;
 }

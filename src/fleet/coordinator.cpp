@@ -31,8 +31,8 @@ bool is_postgres_url(std::string_view spec) {
 
 namespace {
 
-/// One lock number for every schema change, so that concurrent `fleet init`s take turns.
-constexpr const char* k_schema_lock = "SELECT pg_advisory_xact_lock(7245014)";
+using detail::k_pg_schema_lock;
+
 
 constexpr const char* k_schema_v1 = R"sql(
 CREATE TABLE fleet_audits(
@@ -69,13 +69,6 @@ CREATE TABLE fleet_results(
   line text NOT NULL,
   PRIMARY KEY (audit, ordinal, seq, idx),
   FOREIGN KEY (audit, ordinal) REFERENCES fleet_units(audit, ordinal) ON DELETE CASCADE);
-CREATE TABLE IF NOT EXISTS fleet_cache(
-  key text PRIMARY KEY,
-  value text,
-  transient boolean NOT NULL DEFAULT false,
-  expires timestamptz,
-  claimed_by text,
-  claim_until timestamptz);
 CREATE TABLE fleet_hosts(
   host text PRIMARY KEY,
   tat timestamptz NOT NULL DEFAULT now(),
@@ -84,9 +77,8 @@ CREATE TABLE fleet_hosts(
 
 /// Creates the schema, or checks it is one this library knows.
 Result<void> migrate(Pg& pg) {
-  if (auto r = pg.run("BEGIN"); !r) return r;
-  auto step = [&]() -> Result<void> {
-    if (auto r = pg.run(k_schema_lock); !r) return r;
+  return pg.transaction([&]() -> Result<void> {
+    if (auto r = pg.run(k_pg_schema_lock); !r) return r;
     if (auto r = pg.run("CREATE TABLE IF NOT EXISTS schema_version(version integer NOT NULL)"); !r) return r;
     auto v = pg.exec("SELECT max(version) FROM schema_version");
     if (!v) return tl::unexpected(v.error());
@@ -107,12 +99,7 @@ Result<void> migrate(Pg& pg) {
         return tl::unexpected(r.error());
     }
     return {};
-  };
-  if (auto r = step(); !r) {
-    pg.rollback();
-    return r;
-  }
-  return pg.run("COMMIT");
+  });
 }
 
 /// Connects and checks that the schema is this library's (a worker never migrates).
@@ -156,12 +143,6 @@ Result<FleetSettings> read_settings(Pg& pg, const std::string& name) {
   return s;
 }
 
-std::string default_worker() {
-  char host[256] = {0};
-  ::gethostname(host, sizeof host - 1);
-  return std::string(host) + ":" + std::to_string(::getpid());
-}
-
 /// A leased unit.
 struct Lease {
   int ordinal = 0;
@@ -186,8 +167,7 @@ public:
   bool done(const std::string& key) override { return m_done.count(key) != 0; }
 
   Result<void> commit(const std::vector<std::string>& keys, const std::vector<detail::AuditLine>& lines) override {
-    if (auto r = m_pg.run("BEGIN"); !r) return r;
-    auto body = [&]() -> Result<void> {
+    auto made = m_pg.transaction([&]() -> Result<void> {
       const std::string ordinal = std::to_string(m_lease.ordinal);
       // The fence: the row is locked, so a worker that takes the unit over waits for this commit
       // and one whose lease was taken finds another token.
@@ -200,33 +180,35 @@ public:
         return fail(Errc::database, "the lease of unit " + ordinal + " was taken by another worker: its batch of " +
                                         std::to_string(keys.size()) + " documents is not committed");
       }
-      for (const auto& k : keys) {
-        auto r = m_pg.exec("INSERT INTO fleet_unit_docs(audit, ordinal, key) VALUES($1, $2, $3) ON CONFLICT DO NOTHING",
-                           {m_audit, ordinal, k});
-        if (!r) return tl::unexpected(r.error());
-      }
+      // One statement per table for the whole batch (arrays unnested side by side).
+      auto docs = m_pg.exec("INSERT INTO fleet_unit_docs(audit, ordinal, key) SELECT $1, $2, k "
+                            "FROM unnest($3::text[]) AS k ON CONFLICT DO NOTHING",
+                            {m_audit, ordinal, detail::pg_array(keys)});
+      if (!docs) return tl::unexpected(docs.error());
+      std::vector<std::string> seqs, idxs, verdicts, texts;
       std::uint64_t prev_seq = ~std::uint64_t{0};
       int idx = 0;
       for (const auto& l : lines) {
         idx = l.seq == prev_seq ? idx + 1 : 0;
         prev_seq = l.seq;
-        auto r = m_pg.exec("INSERT INTO fleet_results(audit, ordinal, seq, idx, verdict, line) "
-                           "VALUES($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-                           {m_audit, ordinal, std::to_string(l.seq), std::to_string(idx),
-                            l.verdict.empty() ? detail::PgParam() : detail::PgParam(l.verdict), l.json});
-        if (!r) return tl::unexpected(r.error());
+        seqs.push_back(std::to_string(l.seq));
+        idxs.push_back(std::to_string(idx));
+        verdicts.push_back(l.verdict);
+        texts.push_back(l.json);
       }
+      auto results = m_pg.exec("INSERT INTO fleet_results(audit, ordinal, seq, idx, verdict, line) "
+                               "SELECT $1, $2, s, i, nullif(v, ''), t FROM unnest($3::bigint[], $4::integer[], "
+                               "$5::text[], $6::text[]) AS x(s, i, v, t) ON CONFLICT DO NOTHING",
+                               {m_audit, ordinal, detail::pg_array(seqs), detail::pg_array(idxs),
+                                detail::pg_array(verdicts), detail::pg_array(texts)});
+      if (!results) return tl::unexpected(results.error());
       auto renew = m_pg.exec("UPDATE fleet_units SET lease_until = now() + make_interval(secs => $3) "
                              "WHERE audit = $1 AND ordinal = $2",
                              {m_audit, ordinal, m_lease_seconds});
       if (!renew) return tl::unexpected(renew.error());
       return {};
-    };
-    if (auto r = body(); !r) {
-      m_pg.rollback();
-      return r;
-    }
-    if (auto r = m_pg.run("COMMIT"); !r) return r;
+    });
+    if (!made) return made;
     for (const auto& k : keys) m_done.insert(k);
     return {};
   }
@@ -254,7 +236,7 @@ public:
             auto r = pg.exec("UPDATE fleet_units SET lease_until = now() + make_interval(secs => $4) "
                              "WHERE audit = $1 AND ordinal = $2 AND lease_token = $3 AND state = 'leased'",
                              {audit, std::to_string(lease.ordinal), lease.token, std::to_string(lease_seconds)});
-            if (!r) pg.ensure(); // the coordinator restarted: try again next beat
+            (void)r; // a lost connection is made again by the next beat's statement
             lock.lock();
           }
         }) {}
@@ -292,9 +274,8 @@ Result<std::size_t> fleet_init(const std::string& coordinator, const std::string
   auto pg = Pg::connect(coordinator);
   if (!pg) return tl::unexpected(pg.error());
   if (auto m = migrate(*pg); !m) return tl::unexpected(m.error());
-  if (auto r = pg->run("BEGIN"); !r) return tl::unexpected(r.error());
-  auto body = [&]() -> Result<std::size_t> {
-    if (auto r = pg->run(k_schema_lock); !r) return tl::unexpected(r.error());
+  return pg->transaction([&]() -> Result<std::size_t> {
+    if (auto r = pg->run(k_pg_schema_lock); !r) return tl::unexpected(r.error());
     const std::string settings = settings_json(s);
     auto have = pg->exec("SELECT settings FROM fleet_audits WHERE name = $1", {name});
     if (!have) return tl::unexpected(have.error());
@@ -310,20 +291,12 @@ Result<std::size_t> fleet_init(const std::string& coordinator, const std::string
     auto ins = pg->exec("INSERT INTO fleet_audits(name, settings, max_attempts) VALUES($1, $2, $3)",
                         {name, settings, std::to_string(s.max_attempts)});
     if (!ins) return tl::unexpected(ins.error());
-    for (std::size_t i = 0; i < s.files.size(); ++i) {
-      auto u = pg->exec("INSERT INTO fleet_units(audit, ordinal, path) VALUES($1, $2, $3)",
-                        {name, std::to_string(i + 1), s.files[i]});
-      if (!u) return tl::unexpected(u.error());
-    }
+    auto units = pg->exec("INSERT INTO fleet_units(audit, ordinal, path) SELECT $1, ordinality, path "
+                          "FROM unnest($2::text[]) WITH ORDINALITY AS u(path, ordinality)",
+                          {name, detail::pg_array(s.files)});
+    if (!units) return tl::unexpected(units.error());
     return s.files.size();
-  };
-  auto n = body();
-  if (!n) {
-    pg->rollback();
-    return n;
-  }
-  if (auto r = pg->run("COMMIT"); !r) return tl::unexpected(r.error());
-  return n;
+  });
 }
 
 Result<FleetSettings> fleet_settings(const std::string& coordinator, const std::string& name) {
@@ -340,17 +313,34 @@ Result<WorkerStats> run_fleet_worker(const std::string& coordinator, const std::
   if (!beat_pg) return tl::unexpected(beat_pg.error());
   auto settings = read_settings(*pg, name);
   if (!settings) return tl::unexpected(settings.error());
-  const std::string worker = o.worker.empty() ? default_worker() : o.worker;
+  const std::string worker = o.worker.empty() ? detail::pg_process_name() : o.worker;
   const unsigned lease_seconds = std::max(1u, o.lease_seconds);
   const std::string lease_s = std::to_string(lease_seconds);
   auto tell = [&](const std::string& what) {
     if (o.on_event) o.on_event(what);
   };
+  WorkerStats stats;
+  // A statement failed: when the coordinator went away (restarted, failed over) rather than
+  // refused it, wait for it to answer again. False: the error stands.
+  auto came_back = [&](const Error& e) {
+    if (e.code != Errc::database || pg->connected()) return false;
+    tell("the coordinator went away (" + e.message + "): waiting up to " +
+         std::to_string(o.reconnect_window.count()) + " s for it");
+    if (!pg->reconnect(o.reconnect_window)) return false;
+    ++stats.reconnects;
+    tell("the coordinator answers again");
+    return true;
+  };
   AuditOptions audit = o.audit;
   audit.shard_k = audit.shard_n = 1;
   // One memo for the worker's life: a transient answer is asked once per worker at most.
   if (!audit.verify.memo) audit.verify.memo = std::make_shared<ResponseMemo>();
-  WorkerStats stats;
+  // A statement that is sent once more after the coordinator came back.
+  auto exec_again = [&](const std::string& sql, const std::vector<detail::PgParam>& params) {
+    auto r = pg->exec(sql, params);
+    if (!r && came_back(r.error())) r = pg->exec(sql, params);
+    return r;
+  };
   for (;;) {
     // Expired leases of units that used up their attempts end `failed`.
     auto expire =
@@ -359,21 +349,33 @@ Result<WorkerStats> run_fleet_worker(const std::string& coordinator, const std::
                  "FROM fleet_audits a WHERE a.name = u.audit AND u.audit = $1 AND u.state = 'leased' AND "
                  "u.lease_until < now() AND u.attempts >= a.max_attempts",
                  {name});
-    if (!expire) return tl::unexpected(expire.error());
+    if (!expire) {
+      if (came_back(expire.error())) continue;
+      return tl::unexpected(expire.error());
+    }
+    // The next unit to do, or one whose lease expired with attempts left (the check is here too:
+    // a lease may expire between the two statements).
     auto claim = pg->exec("UPDATE fleet_units u SET state = 'leased', attempts = u.attempts + 1, "
                           "lease_token = nextval('fleet_lease_tokens'), "
                           "lease_until = now() + make_interval(secs => $2), worker = $3 "
-                          "WHERE (u.audit, u.ordinal) = (SELECT audit, ordinal FROM fleet_units "
-                          "  WHERE audit = $1 AND (state = 'todo' OR (state = 'leased' AND lease_until < now())) "
-                          "  ORDER BY ordinal LIMIT 1 FOR UPDATE SKIP LOCKED) "
+                          "WHERE (u.audit, u.ordinal) = (SELECT f.audit, f.ordinal FROM fleet_units f "
+                          "  JOIN fleet_audits a ON a.name = f.audit WHERE f.audit = $1 AND (f.state = 'todo' OR "
+                          "  (f.state = 'leased' AND f.lease_until < now() AND f.attempts < a.max_attempts)) "
+                          "  ORDER BY f.ordinal LIMIT 1 FOR UPDATE OF f SKIP LOCKED) "
                           "RETURNING u.ordinal, u.path, u.lease_token, u.attempts",
                           {name, lease_s, worker});
-    if (!claim) return tl::unexpected(claim.error());
+    if (!claim) {
+      if (came_back(claim.error())) continue;
+      return tl::unexpected(claim.error());
+    }
     if (PQntuples(claim->get()) == 0) {
       auto left = pg->exec("SELECT count(*) FILTER (WHERE state IN ('todo', 'leased')), "
                            "count(*) FILTER (WHERE state = 'failed') FROM fleet_units WHERE audit = $1",
                            {name});
-      if (!left) return tl::unexpected(left.error());
+      if (!left) {
+        if (came_back(left.error())) continue;
+        return tl::unexpected(left.error());
+      }
       if (pg_text(*left, 0, 0) == "0") {
         stats.audit_has_failed_units = pg_text(*left, 0, 1) != "0";
         return stats;
@@ -383,29 +385,53 @@ Result<WorkerStats> run_fleet_worker(const std::string& coordinator, const std::
       continue;
     }
     Lease lease;
-    lease.ordinal = std::stoi(pg_text(*claim, 0, 0));
+    lease.ordinal = std::atoi(pg_text(*claim, 0, 0).c_str());
     lease.path = pg_text(*claim, 0, 1);
     lease.token = pg_text(*claim, 0, 2);
-    lease.attempts = std::stoi(pg_text(*claim, 0, 3));
+    lease.attempts = std::atoi(pg_text(*claim, 0, 3).c_str());
     const std::string ordinal = std::to_string(lease.ordinal);
     tell("unit " + ordinal + " (" + lease.path + ") leased, attempt " + std::to_string(lease.attempts));
-    UnitSink sink(*pg, name, lease, lease_seconds);
-    if (auto r = sink.load_done(); !r) return tl::unexpected(r.error());
-    Result<AuditStats> run = [&] {
-      Heartbeat beat(*beat_pg, name, lease, lease_seconds);
-      return detail::audit_into({unit_path(*settings, lease.path)}, audit, client, cache, sink);
-    }();
-    if (sink.lost) {
+
+    // Runs the unit (again after the coordinator came back, resuming after its last committed
+    // batch) while the lease is ours. The outcome: done, failed with the unit's error, or lost.
+    enum class Outcome { done, failed, lost };
+    Outcome outcome = Outcome::lost;
+    Result<AuditStats> run = fail(Errc::database, "not run");
+    for (;;) {
+      UnitSink sink(*pg, name, lease, lease_seconds);
+      auto loaded = sink.load_done();
+      if (loaded) {
+        Heartbeat beat(*beat_pg, name, lease, lease_seconds);
+        run = detail::audit_into({unit_path(*settings, lease.path)}, audit, client, cache, sink);
+      } else {
+        run = tl::unexpected(loaded.error());
+      }
+      if (sink.lost) break;
+      if (run || run.error().code != Errc::database) {
+        outcome = run ? Outcome::done : Outcome::failed;
+        break;
+      }
+      // The coordinator is gone (or refused a statement): wait for it, then go on with the unit
+      // if the lease is still ours (nothing after the last committed batch was kept).
+      if (!came_back(run.error())) return tl::unexpected(run.error());
+      auto still = exec_again("UPDATE fleet_units SET lease_until = now() + make_interval(secs => $4) "
+                            "WHERE audit = $1 AND ordinal = $2 AND lease_token = $3 AND state = 'leased' RETURNING 1",
+                            {name, ordinal, lease.token, lease_s});
+      if (!still) return tl::unexpected(still.error());
+      if (PQntuples(still->get()) == 0) break;
+      tell("unit " + ordinal + ": going on after its last committed batch");
+    }
+    if (outcome == Outcome::lost) {
       ++stats.units_lost;
       tell(run ? "unit " + ordinal + ": lease taken by another worker" : run.error().message);
       continue;
     }
-    if (!run && run.error().code == Errc::database) return tl::unexpected(run.error()); // the coordinator is gone
-    if (run) {
+    if (outcome == Outcome::done) {
       const std::uint64_t docs = run->documents + run->skipped_done;
-      auto done = pg->exec("UPDATE fleet_units SET state = 'done', docs = $4, lease_token = NULL, lease_until = NULL "
-                           "WHERE audit = $1 AND ordinal = $2 AND lease_token = $3 AND state = 'leased' RETURNING 1",
-                           {name, ordinal, lease.token, std::to_string(docs)});
+      auto done =
+          exec_again("UPDATE fleet_units SET state = 'done', docs = $4, lease_token = NULL, lease_until = NULL "
+                     "WHERE audit = $1 AND ordinal = $2 AND lease_token = $3 AND state = 'leased' RETURNING 1",
+                     {name, ordinal, lease.token, std::to_string(docs)});
       if (!done) return tl::unexpected(done.error());
       if (PQntuples(done->get()) == 0) {
         ++stats.units_lost;
@@ -419,11 +445,11 @@ Result<WorkerStats> run_fleet_worker(const std::string& coordinator, const std::
            std::to_string(run->posts) + " posts");
     } else {
       ++stats.units_failed;
-      auto f = pg->exec("UPDATE fleet_units u SET state = CASE WHEN u.attempts >= a.max_attempts THEN 'failed' "
-                        "ELSE 'todo' END, error = $4, lease_token = NULL, lease_until = NULL "
-                        "FROM fleet_audits a WHERE a.name = u.audit AND u.audit = $1 AND u.ordinal = $2 AND "
-                        "u.lease_token = $3 RETURNING u.state",
-                        {name, ordinal, lease.token, run.error().message});
+      auto f = exec_again("UPDATE fleet_units u SET state = CASE WHEN u.attempts >= a.max_attempts THEN 'failed' "
+                          "ELSE 'todo' END, error = $4, lease_token = NULL, lease_until = NULL "
+                          "FROM fleet_audits a WHERE a.name = u.audit AND u.audit = $1 AND u.ordinal = $2 AND "
+                          "u.lease_token = $3 RETURNING u.state",
+                          {name, ordinal, lease.token, run.error().message});
       if (!f) return tl::unexpected(f.error());
       tell("unit " + ordinal + " failed (attempt " + std::to_string(lease.attempts) + "): " + run.error().message);
     }
@@ -475,53 +501,56 @@ std::string fleet_status_json(const FleetStatus& s) {
 Result<std::uint64_t> fleet_export(const std::string& coordinator, const std::string& name, const std::string& output) {
   auto pg = open_coordinator(coordinator);
   if (!pg) return tl::unexpected(pg.error());
-  // Each unit's documents were numbered from 0: a single-process audit numbers them over every
-  // input, so each unit's first number is the count of the documents of the units before it.
-  auto units = pg->exec("SELECT ordinal, state, coalesce(docs, (SELECT count(*) FROM fleet_unit_docs d WHERE "
-                        "d.audit = u.audit AND d.ordinal = u.ordinal)) FROM fleet_units u WHERE audit = $1 "
-                        "ORDER BY ordinal",
-                        {name});
-  if (!units) return tl::unexpected(units.error());
-  if (PQntuples(units->get()) == 0) return fail(Errc::config, "the coordinator has no audit '" + name + "'");
-  std::map<int, std::uint64_t> offset;
-  std::uint64_t total = 0;
-  for (int i = 0; i < PQntuples(units->get()); ++i) {
-    offset[std::stoi(pg_text(*units, i, 0))] = total;
-    total += std::stoull(pg_text(*units, i, 2));
-  }
   auto out = detail::AtomicFile::create(output);
   if (!out) return tl::unexpected(out.error());
-  if (auto r = pg->run("BEGIN ISOLATION LEVEL REPEATABLE READ"); !r) return tl::unexpected(r.error());
-  auto c = pg->exec("DECLARE fleet_export CURSOR FOR SELECT r.ordinal, r.line FROM fleet_results r JOIN fleet_units u "
-                    "USING (audit, ordinal) WHERE r.audit = $1 AND u.state = 'done' ORDER BY r.ordinal, r.seq, r.idx",
-                    {name});
-  if (!c) {
-    pg->rollback();
-    return tl::unexpected(c.error());
-  }
-  std::uint64_t n = 0;
-  for (;;) {
-    auto rows = pg->exec("FETCH 5000 FROM fleet_export");
-    if (!rows) {
-      pg->rollback();
-      return tl::unexpected(rows.error());
-    }
-    const int count = PQntuples(rows->get());
-    if (count == 0) break;
-    for (int i = 0; i < count; ++i) {
-      Json j = Json::parse(pg_text(*rows, i, 1), nullptr, false);
-      if (j.is_discarded() || !j.contains("document")) {
-        pg->rollback();
-        return fail(Errc::database, "audit '" + name + "': a result line is not JSON");
-      }
-      auto& seq = j["document"]["seq"];
-      seq = seq.get<std::uint64_t>() + offset[std::stoi(pg_text(*rows, i, 0))];
-      out->write(j.dump(-1, ' ', false, Json::error_handler_t::replace));
-      out->write("\n");
-      ++n;
-    }
-  }
-  pg->rollback(); // read only
+  // One snapshot for the offsets and the lines, while workers may still be committing.
+  auto n = pg->transaction(
+      [&]() -> Result<std::uint64_t> {
+        // Each unit's documents were numbered from 0: a single-process audit numbers them over
+        // every input, so each unit's first number is the count of the documents of the units
+        // before it.
+        auto units = pg->exec("SELECT ordinal, coalesce(docs, (SELECT count(*) FROM fleet_unit_docs d WHERE "
+                              "d.audit = u.audit AND d.ordinal = u.ordinal)) FROM fleet_units u WHERE audit = $1 "
+                              "ORDER BY ordinal",
+                              {name});
+        if (!units) return tl::unexpected(units.error());
+        if (PQntuples(units->get()) == 0) return fail(Errc::config, "the coordinator has no audit '" + name + "'");
+        std::map<std::string, std::uint64_t> offset; // by ordinal, as the rows give it
+        std::uint64_t total = 0;
+        for (int i = 0; i < PQntuples(units->get()); ++i) {
+          offset[pg_text(*units, i, 0)] = total;
+          total += std::strtoull(pg_text(*units, i, 1).c_str(), nullptr, 10);
+        }
+        auto c = pg->exec("DECLARE fleet_export CURSOR FOR SELECT r.ordinal, r.seq, r.line FROM fleet_results r "
+                          "JOIN fleet_units u USING (audit, ordinal) WHERE r.audit = $1 AND u.state = 'done' "
+                          "ORDER BY r.ordinal, r.seq, r.idx",
+                          {name});
+        if (!c) return tl::unexpected(c.error());
+        std::uint64_t lines = 0;
+        for (;;) {
+          auto rows = pg->exec("FETCH 5000 FROM fleet_export");
+          if (!rows) return tl::unexpected(rows.error());
+          const int count = PQntuples(rows->get());
+          if (count == 0) break;
+          for (int i = 0; i < count; ++i) {
+            Json j = detail::parse_json<Json>(pg_text(*rows, i, 2));
+            if (!j.is_object() || !j.contains("document") || !j["document"].is_object() ||
+                !j["document"].contains("seq") || !j["document"]["seq"].is_number_unsigned()) {
+              return fail(Errc::database, "audit '" + name + "': the result line of unit " + pg_text(*rows, i, 0) +
+                                              ", document " + pg_text(*rows, i, 1) +
+                                              " is not a tweetcheck result (no document.seq)");
+            }
+            auto& seq = j["document"]["seq"];
+            seq = seq.get<std::uint64_t>() + offset[pg_text(*rows, i, 0)];
+            out->write(j.dump(-1, ' ', false, Json::error_handler_t::replace));
+            out->write("\n");
+            ++lines;
+          }
+        }
+        return lines;
+      },
+      "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  if (!n) return n;
   if (auto r = out->commit(); !r) return tl::unexpected(r.error());
   return n;
 }
@@ -534,33 +563,18 @@ public:
 
   long admit(const std::string& host) override {
     std::lock_guard<std::mutex> lock(m_mutex);
-    auto rate = m_rates.find(host);
-    if (rate == m_rates.end()) {
-      // No budget of its own: only a pause holds it.
-      auto r = m_pg.exec("SELECT ceil(extract(epoch FROM paused_until - clock_timestamp()) * 1000) FROM fleet_hosts "
-                         "WHERE host = $1 AND paused_until > clock_timestamp()",
-                         {host});
-      if (!r || PQntuples(r->get()) == 0) return 0;
-      return std::max(1L, std::atol(pg_text(*r, 0, 0).c_str()));
+    auto wait = ask(host);
+    if (wait) {
+      m_down_since.reset();
+      return *wait;
     }
-    const std::string interval = std::to_string(1.0 / rate->second);
-    if (!m_pg.exec("INSERT INTO fleet_hosts(host, tat) VALUES($1, clock_timestamp()) ON CONFLICT DO NOTHING", {host}))
-      return 0;
-    // GCRA: the theoretical arrival time moves on by one interval per request admitted; a
-    // request may go when it is not more than one interval ahead of now.
-    auto go = m_pg.exec("UPDATE fleet_hosts SET tat = greatest(tat, clock_timestamp()) + make_interval(secs => $2) "
-                        "WHERE host = $1 AND (paused_until IS NULL OR paused_until <= clock_timestamp()) AND "
-                        "tat <= clock_timestamp() + make_interval(secs => $2) RETURNING 1",
-                        {host, interval});
-    if (!go) return 0;
-    if (PQntuples(go->get()) > 0) return 0;
-    auto wait =
-        m_pg.exec("SELECT ceil(greatest(extract(epoch FROM tat - make_interval(secs => $2) - clock_timestamp()), "
-                  "extract(epoch FROM coalesce(paused_until, clock_timestamp()) - clock_timestamp()), 0.001) "
-                  "* 1000) FROM fleet_hosts WHERE host = $1",
-                  {host, interval});
-    if (!wait || PQntuples(wait->get()) == 0) return 0;
-    return std::max(1L, std::atol(pg_text(*wait, 0, 0).c_str()));
+    // The coordinator cannot say (Pg tried to reconnect once): hold the requests and ask again
+    // each second, so that a restart costs time, not politeness; after k_hold of it, keep this
+    // process's share by the budget alone (as if it were the only worker).
+    const auto now = std::chrono::steady_clock::now();
+    if (!m_down_since) m_down_since = now;
+    if (now - *m_down_since < k_hold) return 1000;
+    return local(host, now);
   }
 
   void pause(const std::string& host, long ms) override {
@@ -572,9 +586,69 @@ public:
   }
 
 private:
+  static constexpr std::chrono::seconds k_hold{60};
+
+  /// The coordinator's answer: 0 (admitted and counted) or milliseconds to wait; none on error.
+  /// One round trip for an admitted request to a host already known, two when it must wait.
+  std::optional<long> ask(const std::string& host) {
+    auto rate = m_rates.find(host);
+    if (rate == m_rates.end()) {
+      // No budget of its own: only a pause holds it.
+      auto r = m_pg.exec("SELECT ceil(extract(epoch FROM paused_until - clock_timestamp()) * 1000) FROM fleet_hosts "
+                         "WHERE host = $1 AND paused_until > clock_timestamp()",
+                         {host});
+      if (!r) return std::nullopt;
+      if (PQntuples(r->get()) == 0) return 0;
+      return std::max(1L, std::atol(pg_text(*r, 0, 0).c_str()));
+    }
+    const std::string interval = std::to_string(1.0 / rate->second);
+    if (m_known.count(host) == 0) {
+      if (!m_pg.exec("INSERT INTO fleet_hosts(host, tat) VALUES($1, clock_timestamp()) ON CONFLICT DO NOTHING", {host}))
+        return std::nullopt;
+      m_known.insert(host);
+    }
+    // GCRA: the theoretical arrival time moves on by one interval per request admitted; a
+    // request may go when it is not more than one interval ahead of now.
+    auto go = m_pg.exec("UPDATE fleet_hosts SET tat = greatest(tat, clock_timestamp()) + make_interval(secs => $2) "
+                        "WHERE host = $1 AND (paused_until IS NULL OR paused_until <= clock_timestamp()) AND "
+                        "tat <= clock_timestamp() + make_interval(secs => $2) RETURNING 1",
+                        {host, interval});
+    if (!go) return std::nullopt;
+    if (PQntuples(go->get()) > 0) return 0;
+    auto wait =
+        m_pg.exec("SELECT ceil(greatest(extract(epoch FROM tat - make_interval(secs => $2) - clock_timestamp()), "
+                  "extract(epoch FROM coalesce(paused_until, clock_timestamp()) - clock_timestamp()), 0.001) "
+                  "* 1000) FROM fleet_hosts WHERE host = $1",
+                  {host, interval});
+    if (!wait) return std::nullopt;
+    if (PQntuples(wait->get()) == 0) { // removed meanwhile: made again on the next request
+      m_known.erase(host);
+      return 1;
+    }
+    return std::max(1L, std::atol(pg_text(*wait, 0, 0).c_str()));
+  }
+
+  /// The same GCRA on this process's clock, for when the coordinator is away.
+  long local(const std::string& host, std::chrono::steady_clock::time_point now) {
+    auto rate = m_rates.find(host);
+    if (rate == m_rates.end()) return 0;
+    const auto interval = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double>(1.0 / rate->second));
+    auto& tat = m_local_tat[host];
+    if (tat > now + interval) {
+      return std::max(1L, static_cast<long>(
+                              std::chrono::duration_cast<std::chrono::milliseconds>(tat - interval - now).count()));
+    }
+    tat = std::max(tat, now) + interval;
+    return 0;
+  }
+
   std::mutex m_mutex;
   Pg m_pg;
   std::map<std::string, double> m_rates;
+  std::set<std::string> m_known; ///< hosts whose row this process has made sure of
+  std::optional<std::chrono::steady_clock::time_point> m_down_since;
+  std::map<std::string, std::chrono::steady_clock::time_point> m_local_tat;
 };
 
 } // namespace

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <csignal>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sys/wait.h>
 #include <thread>
@@ -83,13 +84,15 @@ std::vector<std::string> comparable(const std::string& path) {
 }
 
 /// The single-process audit of the same files, against a fresh server: its lines and requests.
-std::pair<std::vector<std::string>, json> single_process(const std::vector<std::string>& files) {
+/// `network`: its timeout and retries, as the workers'.
+std::pair<std::vector<std::string>, json> single_process(const std::vector<std::string>& files,
+                                                          const std::string& network = " --timeout 1 --retries 0") {
   TempDir dir("tweetcheck-fleet-single");
   TestServer server({"--routes", fixture_path("http/verify.json")});
   std::string inputs;
   for (const auto& f : files) inputs += " " + f;
   const Run r = sh(bin() + " audit --no-cache --output " + dir.at("single.jsonl") +
-                   tweetcheck::test::service_endpoints(server) + inputs + " 2>&1");
+                   tweetcheck::test::service_endpoints(server, network) + inputs + " 2>&1");
   REQUIRE(r.status == 0);
   return {comparable(dir.at("single.jsonl")), server.stats()["requests"]};
 }
@@ -335,4 +338,111 @@ TEST_CASE("fleet: the workers together keep a host's rate and are answered no 42
     most = std::max<std::size_t>(most, static_cast<std::size_t>(end - times.begin()) - i);
   }
   CHECK(most <= 11); // 10 per second and a burst of one
+}
+
+TEST_CASE("fleet: a 429 with Retry-After: 2 pauses that host for every worker", "[fleet][rate]") {
+  PostgresServer* pg = postgres();
+  if (!pg) return;
+  TempDir dir("tweetcheck-fleet");
+  // One article per WARC, no post shared: each worker asks the syndication host for its own.
+  std::vector<std::string> files;
+  for (const char* article : {"corpus/postlight/www.vox.com.html", "corpus/trafilatura/fr.de.nordkorea.html",
+                              "articles/check_verdicts.html"}) {
+    const std::string warc = dir.at("u" + std::to_string(files.size() + 1) + ".warc");
+    REQUIRE(sh("python3 tools/make_warc.py " + warc + " --base https://u.example/ '" + fixture_path(article) + "'")
+                .status == 0);
+    files.push_back(warc);
+  }
+  const std::string url = pg->database("fleet_pause");
+  REQUIRE(sh(bin() + " fleet init --coordinator " + url + " --audit p --list " + manifest(dir, files)).status == 0);
+  // The recorded answers, but the first request for the first post of the vox.com article is
+  // answered 429 with Retry-After: 2 (the retry gets the 404 that the server answers for a post
+  // it has no route for, as without the 429), while the worker of check_verdicts.html has two
+  // dozen posts of its own to ask the same host for.
+  json routes = json::parse(read_file(fixture_path("http/verify.json")));
+  const std::string limited = "/tweet-result?id=807147701339127808&";
+  REQUIRE(!routes.contains(limited + "*"));
+  routes[limited + "*"] = json::array({json{{"status", 429}, {"headers", {{"Retry-After", "2"}}}, {"body", "slow down\n"}},
+                                       json{{"status", 404}, {"body", "no such route\n"}}});
+  TestServer server({"--routes", dir.file("routes.json", routes.dump()), "--delay-ms", "150", "--log-requests"});
+  // One request at a time per worker, so that each is still asking when the 429 comes.
+  const std::string network = " --retries 1 --timeout 5 --concurrency 1";
+  const std::string args = "--coordinator " + url + " --audit p --lease 10 --batch 1" +
+                           tweetcheck::test::service_endpoints(server, network);
+  Workers w;
+  for (int i = 0; i < 3; ++i) w.pids.push_back(start_worker(args, dir.at("w" + std::to_string(i) + ".log")));
+  for (pid_t p : w.pids) CHECK(wait_exit(p) == 0);
+
+  const json log = server.stats()["log"];
+  double paused_at = 0;
+  std::vector<double> syndication; // when each request to the syndication host arrived
+  std::string timeline;            // for a failure's message
+  for (const auto& entry : log) {
+    const std::string path = entry[1];
+    timeline += std::to_string(entry[0].get<double>()) + " " + path.substr(0, 48) + " " +
+                std::to_string(entry[2].get<int>()) + "\n";
+    if (path.rfind("/tweet-result", 0) != 0) continue;
+    syndication.push_back(entry[0].get<double>());
+    if (entry[2] == 429 && path.rfind(limited, 0) == 0) {
+      CHECK(paused_at == 0); // answered 429 once: its retry waited for the pause
+      paused_at = entry[0].get<double>();
+    }
+  }
+  INFO(timeline);
+  REQUIRE(paused_at > 0);
+  // Requests already on their way when the 429 was answered may arrive just after it; then no
+  // worker asks the host until the two seconds are over, and the audit goes on afterwards.
+  std::size_t during = 0, after = 0;
+  for (double t : syndication) {
+    if (t > paused_at + 0.3 && t < paused_at + 1.9) ++during;
+    if (t >= paused_at + 1.9) ++after;
+  }
+  CHECK(during == 0);
+  CHECK(after >= 3);
+  // A worker other than the one answered 429 (unit 1's) held requests back for the pause (the
+  // third may have been done with the host by then).
+  static const std::regex waited(R"((\d+) waited for their host's politeness)");
+  int held = 0;
+  std::string logs;
+  for (int i = 0; i < 3; ++i) {
+    const std::string wlog = read_file(dir.at("w" + std::to_string(i) + ".log"));
+    logs += wlog;
+    std::smatch m;
+    REQUIRE(std::regex_search(wlog, m, waited));
+    if (wlog.find("unit 1 (") == std::string::npos && std::stoi(m[1]) > 0) ++held;
+  }
+  INFO(logs);
+  CHECK(held >= 1);
+  REQUIRE(sh(bin() + " fleet export --coordinator " + url + " --audit p --output " + dir.at("fleet.jsonl")).status ==
+          0);
+  CHECK(comparable(dir.at("fleet.jsonl")) == single_process(files, network).first);
+}
+
+TEST_CASE("fleet: restarting PostgreSQL mid-run loses and duplicates nothing", "[fleet]") {
+  PostgresServer* pg = postgres();
+  if (!pg) return;
+  TempDir dir("tweetcheck-fleet");
+  const auto files = make_warcs(dir);
+  const std::string url = pg->database("fleet_restart");
+  REQUIRE(sh(bin() + " fleet init --coordinator " + url + " --audit r --list " + manifest(dir, files)).status == 0);
+  TestServer server({"--routes", fixture_path("http/verify.json"), "--delay-ms", "40"});
+  const std::string args = "--coordinator " + url + " --audit r --lease 10 --batch 1" +
+                           tweetcheck::test::service_endpoints(server);
+  Workers w;
+  for (int i = 0; i < 3; ++i) w.pids.push_back(start_worker(args, dir.at("w" + std::to_string(i) + ".log")));
+  REQUIRE(wait_first_commit(url));
+  REQUIRE(PostgresServer::query(url, "SELECT count(*) FROM fleet_units WHERE state = 'done'") != "3");
+  REQUIRE(pg->restart(std::chrono::seconds(3))); // down long enough that every worker notices
+  for (pid_t p : w.pids) CHECK(wait_exit(p) == 0);
+  std::string logs;
+  for (int i = 0; i < 3; ++i) logs += read_file(dir.at("w" + std::to_string(i) + ".log"));
+  INFO(logs);
+  // The restart reached the workers while they worked (their statements failed meanwhile), and
+  // each waited for the server rather than exiting.
+  CHECK(logs.find("server closed the connection unexpectedly") != std::string::npos);
+  const json s = json::parse(sh(bin() + " fleet status --format json --coordinator " + url + " --audit r").out);
+  CHECK(s["units"]["done"] == 3);
+  REQUIRE(sh(bin() + " fleet export --coordinator " + url + " --audit r --output " + dir.at("fleet.jsonl")).status ==
+          0);
+  CHECK(comparable(dir.at("fleet.jsonl")) == single_process(files).first);
 }

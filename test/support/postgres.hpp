@@ -57,15 +57,7 @@ public:
       return;
     }
     m_port = free_port();
-    m_pid = spawn({m_bin + "/postgres", "-D", data, "-p", std::to_string(m_port), "-c", "listen_addresses=127.0.0.1",
-                   "-c", "unix_socket_directories=" + m_dir.path, "-c", "fsync=off", "-c", "synchronous_commit=off",
-                   "-c", "full_page_writes=off", "-c", "max_connections=60"});
-    for (int i = 0; i < 300; ++i) {
-      if (PQping(conninfo("postgres").c_str()) == PQPING_OK) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    m_why = "the server did not start";
-    stop();
+    if (!start()) m_why = "the server did not start";
   }
   ~PostgresServer() { stop(); }
   PostgresServer(const PostgresServer&) = delete;
@@ -81,26 +73,53 @@ public:
   /// Why there is no server (for the test's skip message).
   const std::string& why() const { return m_why; }
 
-  /// A new, empty database; its postgresql:// URL.
+  /// A new, empty database; its postgresql:// URL ("" when it could not be made).
   std::string database(const std::string& name) {
     const std::string db = name + "_" + std::to_string(++m_count);
-    PGconn* c = PQconnectdb(conninfo("postgres").c_str());
-    PQclear(PQexec(c, ("CREATE DATABASE " + db).c_str()));
-    PQfinish(c);
+    Conn c(PQconnectdb(conninfo("postgres").c_str()));
+    Res r(PQexec(c.get(), ("CREATE DATABASE " + db).c_str()));
+    if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) return {};
     return "postgresql://postgres@127.0.0.1:" + std::to_string(m_port) + "/" + db;
+  }
+
+  /// Stops the server (a fast shutdown: every connection is cut), leaves it down for `down`, and
+  /// starts it again on the same port and data; false when it did not come back.
+  bool restart(std::chrono::milliseconds down = std::chrono::milliseconds(0)) {
+    stop();
+    std::this_thread::sleep_for(down);
+    return start();
   }
 
   /// Runs SQL in the database of `url`; the first column of the first row ("" when none).
   static std::string query(const std::string& url, const std::string& sql) {
-    PGconn* c = PQconnectdb(url.c_str());
-    PGresult* r = PQexec(c, sql.c_str());
-    std::string out = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "";
-    PQclear(r);
-    PQfinish(c);
-    return out;
+    Conn c(PQconnectdb(url.c_str()));
+    Res r(PQexec(c.get(), sql.c_str()));
+    return PQresultStatus(r.get()) == PGRES_TUPLES_OK && PQntuples(r.get()) > 0 ? PQgetvalue(r.get(), 0, 0) : "";
   }
 
 private:
+  struct ConnFree {
+    void operator()(PGconn* c) const { PQfinish(c); }
+  };
+  struct ResFree {
+    void operator()(PGresult* r) const { PQclear(r); }
+  };
+  using Conn = std::unique_ptr<PGconn, ConnFree>;
+  using Res = std::unique_ptr<PGresult, ResFree>;
+
+  /// Starts the server on m_port and waits (at most 15 s) until it answers.
+  bool start() {
+    m_pid = spawn({m_bin + "/postgres", "-D", m_dir / "data", "-p", std::to_string(m_port), "-c",
+                   "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + m_dir.path, "-c", "fsync=off",
+                   "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=60"});
+    for (int i = 0; i < 300; ++i) {
+      if (PQping(conninfo("postgres").c_str()) == PQPING_OK) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    stop();
+    return false;
+  }
+
   std::string conninfo(const std::string& db) const {
     return "host=127.0.0.1 port=" + std::to_string(m_port) + " user=postgres dbname=" + db + " connect_timeout=2";
   }

@@ -34,8 +34,9 @@ inline std::string binary() { return std::string("'") + TWEETCHECK_BINARY + "'";
 
 /// --endpoint options sending every remote service of the verifier to the test server, with
 /// short timeouts and no retries.
-inline std::string service_endpoints(const TestServer& s) {
-  std::string out = " --timeout 1 --retries 0";
+/// `network`: the timeout and retries (short, none: a test's server answers at once or not at all).
+inline std::string service_endpoints(const TestServer& s, const std::string& network = " --timeout 1 --retries 0") {
+  std::string out = network;
   // The services' other hosts too (publish.x.com, archive.org, api.twitter.com): their redirects
   // are followed there.
   for (const char* host :
