@@ -20,6 +20,8 @@ test_packages=(
   catch2 python3-jsonschema python3-yaml openssl
   # the fleet tests (a PostgreSQL server they start themselves)
   postgresql
+  # the Slurm launcher test (a one-node cluster it starts itself)
+  slurm-wlm munge
   # fuzz targets (tools/fuzz.sh: libFuzzer, ASan, UBSan)
   clang-14
   # benchmarks

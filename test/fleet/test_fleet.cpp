@@ -2,7 +2,8 @@
 // PostgreSQL server and the loopback test server the tests start themselves. Each distinct post
 // is fetched once for the fleet and the export equals the single-process audit; a worker killed
 // with SIGKILL, or stopped until its lease is taken, loses and duplicates nothing; a truncated
-// .warc.gz fails its unit only.
+// .warc.gz fails its unit only; a 429 with Retry-After pauses the host for every worker; a
+// PostgreSQL restart mid-run loses nothing.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -16,9 +17,7 @@
 #include <thread>
 #include <unistd.h>
 
-#include "support/postgres.hpp"
-#include "support/run.hpp"
-#include "support/temp_dir.hpp"
+#include "support/fleet.hpp"
 
 using nlohmann::json;
 using tweetcheck::test::fixture_path;
@@ -28,74 +27,15 @@ using tweetcheck::test::Run;
 using tweetcheck::test::source_path;
 using tweetcheck::test::TempDir;
 using tweetcheck::test::TestServer;
+using tweetcheck::test::fleet::bin;
+using tweetcheck::test::fleet::comparable;
+using tweetcheck::test::fleet::make_warcs;
+using tweetcheck::test::fleet::manifest;
+using tweetcheck::test::fleet::postgres;
+using tweetcheck::test::fleet::sh;
+using tweetcheck::test::fleet::single_process;
 
 namespace {
-
-Run sh(const std::string& cmd) { return tweetcheck::test::shell("cd '" + source_path("") + "' && " + cmd); }
-std::string bin() { return tweetcheck::test::binary(); }
-
-/// The shared server, or null (the test is skipped with a message).
-PostgresServer* postgres() {
-  PostgresServer& pg = PostgresServer::shared();
-  if (!pg.ok()) {
-    WARN("skipped: no PostgreSQL server for the fleet tests: " << pg.why());
-    return nullptr;
-  }
-  return &pg;
-}
-
-/// Three WARCs whose articles share posts (check_verdicts.html in each).
-std::vector<std::string> make_warcs(const TempDir& dir) {
-  const std::string vox = " '" + fixture_path("corpus/postlight/www.vox.com.html") + "'";
-  const std::string nk = " '" + fixture_path("corpus/trafilatura/fr.de.nordkorea.html") + "'";
-  const std::string cv = " '" + fixture_path("articles/check_verdicts.html") + "'";
-  const std::vector<std::pair<std::string, std::string>> specs{
-      {"w1.warc", vox + cv}, {"w2.warc.gz", nk + cv + vox}, {"w3.warc", cv + nk}};
-  std::vector<std::string> out;
-  for (const auto& [name, files] : specs) {
-    REQUIRE(sh("python3 tools/make_warc.py " + dir.at(name) + " --base https://" + name + ".example/" + files).status ==
-            0);
-    out.push_back(dir.at(name));
-  }
-  return out;
-}
-
-std::string manifest(const TempDir& dir, const std::vector<std::string>& files) {
-  std::string text;
-  for (const auto& f : files) text += f + "\n";
-  return dir.file("manifest.txt", text);
-}
-
-/// Result lines without what may differ between runs (fetch times, cache hits), sorted.
-std::vector<std::string> comparable(const std::string& path) {
-  std::vector<std::string> out;
-  std::ifstream in(path);
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty()) continue;
-    json j = json::parse(line);
-    for (auto& e : j["evidence"]) {
-      e.erase("fetched_at");
-      e.erase("from_cache");
-    }
-    out.push_back(j.dump());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-/// The single-process audit of the same files, against a fresh server: its lines and requests.
-/// `network`: its timeout and retries, as the workers'.
-std::pair<std::vector<std::string>, json> single_process(const std::vector<std::string>& files,
-                                                          const std::string& network = " --timeout 1 --retries 0") {
-  TempDir dir("tweetcheck-fleet-single");
-  TestServer server({"--routes", fixture_path("http/verify.json")});
-  std::string inputs;
-  for (const auto& f : files) inputs += " " + f;
-  const Run r = sh(bin() + " audit --no-cache --output " + dir.at("single.jsonl") +
-                   tweetcheck::test::service_endpoints(server, network) + inputs + " 2>&1");
-  REQUIRE(r.status == 0);
-  return {comparable(dir.at("single.jsonl")), server.stats()["requests"]};
-}
 
 /// A worker process (its PID is the binary's), its log in `log`.
 pid_t start_worker(const std::string& args, const std::string& log) {

@@ -4,17 +4,15 @@
 // goes. initdb refuses root: as root, both run as the `postgres` user. One server is shared by the
 // test run (shared()); each test takes its own database (database()).
 #include <csignal>
-#include <fcntl.h>
 #include <cstdlib>
+#include <fcntl.h>
 #include <filesystem>
 #include <glob.h>
 #include <grp.h>
 #include <memory>
-#include <netinet/in.h>
 #include <pwd.h>
 #include <string>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -22,6 +20,7 @@
 
 #include <libpq-fe.h>
 
+#include "support/ports.hpp"
 #include "support/temp_dir.hpp"
 
 namespace tweetcheck::test {
@@ -122,18 +121,6 @@ private:
 
   std::string conninfo(const std::string& db) const {
     return "host=127.0.0.1 port=" + std::to_string(m_port) + " user=postgres dbname=" + db + " connect_timeout=2";
-  }
-
-  static int free_port() {
-    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(s);
-    return ntohs(a.sin_port);
   }
 
   pid_t spawn(std::vector<std::string> args) const {
