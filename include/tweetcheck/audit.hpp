@@ -24,6 +24,9 @@ struct ArchiveDoc {
   std::string date;      ///< publication or capture date (ISO) when known
   Document doc;
   bool fetch = false; ///< an article URL: its content is fetched when its batch runs
+  /// Bytes of the inputs (as on disk: a .warc.gz compressed) read up to this article, counted
+  /// over every input in order; for a progress against input_bytes().
+  std::uint64_t bytes_read = 0;
 };
 
 struct ArchiveOptions {
@@ -45,6 +48,10 @@ struct ArchiveOptions {
 Result<void> for_each_article(const std::vector<std::string>& inputs, const ArchiveOptions& options,
                               const std::function<bool(ArchiveDoc&&)>& visit);
 
+/// The bytes on disk of the files for_each_article reads from `inputs` (folders listed as it lists
+/// them; URLs and unreadable paths count 0).
+std::uint64_t input_bytes(const std::vector<std::string>& inputs, const ArchiveOptions& options);
+
 /// "K/N" → (K, N) with 1 <= K <= N; fails (Errc::usage) otherwise.
 Result<std::pair<unsigned, unsigned>> parse_shard(std::string_view spec);
 /// The shard of this task of a job array, from the launcher's environment: SLURM_ARRAY_TASK_ID
@@ -57,6 +64,14 @@ std::vector<std::string> inputs_of_shard(const std::vector<std::string>& inputs,
 /// Whether a document belongs to shard K of N (a stable hash of its key).
 bool in_shard(std::string_view key, unsigned k, unsigned n);
 
+/// Where an audit is: documents and posts done, verdicts so far, and the bytes of the inputs
+/// read of all there are (bytes_total: input_bytes() of the inputs, 0 when only URLs).
+struct AuditProgressReport {
+  std::uint64_t documents = 0, posts = 0;
+  const std::map<std::string, std::uint64_t>* verdicts = nullptr;
+  std::uint64_t bytes_read = 0, bytes_total = 0;
+};
+
 struct AuditOptions {
   ArchiveOptions archive;
   VerifyOptions verify;
@@ -67,9 +82,8 @@ struct AuditOptions {
   std::size_t batch_docs = 500;
   std::size_t batch_bytes = 64u << 20;
   bool scan_only = false; ///< posts without verdicts (no network)
-  /// Progress: documents done, posts, verdict counts so far.
-  std::function<void(std::uint64_t docs, std::uint64_t posts, const std::map<std::string, std::uint64_t>& verdicts)>
-      progress;
+  /// Progress after each batch (see AuditProgressReport).
+  std::function<void(const struct AuditProgressReport&)> progress;
   /// Told about article URLs that could not be fetched (the audit goes on without them).
   std::function<void(const std::string& url, const std::string& why)> on_fetch_error;
 };

@@ -261,6 +261,19 @@ Result<AuditStats> detail::audit_into(const std::vector<std::string>& inputs, co
   std::vector<ArchiveDoc> batch;
   std::size_t batch_bytes = 0;
   std::optional<Error> failure;
+  // Progress in bytes of the inputs: how far the reader is, of the total (listed once here).
+  const std::uint64_t bytes_total = o.progress ? input_bytes(inputs, o.archive) : 0;
+  std::uint64_t bytes_read = 0;
+  auto report = [&] {
+    if (!o.progress) return;
+    AuditProgressReport r;
+    r.documents = stats.documents;
+    r.posts = stats.posts;
+    r.verdicts = &verdicts;
+    r.bytes_read = std::min(bytes_read, bytes_total);
+    r.bytes_total = bytes_total;
+    o.progress(r);
+  };
   WorkerPool pool(o.jobs); // long-lived: every batch is scanned on the same threads
   // Each distinct post or link once per audit: definitive answers through the cache, transient
   // ones through a memo that lives as long as this run.
@@ -335,11 +348,12 @@ Result<AuditStats> detail::audit_into(const std::vector<std::string>& inputs, co
     stats.posts += posts.size();
     batch.clear();
     batch_bytes = 0;
-    if (o.progress) o.progress(stats.documents, stats.posts, verdicts);
+    report();
     return true;
   };
 
   auto read = for_each_article(inputs, o.archive, [&](ArchiveDoc&& d) {
+    bytes_read = d.bytes_read;
     if (!in_shard(d.key, o.shard_k, o.shard_n)) {
       ++stats.other_shards;
       return true;
@@ -353,7 +367,10 @@ Result<AuditStats> detail::audit_into(const std::vector<std::string>& inputs, co
     if (batch.size() >= o.batch_docs || batch_bytes >= o.batch_bytes) return process();
     return true;
   });
-  if (read && !failure) process();
+  if (read && !failure && process()) {
+    bytes_read = bytes_total; // every input read to its end
+    report();
+  }
   if (!read) return tl::unexpected(read.error());
   if (failure) return tl::unexpected(*failure);
   return stats;

@@ -88,14 +88,48 @@ bool http_body(std::string_view msg, std::string& type, std::string& body) {
   return true;
 }
 
+bool known_extension(const std::string& p) {
+  return ends_with(p, ".html") || ends_with(p, ".htm") || ends_with(p, ".xhtml") || ends_with(p, ".txt") ||
+         ends_with(p, ".md") || ends_with(p, ".markdown") || ends_with(p, ".warc") || ends_with(p, ".warc.gz") ||
+         ends_with(p, ".jsonl") || ends_with(p, ".rss") || ends_with(p, ".atom") || ends_with(p, ".xml") ||
+         ends_with(p, ".json");
+}
+
+/// The files of folder `path` that are read, in the order they are read.
+Result<std::vector<std::string>> folder_files(const std::string& path, const ArchiveOptions& options) {
+  std::error_code ec;
+  std::vector<std::string> files;
+  for (fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
+       it != end && !ec; it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    const std::string p = it->path().string();
+    const std::string rel = fs::relative(it->path(), path, ec).string();
+    if (!options.include.empty() ? !glob_match(options.include, rel) : !known_extension(p)) continue;
+    if (glob_match(options.exclude, rel)) continue;
+    files.push_back(p);
+  }
+  if (ec) return fail(Errc::io, "cannot list '" + path + "': " + ec.message());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::uint64_t size_of(const std::string& path) {
+  std::error_code ec;
+  const auto n = fs::file_size(path, ec);
+  return ec ? 0 : static_cast<std::uint64_t>(n);
+}
+
 struct Reader {
   const ArchiveOptions& options;
   const std::function<bool(ArchiveDoc&&)>& visit;
   std::uint64_t seq = 0;
   bool stopped = false;
+  std::uint64_t done_bytes = 0; ///< the sizes of the files read to the end
+  std::uint64_t at = 0;         ///< how far into the current file (its bytes on disk)
 
   bool emit(ArchiveDoc&& d) {
     d.seq = seq++;
+    d.bytes_read = done_bytes + at;
     if (!visit(std::move(d))) stopped = true;
     return !stopped;
   }
@@ -112,7 +146,7 @@ struct Reader {
       if (!t) return tl::unexpected(t.error());
       temp = plain = *t;
     }
-    auto r = warc_plain(path, plain);
+    auto r = warc_plain(path, plain, size_of(path));
     if (!temp.empty()) std::remove(temp.c_str());
     return r;
   }
@@ -152,7 +186,8 @@ struct Reader {
   /// The largest WARC record read (its HTTP headers and body, after decompression).
   static constexpr std::size_t k_max_warc_record = std::size_t{64} << 20;
 
-  Result<void> warc_plain(const std::string& name, const std::string& path) {
+  /// `input_size`: the bytes on disk of the input (compressed or not), for the progress.
+  Result<void> warc_plain(const std::string& name, const std::string& path, std::uint64_t input_size) {
     detail::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd) return fail(Errc::io, "cannot read WARC '" + name + "': " + std::strerror(errno));
     struct stat st {};
@@ -197,6 +232,10 @@ struct Reader {
       if (n < 0)
         return fail(Errc::parse,
                     "WARC '" + name + "' record " + std::to_string(record) + ": " + archive_error_string(a.get()));
+      // How far the reader has gone in the file (its read-ahead included), as input bytes.
+      const auto consumed = std::min<std::uint64_t>(static_cast<std::uint64_t>(archive_filter_bytes(a.get(), -1)), size);
+      at = static_cast<std::uint64_t>(static_cast<double>(input_size) * static_cast<double>(consumed) /
+                                      static_cast<double>(size));
       if (data.size() >= 4 && data.compare(data.size() - 4, 4, "\r\n\r\n") == 0) data.resize(data.size() - 4);
       std::string type, body;
       if (!http_body(data, type, body)) continue;                            // not an HTTP response record
@@ -226,6 +265,7 @@ struct Reader {
     std::uint64_t n = 0;
     while (std::getline(in, line)) {
       ++n;
+      if (const auto pos = in.tellg(); pos > 0) at = static_cast<std::uint64_t>(pos);
       if (detail::trim(line).empty()) continue;
       detail::JsonRead why = detail::JsonRead::ok;
       const auto j = detail::parse_json(line, &why);
@@ -258,8 +298,10 @@ struct Reader {
     auto items = detail::read_feed(path, content);
     if (!items) return tl::unexpected(items.error());
     std::uint64_t n = 0;
+    const std::uint64_t size = content.size();
     for (detail::FeedItem& item : *items) {
       ++n;
+      at = size * n / items->size();
       ArchiveDoc d;
       d.url = item.link;
       d.key = path + "#" + (item.id.empty() ? std::to_string(n) : item.id);
@@ -273,6 +315,14 @@ struct Reader {
   }
 
   Result<void> file(const std::string& path) {
+    at = 0;
+    auto r = file_content(path);
+    done_bytes += size_of(path);
+    at = 0;
+    return r;
+  }
+
+  Result<void> file_content(const std::string& path) {
     if (ends_with(path, ".warc") || ends_with(path, ".warc.gz")) return warc(path);
     if (ends_with(path, ".jsonl") || ends_with(path, ".ndjson")) return jsonl(path);
     auto doc = read_document({path, InputFormat::auto_detect, options.max_input_bytes});
@@ -282,6 +332,7 @@ struct Reader {
     }
     ArchiveDoc d;
     d.key = path;
+    at = doc->content.size();
     if (detect_format(path, doc->content) == InputFormat::html) d.url = canonical_url(doc->content);
     d.doc = std::move(*doc);
     emit(std::move(d));
@@ -303,23 +354,9 @@ struct Reader {
       if (!fs::exists(path, ec)) return fail(Errc::io, "cannot open '" + path + "': No such file or directory");
       return file(path);
     }
-    std::vector<std::string> files;
-    for (fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
-         it != end && !ec; it.increment(ec)) {
-      if (!it->is_regular_file(ec)) continue;
-      const std::string p = it->path().string();
-      const std::string rel = fs::relative(it->path(), path, ec).string();
-      const bool known = ends_with(p, ".html") || ends_with(p, ".htm") || ends_with(p, ".xhtml") ||
-                         ends_with(p, ".txt") || ends_with(p, ".md") || ends_with(p, ".markdown") ||
-                         ends_with(p, ".warc") || ends_with(p, ".warc.gz") || ends_with(p, ".jsonl") ||
-                         ends_with(p, ".rss") || ends_with(p, ".atom") || ends_with(p, ".xml") || ends_with(p, ".json");
-      if (!options.include.empty() ? !glob_match(options.include, rel) : !known) continue;
-      if (glob_match(options.exclude, rel)) continue;
-      files.push_back(p);
-    }
-    if (ec) return fail(Errc::io, "cannot list '" + path + "': " + ec.message());
-    std::sort(files.begin(), files.end());
-    for (const auto& f : files) {
+    auto files = folder_files(path, options);
+    if (!files) return tl::unexpected(files.error());
+    for (const auto& f : *files) {
       if (auto r = file(f); !r) return r;
       if (stopped) break;
     }
@@ -328,6 +365,20 @@ struct Reader {
 };
 
 } // namespace
+
+std::uint64_t input_bytes(const std::vector<std::string>& inputs, const ArchiveOptions& options) {
+  std::uint64_t total = 0;
+  for (const auto& in : inputs) {
+    std::error_code ec;
+    if (in.rfind("http://", 0) == 0 || in.rfind("https://", 0) == 0) continue;
+    if (!fs::is_directory(in, ec)) {
+      total += size_of(in);
+    } else if (auto files = folder_files(in, options)) {
+      for (const auto& f : *files) total += size_of(f);
+    }
+  }
+  return total;
+}
 
 Result<void> for_each_article(const std::vector<std::string>& inputs, const ArchiveOptions& options,
                               const std::function<bool(ArchiveDoc&&)>& visit) {

@@ -159,9 +159,7 @@ int run_audit_cmd(const AuditArgs& a, const Globals& g) {
   if (!net) return failed(log, net.error());
   apply_cache_settings(net->settings, o.verify);
   AuditProgress progress(log, progress_wanted(g.quiet), g.quiet);
-  o.progress = [&](std::uint64_t docs, std::uint64_t posts, const std::map<std::string, std::uint64_t>& v) {
-    progress(docs, posts, v);
-  };
+  o.progress = [&](const AuditProgressReport& r) { progress(r); };
   auto stats = run_audit(*inputs, o, net->online(a.net), net->cache.get());
   progress.finish();
   if (!stats) return failed(log, stats.error());

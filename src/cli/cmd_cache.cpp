@@ -7,6 +7,7 @@
 
 #include "cli.hpp"
 #include "network_options.hpp"
+#include "progress.hpp"
 #include "tweetcheck/cache.hpp"
 
 namespace tweetcheck::cli {
@@ -20,17 +21,8 @@ struct CacheArgs {
 
 /// "12.5 KiB (12800 bytes)".
 std::string size_text(std::uint64_t bytes) {
-  const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
-  double v = static_cast<double>(bytes);
-  int u = 0;
-  while (v >= 1024 && u < 4) {
-    v /= 1024;
-    ++u;
-  }
-  if (u == 0) return std::to_string(bytes) + " bytes";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.1f %s (%llu bytes)", v, units[u], static_cast<unsigned long long>(bytes));
-  return buf;
+  if (bytes < 1024) return format_bytes(bytes);
+  return format_bytes(bytes) + " (" + std::to_string(bytes) + " bytes)";
 }
 
 std::string iso_time(std::int64_t unix_s) {

@@ -129,6 +129,18 @@ void set_log_color(spdlog::logger& log, bool color) {
   }
 }
 
+std::string format_bytes(std::uint64_t bytes) {
+  if (bytes < 1024) return std::to_string(bytes) + " bytes";
+  const char* units[] = {"KiB", "MiB", "GiB", "TiB", "PiB"};
+  double v = static_cast<double>(bytes) / 1024;
+  int u = 0;
+  while (v >= 1024 && u < 4) {
+    v /= 1024;
+    ++u;
+  }
+  return fmt::format("{:.1f} {}", v, units[u]);
+}
+
 std::string format_duration(double seconds) {
   const long s = seconds < 0 ? 0 : static_cast<long>(seconds + 0.5);
   if (s >= 3600) return fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60);
@@ -160,17 +172,30 @@ void CheckProgress::step(std::size_t done, std::size_t total) {
 AuditProgress::AuditProgress(spdlog::logger& log, bool tty, bool quiet)
     : log_(log), tty_(tty), quiet_(quiet), start_(std::chrono::steady_clock::now()), last_(start_) {}
 
-void AuditProgress::operator()(std::uint64_t docs, std::uint64_t posts, const std::map<std::string, std::uint64_t>& v) {
+void AuditProgress::operator()(const AuditProgressReport& r) {
   const auto now = std::chrono::steady_clock::now();
   const double secs = std::chrono::duration<double>(now - start_).count();
   auto n = [&](Verdict k) {
-    auto it = v.find(std::string(to_string(k)));
-    return it == v.end() ? std::uint64_t{0} : it->second;
+    if (!r.verdicts) return std::uint64_t{0};
+    auto it = r.verdicts->find(std::string(to_string(k)));
+    return it == r.verdicts->end() ? std::uint64_t{0} : it->second;
   };
-  const std::string line = fmt::format(
+  std::string line;
+  if (r.bytes_total > 0) {
+    // The inputs' bytes are what is known in advance (not the documents): done/total, rate, ETA.
+    const double rate = secs > 0 ? static_cast<double>(r.bytes_read) / secs : 0.0;
+    line = fmt::format("{} of {} ({:.0f}%), ", format_bytes(r.bytes_read), format_bytes(r.bytes_total),
+                       100.0 * static_cast<double>(r.bytes_read) / static_cast<double>(r.bytes_total));
+    line += fmt::format("{}/s", format_bytes(static_cast<std::uint64_t>(rate)));
+    if (rate > 0 && r.bytes_read < r.bytes_total) {
+      line += ", ETA " + format_duration(static_cast<double>(r.bytes_total - r.bytes_read) / rate);
+    }
+    line += "; ";
+  }
+  line += fmt::format(
       "{} documents, {} posts ({} verified, {} altered, {} misattributed, {} missing, {} unverifiable), {:.0f} docs/s",
-      docs, posts, n(Verdict::verified), n(Verdict::altered), n(Verdict::misattributed), n(Verdict::missing),
-      n(Verdict::unverifiable), secs > 0 ? static_cast<double>(docs) / secs : 0.0);
+      r.documents, r.posts, n(Verdict::verified), n(Verdict::altered), n(Verdict::misattributed), n(Verdict::missing),
+      n(Verdict::unverifiable), secs > 0 ? static_cast<double>(r.documents) / secs : 0.0);
   if (tty_) {
     progress_line().show("audit", line);
   } else if (!quiet_ && now - last_ >= std::chrono::seconds(10)) {

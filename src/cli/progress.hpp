@@ -15,6 +15,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "tweetcheck/audit.hpp"
+
 namespace tweetcheck::cli {
 
 /// Whether stderr is a terminal worth drawing on: not quiet, not in CI.
@@ -54,6 +56,8 @@ void set_log_color(spdlog::logger& log, bool color);
 
 /// "1:05" / "1:02:05".
 std::string format_duration(double seconds);
+/// "512 bytes" / "12.5 KiB" / "3.0 GiB".
+std::string format_bytes(std::uint64_t bytes);
 
 /// check: the posts found, then each stage with done/total, the rate and an ETA.
 class CheckProgress {
@@ -73,7 +77,8 @@ private:
 class AuditProgress {
 public:
   AuditProgress(spdlog::logger& log, bool tty, bool quiet);
-  void operator()(std::uint64_t docs, std::uint64_t posts, const std::map<std::string, std::uint64_t>& verdicts);
+  /// With the inputs' total bytes known: how much is read, the rate and an ETA.
+  void operator()(const AuditProgressReport& report);
   /// Ends the line drawn in place.
   void finish();
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "support/run.hpp"
+#include "tweetcheck/audit.hpp"
 #include "support/temp_dir.hpp"
 
 using nlohmann::json;
@@ -297,4 +298,54 @@ TEST_CASE("audit: unreadable inputs fail naming the file", "[audit]") {
   CHECK(j.status == 2);
   CHECK(j.out.find("bad.jsonl' line 2") != std::string::npos);
   CHECK(sh(bin() + " audit --scan-only --output " + dir.path + "/o3.jsonl /nonexistent 2>&1").status == 2);
+}
+
+TEST_CASE("audit: each article carries the bytes of the inputs read so far, up to input_bytes()", "[audit][progress]") {
+  TempDir dir;
+  const std::vector<std::string> pages{"corpus/postlight/www.vox.com.html", "corpus/trafilatura/fr.de.nordkorea.html",
+                                       "corpus/readability/v8-blog__source.html"};
+  std::string files;
+  for (const auto& p : pages) files += " '" + fixture_path(p) + "'";
+  REQUIRE(sh("python3 tools/make_warc.py " + dir.path + "/a.warc --base https://news.example/" + files).status == 0);
+  REQUIRE(sh("python3 tools/make_warc.py " + dir.path + "/b.warc.gz --base https://other.example/" + files).status ==
+          0);
+  {
+    std::ofstream jl(dir.path + "/articles.jsonl");
+    for (const auto& p : pages) jl << json{{"id", p}, {"html", read_file(fixture_path(p))}}.dump() << "\n";
+  }
+  std::filesystem::create_directory(dir.path + "/folder");
+  std::filesystem::copy_file(fixture_path(pages[0]), dir.path + "/folder/one.html");
+  std::filesystem::copy_file(fixture_path(pages[1]), dir.path + "/folder/two.html");
+  const std::vector<std::string> inputs{dir.path + "/a.warc", dir.path + "/b.warc.gz", dir.path + "/articles.jsonl",
+                                        dir.path + "/folder", "https://news.example/an-article-url"};
+  const std::uint64_t size_a = std::filesystem::file_size(dir.path + "/a.warc");
+  const std::uint64_t size_b = std::filesystem::file_size(dir.path + "/b.warc.gz");
+  const std::uint64_t size_j = std::filesystem::file_size(dir.path + "/articles.jsonl");
+  const std::uint64_t size_f =
+      std::filesystem::file_size(dir.path + "/folder/one.html") + std::filesystem::file_size(dir.path + "/folder/two.html");
+  const std::uint64_t total = tweetcheck::input_bytes(inputs, {});
+  CHECK(total == size_a + size_b + size_j + size_f); // the URL counts nothing
+
+  std::vector<std::pair<std::string, std::uint64_t>> seen; // key, bytes_read
+  REQUIRE(tweetcheck::for_each_article(inputs, {}, [&](tweetcheck::ArchiveDoc&& d) {
+    seen.emplace_back(d.key, d.bytes_read);
+    return true;
+  }));
+  REQUIRE(seen.size() == 3 + 3 + 3 + 2 + 1);
+  for (std::size_t i = 1; i < seen.size(); ++i) {
+    INFO(seen[i].first);
+    CHECK(seen[i].second >= seen[i - 1].second);
+    CHECK(seen[i].second <= total);
+  }
+  // Each input's articles lie within its own bytes: a.warc's in [0, a], b.warc.gz's (compressed
+  // bytes, scaled from its decompressed position) in [a, a+b], and so on; the folder's last file
+  // and the URL after it are at the very end.
+  for (std::size_t i = 0; i < 3; ++i) CHECK(seen[i].second <= size_a);
+  CHECK(seen[2].second > 0);
+  for (std::size_t i = 3; i < 6; ++i) CHECK((seen[i].second >= size_a && seen[i].second <= size_a + size_b));
+  CHECK(seen[5].second > size_a);
+  for (std::size_t i = 6; i < 9; ++i) CHECK((seen[i].second > size_a + size_b && seen[i].second <= size_a + size_b + size_j));
+  CHECK(seen[8].second == size_a + size_b + size_j); // the last line read to its end
+  CHECK(seen[10].second == total);
+  CHECK(seen[11].second == total);
 }

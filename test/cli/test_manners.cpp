@@ -353,3 +353,46 @@ TEST_CASE("completions: --color's values and the grouped options still complete"
   CHECK(complete("tweetcheck check --input-format ma") == "markdown");
   CHECK(complete("tweetcheck audit --summary-h") == "--summary-html");
 }
+
+TEST_CASE("progress: audit over files shows the bytes read of the total, the rate and an ETA",
+          "[cli][manners][progress]") {
+  const tweetcheck::test::TempDir dir("tweetcheck-manners");
+  std::string files;
+  for (const char* p : {"corpus/postlight/www.vox.com.html", "corpus/trafilatura/fr.de.nordkorea.html",
+                        "articles/check_verdicts.html"}) {
+    files += std::string(" '") + fixture_path(p) + "'";
+  }
+  std::string inputs;
+  std::uint64_t total = 0;
+  for (const char* name : {"a.warc", "b.warc", "c.warc"}) {
+    REQUIRE(shell("python3 '" + tweetcheck::test::source_path("tools/make_warc.py") + "' " + dir.at(name) +
+                  " --base https://news.example/" + files)
+                .status == 0);
+    inputs += " " + dir.at(name);
+    total += std::filesystem::file_size(dir.at(name));
+  }
+  // Each document's posts take a while to verify, so that the line is drawn several times.
+  TestServer server({"--routes", fixture_path("http/verify.json"), "--delay-ms", "60"});
+  const Run r = on_pty(k_env + binary() + " audit --no-cache --batch 1 --output " + dir.at("out.jsonl") +
+                       tweetcheck::test::service_endpoints(server) + inputs);
+  REQUIRE(r.status == 0);
+  INFO(r.out);
+  // "audit 290.0 KiB of 869.1 KiB (33%), 1.2 MiB/s, ETA 0:01; 3 documents, …", the share never
+  // going back; the line is erased at the end (no screen line keeps it).
+  char whole[32];
+  std::snprintf(whole, sizeof whole, "%.1f KiB", static_cast<double>(total) / 1024);
+  const std::regex drawn("\033\\[36maudit\033\\[0m [0-9.]+ (KiB|bytes) of " + std::string(whole) +
+                         " \\(([0-9]+)%\\), [0-9.]+ ([KMG]iB|bytes)/s(, ETA [0-9:]+)?; [0-9]+ documents");
+  int draws = 0, last = -1, with_eta = 0;
+  for (auto it = std::sregex_iterator(r.out.begin(), r.out.end(), drawn); it != std::sregex_iterator(); ++it) {
+    const int share = std::stoi((*it)[2]);
+    CHECK(share >= last);
+    last = share;
+    ++draws;
+    with_eta += (*it)[4].matched;
+  }
+  CHECK(draws >= 2);
+  CHECK(with_eta >= 1);
+  CHECK(last > 0);
+  for (const auto& line : screen_lines(r.out)) CHECK(line.find(" of " + std::string(whole)) == std::string::npos);
+}
