@@ -2,6 +2,7 @@
 /// Bulk audits: the check pipeline over archives of many documents (folders, WARC, JSONL, feeds),
 /// streaming with bounded memory, resumable, shardable.
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -84,6 +85,9 @@ struct AuditOptions {
   bool scan_only = false; ///< posts without verdicts (no network)
   /// Progress after each batch (see AuditProgressReport).
   std::function<void(const struct AuditProgressReport&)> progress;
+  /// When set (by a signal handler, say), the audit stops before its next document or batch:
+  /// nothing more is committed and it fails with Errc::cancelled (resumable as any stop is).
+  const std::atomic<bool>* cancel = nullptr;
   /// Told about article URLs that could not be fetched (the audit goes on without them).
   std::function<void(const std::string& url, const std::string& why)> on_fetch_error;
 };

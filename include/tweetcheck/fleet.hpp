@@ -55,6 +55,9 @@ struct WorkerStats {
   std::uint64_t units_failed = 0; ///< attempts of this worker that failed
   std::uint64_t units_lost = 0;   ///< leases taken away (their last batch not committed)
   std::uint64_t reconnects = 0;   ///< times the coordinator went away and came back
+  /// Stopped on request (AuditOptions::cancel) before the queue was empty; the unit being worked
+  /// on was given back.
+  bool stopped = false;
   std::uint64_t documents = 0, posts = 0;
   /// Once no unit is left: the audit has units that ended `failed`.
   bool audit_has_failed_units = false;

@@ -10,7 +10,8 @@
 namespace tweetcheck {
 
 /// What kind of failure stopped an operation.
-enum class Errc { io, parse, http, database, config, usage, internal };
+/// `cancelled`: stopped on request (AuditOptions::cancel: a signal) before the work was done.
+enum class Errc { io, parse, http, database, config, usage, internal, cancelled };
 
 /// A failure with a message that is already fit for a user, e.g.
 /// "cannot open 'a.html': No such file or directory".

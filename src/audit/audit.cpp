@@ -281,8 +281,14 @@ Result<AuditStats> detail::audit_into(const std::vector<std::string>& inputs, co
   if (!verify_options.memo) verify_options.memo = std::make_shared<ResponseMemo>();
   const std::vector<Verdict> fail_on{Verdict::altered, Verdict::misattributed, Verdict::missing};
 
+  auto cancelled = [&] {
+    if (!o.cancel || !o.cancel->load()) return false;
+    if (!failure) failure = Error{Errc::cancelled, "stopped on request before the end of the inputs"};
+    return true;
+  };
   auto process = [&]() -> bool {
     if (batch.empty()) return true;
+    if (cancelled()) return false;
     // Article URLs of the batch, fetched together.
     std::vector<std::size_t> to_fetch;
     for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -353,6 +359,7 @@ Result<AuditStats> detail::audit_into(const std::vector<std::string>& inputs, co
   };
 
   auto read = for_each_article(inputs, o.archive, [&](ArchiveDoc&& d) {
+    if (cancelled()) return false;
     bytes_read = d.bytes_read;
     if (!in_shard(d.key, o.shard_k, o.shard_n)) {
       ++stats.other_shards;

@@ -14,7 +14,8 @@ int exit_status(Errc code) {
   case Errc::database:
   case Errc::config:
   case Errc::usage:
-  case Errc::internal: return k_exit_failed;
+  case Errc::internal:
+  case Errc::cancelled: return k_exit_failed;
   }
   return k_exit_failed;
 }

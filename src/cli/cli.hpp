@@ -18,6 +18,9 @@ constexpr int k_exit_findings = 1; ///< a post has a verdict named in --fail-on
 constexpr int k_exit_failed = 2;   ///< the run could not do what was asked (usage, input, output)
 /// A fleet worker found no unit left, but some units of the audit ended `failed`.
 constexpr int k_exit_units_failed = 3;
+/// A fleet worker stopped by SIGTERM or SIGINT (its unit given back): 128 + SIGTERM, as a shell
+/// reports a process the signal ended.
+constexpr int k_exit_stopped = 143;
 
 /// The exit status of a run stopped by an error of the kind `code`.
 int exit_status(Errc code);

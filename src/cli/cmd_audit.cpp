@@ -1,5 +1,7 @@
 // `tweetcheck audit`: the check pipeline over archives (folders, WARC, JSONL, feeds, URL lists),
 // resumable and shardable, with a per-site summary.
+#include <atomic>
+#include <csignal>
 #include <iostream>
 
 #include "cli.hpp"
@@ -57,6 +59,25 @@ Result<std::unique_ptr<Cache>> audit_cache(const AuditArgs& a, const Settings& s
 }
 
 /// A fleet worker: units leased from the coordinator until none is left.
+/// Set by the first SIGTERM or SIGINT a worker gets (a launcher's scancel, time limit or
+/// preemption, or Ctrl-C): it gives its unit back and exits; a second one ends it at once.
+std::atomic<bool> g_stop_worker{false};
+std::atomic<int> g_stop_signal{0};
+
+void on_stop_signal(int sig) {
+  g_stop_signal.store(sig);
+  g_stop_worker.store(true);
+}
+
+void stop_on_signals() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART | SA_RESETHAND; // the second signal: the default action
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+}
+
 int run_worker(const AuditArgs& a, const Globals& g) {
   spdlog::logger& log = *g.log;
   if (a.coordinator.empty() || a.audit.empty())
@@ -82,6 +103,8 @@ int run_worker(const AuditArgs& a, const Globals& g) {
     log.warn("cannot fetch article '{}': {}", url, why);
   };
   o.audit.jobs = a.jobs;
+  o.audit.cancel = &g_stop_worker;
+  stop_on_signals();
   o.audit.batch_docs = std::max<std::size_t>(1, a.batch);
   o.audit.scan_only = a.scan_only;
   o.audit.verify = std::move(*verify_opts);
@@ -112,6 +135,10 @@ int run_worker(const AuditArgs& a, const Globals& g) {
     const HttpStats h = client->stats();
     log.info("worker: {} requests ({} retries), {} waited for their host's politeness ({:.1f} s in all)", h.requests,
              h.retries, h.rate_waits, static_cast<double>(h.rate_wait_ms) / 1000.0);
+  }
+  if (stats->stopped) {
+    log.warn("worker: stopped by signal {} before the queue was empty", g_stop_signal.load());
+    return k_exit_stopped;
   }
   if (stats->audit_has_failed_units) {
     log.error("audit '{}' has units that failed: see `tweetcheck fleet status`", a.audit);

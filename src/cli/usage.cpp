@@ -82,6 +82,7 @@ Exit status:
   1   check: a post has a verdict named in --fail-on
   2   the run could not do what was asked (usage, input, network, output)
   3   audit --worker: no unit is left, but some ended failed (see 'tweetcheck fleet status')
+  143 audit --worker: stopped by SIGTERM or SIGINT, its unit given back to the queue
 
 Environment:
   NO_COLOR                   set and not empty: no colour (--color always still colours)

@@ -341,7 +341,12 @@ Result<WorkerStats> run_fleet_worker(const std::string& coordinator, const std::
     if (!r && came_back(r.error())) r = pg->exec(sql, params);
     return r;
   };
+  auto stop_requested = [&] { return o.audit.cancel && o.audit.cancel->load(); };
   for (;;) {
+    if (stop_requested()) {
+      stats.stopped = true;
+      return stats;
+    }
     // Expired leases of units that used up their attempts end `failed`.
     auto expire =
         pg->exec("UPDATE fleet_units u SET state = 'failed', lease_token = NULL, "
@@ -420,6 +425,18 @@ Result<WorkerStats> run_fleet_worker(const std::string& coordinator, const std::
       if (!still) return tl::unexpected(still.error());
       if (PQntuples(still->get()) == 0) break;
       tell("unit " + ordinal + ": going on after its last committed batch");
+    }
+    if (outcome == Outcome::failed && run.error().code == Errc::cancelled) {
+      // Stopped (SIGTERM from a launcher): the unit goes back to the queue at once, this attempt
+      // not counted; its committed batches stay and the next holder goes on after them.
+      auto back = exec_again("UPDATE fleet_units SET state = 'todo', attempts = greatest(attempts - 1, 0), "
+                             "lease_token = NULL, lease_until = NULL, worker = NULL "
+                             "WHERE audit = $1 AND ordinal = $2 AND lease_token = $3 AND state = 'leased'",
+                             {name, ordinal, lease.token});
+      if (!back) return tl::unexpected(back.error());
+      tell("unit " + ordinal + " given back (stopped on request)");
+      stats.stopped = true;
+      return stats;
     }
     if (outcome == Outcome::lost) {
       ++stats.units_lost;

@@ -386,3 +386,43 @@ TEST_CASE("fleet: restarting PostgreSQL mid-run loses and duplicates nothing", "
           0);
   CHECK(comparable(dir.at("fleet.jsonl")) == single_process(files).first);
 }
+
+TEST_CASE("fleet: a worker sent SIGTERM gives its unit back at once and exits 143", "[fleet]") {
+  PostgresServer* pg = postgres();
+  if (!pg) return;
+  TempDir dir("tweetcheck-fleet");
+  // One unit of five articles: the signal comes while it is half done.
+  std::string articles;
+  for (const char* a : {"corpus/postlight/www.vox.com.html", "corpus/trafilatura/fr.de.nordkorea.html",
+                        "articles/check_verdicts.html", "corpus/readability/v8-blog__source.html",
+                        "articles/check_no_status_id.txt"}) {
+    articles += std::string(" '") + fixture_path(a) + "'";
+  }
+  const std::vector<std::string> files{dir.at("five.warc")};
+  REQUIRE(sh("python3 tools/make_warc.py " + files[0] + " --base https://five.example/" + articles).status == 0);
+  const std::string url = pg->database("fleet_term");
+  REQUIRE(sh(bin() + " fleet init --coordinator " + url + " --audit t --list " + manifest(dir, files)).status == 0);
+  TestServer server({"--routes", fixture_path("http/verify.json"), "--delay-ms", "40"});
+  // A lease far longer than the test: the unit is free again only because it was given back.
+  const std::string args = "--coordinator " + url + " --audit t --lease 300 --batch 1" +
+                           tweetcheck::test::service_endpoints(server);
+  Workers w;
+  w.pids.push_back(start_worker(args, dir.at("a.log")));
+  REQUIRE(wait_first_commit(url));
+  const std::string held = PostgresServer::query(url, "SELECT ordinal FROM fleet_units WHERE state = 'leased'");
+  REQUIRE(!held.empty());
+  kill(w.pids[0], SIGTERM);
+  CHECK(wait_exit(w.pids[0]) == 143);
+  const std::string a_log = read_file(dir.at("a.log"));
+  INFO(a_log);
+  CHECK(a_log.find("unit " + held + " given back") != std::string::npos);
+  CHECK(PostgresServer::query(url, "SELECT count(*) FROM fleet_units WHERE state = 'leased'") == "0");
+  CHECK(PostgresServer::query(url, "SELECT state || ' ' || attempts FROM fleet_units WHERE ordinal = " + held) ==
+        "todo 0");
+  // What it committed stays; another worker goes on after it and the audit is whole.
+  w.pids.push_back(start_worker(args, dir.at("b.log")));
+  CHECK(wait_exit(w.pids[1]) == 0);
+  REQUIRE(sh(bin() + " fleet export --coordinator " + url + " --audit t --output " + dir.at("fleet.jsonl")).status ==
+          0);
+  CHECK(comparable(dir.at("fleet.jsonl")) == single_process(files).first);
+}
