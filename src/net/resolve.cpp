@@ -15,6 +15,7 @@
 #include "core/log.hpp"
 #include "core/text_util.hpp"
 #include "scan/post_url.hpp"
+#include "store/claims.hpp"
 
 namespace tweetcheck {
 
@@ -375,16 +376,9 @@ std::vector<Resolution> resolve(const std::vector<std::string>& urls, HttpClient
     to_fetch.push_back(r.get());
   }
   // A shared cache gives each link to one process of the fleet; the others wait for its answer.
-  std::vector<Resolution*> elsewhere;
-  if (cache && !to_fetch.empty()) {
-    std::vector<std::string> keys;
-    for (Resolution* r : to_fetch) keys.push_back(cache_key(r->url));
-    const auto mine_list = cache->claim(keys);
-    const std::set<std::string> mine(mine_list.begin(), mine_list.end());
-    std::vector<Resolution*> now;
-    for (Resolution* r : to_fetch) (mine.count(cache_key(r->url)) ? now : elsewhere).push_back(r);
-    to_fetch = std::move(now);
-  }
+  auto key_of = [](const Resolution* r) { return cache_key(r->url); };
+  const std::vector<Resolution*> elsewhere =
+      cache ? detail::split_claimed(*cache, to_fetch, key_of) : std::vector<Resolution*>();
   auto follow = [&](const std::vector<Resolution*>& rs) {
     if (rs.empty()) return;
     Resolver resolver(*client, options);
@@ -406,20 +400,11 @@ std::vector<Resolution> resolve(const std::vector<std::string>& urls, HttpClient
   };
   follow(to_fetch);
   if (!elsewhere.empty()) {
-    std::vector<std::string> keys;
-    for (Resolution* r : elsewhere) keys.push_back(cache_key(r->url));
-    const auto answers = cache->await(keys);
-    std::vector<Resolution*> unanswered;
-    for (Resolution* r : elsewhere) {
-      auto it = answers.find(cache_key(r->url));
-      auto answer = it == answers.end() ? std::nullopt : from_json(r->url, it->second);
-      if (answer) {
-        *r = std::move(*answer);
-      } else {
-        unanswered.push_back(r); // its claim ended without an answer: ask ourselves
-      }
-    }
-    follow(unanswered);
+    follow(detail::take_answers(*cache, elsewhere, key_of, [](Resolution* r, const std::string& value) {
+      auto answer = from_json(r->url, value);
+      if (answer) *r = std::move(*answer);
+      return answer.has_value();
+    }));
   }
   std::vector<Resolution> out;
   out.reserve(urls.size());

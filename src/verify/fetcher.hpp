@@ -14,6 +14,7 @@
 #include "core/json_util.hpp"
 #include "core/log.hpp"
 #include "core/text_util.hpp"
+#include "store/claims.hpp"
 #include "tweetcheck/cache.hpp"
 #include "tweetcheck/http.hpp"
 #include "tweetcheck/resolve.hpp"
@@ -74,44 +75,30 @@ public:
     m_done = m_total - todo.size();
     if (m_options.progress_step && m_total > 0) m_options.progress_step(m_done, m_total);
     // A shared cache gives each URL to one process of the fleet; the others wait for its answer.
-    std::vector<HttpRequest> elsewhere;
-    if (m_cache && !todo.empty()) {
-      std::vector<std::string> keys;
-      for (const HttpRequest& req : todo) keys.push_back(key(req.url));
-      const auto mine_list = m_cache->claim(keys);
-      const std::set<std::string> mine(mine_list.begin(), mine_list.end());
-      std::vector<HttpRequest> now;
-      for (HttpRequest& req : todo) (mine.count(key(req.url)) ? now : elsewhere).push_back(std::move(req));
-      todo = std::move(now);
-    }
+    auto key_of = [](const HttpRequest& req) { return key(req.url); };
+    const std::vector<HttpRequest> elsewhere =
+        m_cache ? detail::split_claimed(*m_cache, todo, key_of) : std::vector<HttpRequest>();
     for (const HttpRequest& req : todo) submit(out, req.url, req, {});
     if (!todo.empty()) m_client->run();
-    if (!elsewhere.empty()) {
-      std::vector<std::string> keys;
-      for (const HttpRequest& req : elsewhere) keys.push_back(key(req.url));
-      const auto answers = m_cache->await(keys);
-      std::vector<HttpRequest> unanswered;
-      for (const HttpRequest& req : elsewhere) {
-        auto it = answers.find(key(req.url));
-        const json j = it == answers.end() ? json() : detail::parse_json(it->second);
-        std::optional<Item> item;
-        if (j.is_object()) {
-          try {
-            item = cached_item(j, req.url);
-          } catch (const json::exception&) {
+    if (elsewhere.empty()) return out;
+    const auto unanswered =
+        detail::take_answers(*m_cache, elsewhere, key_of, [&](const HttpRequest& req, const std::string& value) {
+          const json j = detail::parse_json(value);
+          std::optional<Item> item;
+          if (j.is_object()) {
+            try {
+              item = cached_item(j, req.url);
+            } catch (const json::exception&) {
+            }
           }
-        }
-        if (item) {
+          if (!item) return false;
           out[req.url] = std::move(*item);
           ++m_done; // answered by the process that claimed it
           if (m_options.progress_step) m_options.progress_step(m_done, m_total);
-        } else {
-          unanswered.push_back(req); // its claim ended without an answer: ask ourselves
-        }
-      }
-      for (const HttpRequest& req : unanswered) submit(out, req.url, req, {});
-      if (!unanswered.empty()) m_client->run();
-    }
+          return true;
+        });
+    for (const HttpRequest& req : unanswered) submit(out, req.url, req, {});
+    if (!unanswered.empty()) m_client->run();
     return out;
   }
 
