@@ -5,7 +5,6 @@
 #include <cctype>
 #include <map>
 #include <memory>
-#include <set>
 
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>

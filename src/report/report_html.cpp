@@ -31,6 +31,12 @@ a{color:#0969da}
 @media (max-width:720px){.compare{grid-template-columns:1fr}}
 )css";
 
+} // namespace
+
+const char* report_style() { return k_style; }
+
+namespace {
+
 std::string label(Verdict v) {
   switch (v) {
   case Verdict::verified: return "Verified";

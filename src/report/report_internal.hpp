@@ -24,6 +24,10 @@ std::string iso_time(std::int64_t ms);
 std::string live_url(const CheckedPost& c);
 nlohmann::ordered_json check_json(const CheckedPost& c, const std::vector<Verdict>& fail_on);
 
+/// The HTML report's style sheet: verdict badges and colours, post cards, the side-by-side
+/// comparison (the desk server's page uses it too, so both show a verdict alike).
+const char* report_style();
+
 void write_html(std::ostream& out, const std::vector<CheckedPost>& posts, const ReportOptions& o);
 void write_sarif(std::ostream& out, const std::vector<CheckedPost>& posts, const ReportOptions& o);
 void write_junit(std::ostream& out, const std::vector<CheckedPost>& posts, const ReportOptions& o);

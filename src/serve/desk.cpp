@@ -19,6 +19,7 @@
 #include <openssl/rand.h>
 
 #include "report/escape.hpp"
+#include "report/report_internal.hpp"
 #include "tweetcheck/report_check.hpp"
 #include "verify/reasons.hpp"
 
@@ -494,7 +495,7 @@ private:
     });
     m_http.Get("/static/desk.css", [this](const httplib::Request&, httplib::Response& res) {
       secure(res);
-      res.set_content(k_desk_css, "text/css; charset=utf-8");
+      res.set_content(std::string(detail::report_style()) + k_desk_css, "text/css; charset=utf-8");
     });
     m_http.Get("/api/openapi.json", [this](const httplib::Request&, httplib::Response& res) {
       secure(res);
