@@ -332,7 +332,7 @@ struct Reader {
     }
     ArchiveDoc d;
     d.key = path;
-    at = doc->content.size();
+    at = size_of(path);
     if (detect_format(path, doc->content) == InputFormat::html) d.url = canonical_url(doc->content);
     d.doc = std::move(*doc);
     emit(std::move(d));

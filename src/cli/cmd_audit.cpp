@@ -186,7 +186,8 @@ int run_audit_cmd(const AuditArgs& a, const Globals& g) {
   if (!net) return failed(log, net.error());
   apply_cache_settings(net->settings, o.verify);
   AuditProgress progress(log, progress_wanted(g.quiet), g.quiet);
-  o.progress = [&](const AuditProgressReport& r) { progress(r); };
+  // Quiet: no progress at all (nor the listing of the inputs' sizes it needs).
+  if (!g.quiet) o.progress = [&](const AuditProgressReport& r) { progress(r); };
   auto stats = run_audit(*inputs, o, net->online(a.net), net->cache.get());
   progress.finish();
   if (!stats) return failed(log, stats.error());

@@ -183,7 +183,11 @@ void AuditProgress::operator()(const AuditProgressReport& r) {
   std::string line;
   if (r.bytes_total > 0) {
     // The inputs' bytes are what is known in advance (not the documents): done/total, rate, ETA.
-    const double rate = secs > 0 ? static_cast<double>(r.bytes_read) / secs : 0.0;
+    // The rate counts from the first report, so that what a resumed run skips through quickly
+    // (or the first batch's start-up) does not make the ETA too short.
+    if (!first_) first_ = std::make_pair(now, r.bytes_read);
+    const double since = std::chrono::duration<double>(now - first_->first).count();
+    const double rate = since > 0 ? static_cast<double>(r.bytes_read - first_->second) / since : 0.0;
     line = fmt::format("{} of {} ({:.0f}%), ", format_bytes(r.bytes_read), format_bytes(r.bytes_total),
                        100.0 * static_cast<double>(r.bytes_read) / static_cast<double>(r.bytes_total));
     line += fmt::format("{}/s", format_bytes(static_cast<std::uint64_t>(rate)));

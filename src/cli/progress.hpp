@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -86,6 +87,7 @@ private:
   spdlog::logger& log_;
   bool tty_, quiet_;
   std::chrono::steady_clock::time_point start_, last_;
+  std::optional<std::pair<std::chrono::steady_clock::time_point, std::uint64_t>> first_; ///< time, bytes
 };
 
 } // namespace tweetcheck::cli

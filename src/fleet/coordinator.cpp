@@ -103,8 +103,8 @@ Result<void> migrate(Pg& pg) {
 }
 
 /// Connects and checks that the schema is this library's (a worker never migrates).
-Result<Pg> open_coordinator(const std::string& url) {
-  auto pg = Pg::connect(url);
+Result<Pg> open_coordinator(const std::string& url, int connect_timeout_s = 10) {
+  auto pg = Pg::connect(url, connect_timeout_s);
   if (!pg) return tl::unexpected(pg.error());
   auto v = pg->exec("SELECT max(version) FROM schema_version");
   if (!v) return fail(Errc::config, "'" + detail::pg_redacted(url) + "' has no tweetcheck fleet: run `fleet init`");
@@ -316,6 +316,9 @@ Result<WorkerStats> run_fleet_worker(const std::string& coordinator, const std::
   const std::string worker = o.worker.empty() ? detail::pg_process_name() : o.worker;
   const unsigned lease_seconds = std::max(1u, o.lease_seconds);
   const std::string lease_s = std::to_string(lease_seconds);
+  // After a restart of the coordinator no lease counts as expired for a lease's length: leases
+  // were not renewed while it was down, and their holders reconnect within seconds.
+  const std::string grace_s = lease_s;
   auto tell = [&](const std::string& what) {
     if (o.on_event) o.on_event(what);
   };
@@ -347,28 +350,34 @@ Result<WorkerStats> run_fleet_worker(const std::string& coordinator, const std::
       stats.stopped = true;
       return stats;
     }
-    // Expired leases of units that used up their attempts end `failed`.
+    // Expired leases of units that used up their attempts end `failed` (see grace_s).
     auto expire =
         pg->exec("UPDATE fleet_units u SET state = 'failed', lease_token = NULL, "
                  "error = coalesce(u.error || '; ', '') || 'lease expired after ' || u.attempts || ' attempts' "
                  "FROM fleet_audits a WHERE a.name = u.audit AND u.audit = $1 AND u.state = 'leased' AND "
-                 "u.lease_until < now() AND u.attempts >= a.max_attempts",
-                 {name});
+                 "u.lease_until < now() AND u.attempts >= a.max_attempts AND "
+                 "pg_postmaster_start_time() < now() - make_interval(secs => $2)",
+                 {name, grace_s});
     if (!expire) {
       if (came_back(expire.error())) continue;
       return tl::unexpected(expire.error());
     }
     // The next unit to do, or one whose lease expired with attempts left (the check is here too:
-    // a lease may expire between the two statements).
-    auto claim = pg->exec("UPDATE fleet_units u SET state = 'leased', attempts = u.attempts + 1, "
+    // a lease may expire between the two statements). First, a unit leased to this very worker:
+    // a claim whose answer was lost with the connection and was sent again (not a new attempt).
+    auto claim = pg->exec("UPDATE fleet_units u SET state = 'leased', "
+                          "attempts = u.attempts + CASE WHEN u.state = 'leased' AND u.worker = $3 THEN 0 ELSE 1 END, "
                           "lease_token = nextval('fleet_lease_tokens'), "
                           "lease_until = now() + make_interval(secs => $2), worker = $3 "
                           "WHERE (u.audit, u.ordinal) = (SELECT f.audit, f.ordinal FROM fleet_units f "
                           "  JOIN fleet_audits a ON a.name = f.audit WHERE f.audit = $1 AND (f.state = 'todo' OR "
-                          "  (f.state = 'leased' AND f.lease_until < now() AND f.attempts < a.max_attempts)) "
-                          "  ORDER BY f.ordinal LIMIT 1 FOR UPDATE OF f SKIP LOCKED) "
+                          "  (f.state = 'leased' AND f.worker = $3) OR "
+                          "  (f.state = 'leased' AND f.lease_until < now() AND f.attempts < a.max_attempts AND "
+                          "   pg_postmaster_start_time() < now() - make_interval(secs => $4))) "
+                          "  ORDER BY (f.state = 'leased' AND f.worker = $3) DESC, f.ordinal LIMIT 1 "
+                          "  FOR UPDATE OF f SKIP LOCKED) "
                           "RETURNING u.ordinal, u.path, u.lease_token, u.attempts",
-                          {name, lease_s, worker});
+                          {name, lease_s, worker, grace_s});
     if (!claim) {
       if (came_back(claim.error())) continue;
       return tl::unexpected(claim.error());
@@ -386,7 +395,10 @@ Result<WorkerStats> run_fleet_worker(const std::string& coordinator, const std::
         return stats;
       }
       // Others hold every unit left: wait, then look again (their leases may expire).
-      std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<long>(o.poll_seconds * 1000)));
+      const auto until =
+          std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<long>(o.poll_seconds * 1000));
+      while (std::chrono::steady_clock::now() < until && !stop_requested())
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
       continue;
     }
     Lease lease;
@@ -431,10 +443,11 @@ Result<WorkerStats> run_fleet_worker(const std::string& coordinator, const std::
       // not counted; its committed batches stay and the next holder goes on after them.
       auto back = exec_again("UPDATE fleet_units SET state = 'todo', attempts = greatest(attempts - 1, 0), "
                              "lease_token = NULL, lease_until = NULL, worker = NULL "
-                             "WHERE audit = $1 AND ordinal = $2 AND lease_token = $3 AND state = 'leased'",
+                             "WHERE audit = $1 AND ordinal = $2 AND lease_token = $3 AND state = 'leased' RETURNING 1",
                              {name, ordinal, lease.token});
       if (!back) return tl::unexpected(back.error());
-      tell("unit " + ordinal + " given back (stopped on request)");
+      tell(PQntuples(back->get()) > 0 ? "unit " + ordinal + " given back (stopped on request)"
+                                      : "unit " + ordinal + ": stopped on request, its lease already taken");
       stats.stopped = true;
       return stats;
     }
@@ -445,10 +458,12 @@ Result<WorkerStats> run_fleet_worker(const std::string& coordinator, const std::
     }
     if (outcome == Outcome::done) {
       const std::uint64_t docs = run->documents + run->skipped_done;
+      // (Also true when sent again after its answer was lost: the unit is then done by us.)
       auto done =
           exec_again("UPDATE fleet_units SET state = 'done', docs = $4, lease_token = NULL, lease_until = NULL "
-                     "WHERE audit = $1 AND ordinal = $2 AND lease_token = $3 AND state = 'leased' RETURNING 1",
-                     {name, ordinal, lease.token, std::to_string(docs)});
+                     "WHERE audit = $1 AND ordinal = $2 AND ((lease_token = $3 AND state = 'leased') OR "
+                     "(state = 'done' AND worker = $5)) RETURNING 1",
+                     {name, ordinal, lease.token, std::to_string(docs), worker});
       if (!done) return tl::unexpected(done.error());
       if (PQntuples(done->get()) == 0) {
         ++stats.units_lost;
@@ -468,6 +483,12 @@ Result<WorkerStats> run_fleet_worker(const std::string& coordinator, const std::
                           "u.lease_token = $3 RETURNING u.state",
                           {name, ordinal, lease.token, run.error().message});
       if (!f) return tl::unexpected(f.error());
+      if (PQntuples(f->get()) == 0) { // the lease went to another worker meanwhile: not ours to fail
+        --stats.units_failed;
+        ++stats.units_lost;
+        tell("unit " + ordinal + ": failed (" + run.error().message + ") after its lease was taken");
+        continue;
+      }
       tell("unit " + ordinal + " failed (attempt " + std::to_string(lease.attempts) + "): " + run.error().message);
     }
   }
@@ -580,15 +601,17 @@ public:
 
   long admit(const std::string& host) override {
     std::lock_guard<std::mutex> lock(m_mutex);
+    const auto now = std::chrono::steady_clock::now();
     auto wait = ask(host);
     if (wait) {
       m_down_since.reset();
+      if (now >= m_next_count) count_workers(now);
       return *wait;
     }
-    // The coordinator cannot say (Pg tried to reconnect once): hold the requests and ask again
-    // each second, so that a restart costs time, not politeness; after k_hold of it, keep this
-    // process's share by the budget alone (as if it were the only worker).
-    const auto now = std::chrono::steady_clock::now();
+    // The coordinator cannot say (Pg tried to reconnect, or fails fast in between): hold the
+    // requests and ask again each second, so that a restart costs time, not politeness; after
+    // k_hold of it, keep this process's share of the budget on its own clock (the budget divided
+    // by the workers last counted), and the pauses it was told of.
     if (!m_down_since) m_down_since = now;
     if (now - *m_down_since < k_hold) return 1000;
     return local(host, now);
@@ -596,6 +619,8 @@ public:
 
   void pause(const std::string& host, long ms) override {
     std::lock_guard<std::mutex> lock(m_mutex);
+    auto& until = m_local_pause[host];
+    until = std::max(until, std::chrono::steady_clock::now() + std::chrono::milliseconds(ms));
     (void)m_pg.exec("INSERT INTO fleet_hosts AS h(host, paused_until) VALUES($1, clock_timestamp() + "
                     "make_interval(secs => $2)) ON CONFLICT (host) DO UPDATE SET paused_until = "
                     "greatest(h.paused_until, excluded.paused_until)",
@@ -645,12 +670,23 @@ private:
     return std::max(1L, std::atol(pg_text(*wait, 0, 0).c_str()));
   }
 
-  /// The same GCRA on this process's clock, for when the coordinator is away.
+  /// How many workers share the budget (those holding a lease), asked every 30 s.
+  void count_workers(std::chrono::steady_clock::time_point now) {
+    m_next_count = now + std::chrono::seconds(30);
+    auto r = m_pg.exec("SELECT count(DISTINCT worker) FROM fleet_units WHERE state = 'leased'");
+    if (r && PQntuples(r->get()) > 0) m_workers = std::max(1L, std::atol(pg_text(*r, 0, 0).c_str()));
+  }
+
+  /// The same GCRA on this process's clock, for when the coordinator is away: this worker's share
+  /// of the budget, and the pauses it knows of.
   long local(const std::string& host, std::chrono::steady_clock::time_point now) {
+    if (auto p = m_local_pause.find(host); p != m_local_pause.end() && p->second > now) {
+      return std::max(1L, static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(p->second - now).count()));
+    }
     auto rate = m_rates.find(host);
     if (rate == m_rates.end()) return 0;
     const auto interval = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-        std::chrono::duration<double>(1.0 / rate->second));
+        std::chrono::duration<double>(static_cast<double>(m_workers) / rate->second));
     auto& tat = m_local_tat[host];
     if (tat > now + interval) {
       return std::max(1L, static_cast<long>(
@@ -665,14 +701,17 @@ private:
   std::map<std::string, double> m_rates;
   std::set<std::string> m_known; ///< hosts whose row this process has made sure of
   std::optional<std::chrono::steady_clock::time_point> m_down_since;
-  std::map<std::string, std::chrono::steady_clock::time_point> m_local_tat;
+  std::map<std::string, std::chrono::steady_clock::time_point> m_local_tat, m_local_pause;
+  long m_workers = 1; ///< workers sharing the budget, as last counted
+  std::chrono::steady_clock::time_point m_next_count{};
 };
 
 } // namespace
 
 Result<std::shared_ptr<HostGate>> make_fleet_gate(const std::string& coordinator,
                                                   const std::map<std::string, double>& rates) {
-  auto pg = open_coordinator(coordinator);
+  // On the HTTP client's loop: a server that cannot be reached holds it 2 s at most per attempt.
+  auto pg = open_coordinator(coordinator, 2);
   if (!pg) return tl::unexpected(pg.error());
   return std::shared_ptr<HostGate>(std::make_shared<FleetGate>(std::move(*pg), rates));
 }

@@ -123,7 +123,11 @@ Result<std::unique_ptr<Cache>> open_postgres_cache(const std::string& url, const
   auto pg = Pg::connect(url);
   if (!pg) return tl::unexpected(pg.error());
   // Processes starting together take turns creating the table.
-  auto made = pg->transaction([&]() -> Result<void> {
+  // Only when the table or its column is missing: the DDL would lock the table for everyone.
+  auto have = pg->exec("SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() AND "
+                       "table_name = 'fleet_cache' AND column_name = 'stored'");
+  if (!have) return tl::unexpected(have.error());
+  auto made = detail::pg_text(*have, 0, 0) == "1" ? Result<void>() : pg->transaction([&]() -> Result<void> {
     if (auto r = pg->run(detail::k_pg_schema_lock); !r) return r;
     if (auto r = pg->run(k_table); !r) return r;
     return pg->run(k_add_stored);

@@ -48,14 +48,16 @@ bool ok_status(const PgResult& res) {
 
 } // namespace
 
-Result<Pg> Pg::connect(const std::string& url) {
+Result<Pg> Pg::connect(const std::string& url, int connect_timeout_s) {
   Pg pg;
   pg.m_url = url;
   // Defaults the URL may override (they come before it): give up on an unreachable server after
-  // 10 s, and notice a silent one (a half-open connection) within about a minute.
+  // connect_timeout_s, and notice a silent one (a half-open connection) within about a minute.
+  // tcp_user_timeout: sent data left unacknowledged that long (keepalives do not cover it).
   const char* const keys[] = {"connect_timeout", "keepalives_idle", "keepalives_interval", "keepalives_count",
-                              "dbname", nullptr};
-  const char* const values[] = {"10", "30", "10", "3", url.c_str(), nullptr};
+                              "tcp_user_timeout", "dbname", nullptr};
+  const std::string timeout = std::to_string(connect_timeout_s);
+  const char* const values[] = {timeout.c_str(), "30", "10", "3", "60000", url.c_str(), nullptr};
   pg.m_conn.reset(PQconnectdbParams(keys, values, 1));
   if (!pg.m_conn) return fail(Errc::database, "cannot connect to '" + pg_redacted(url) + "': out of memory");
   if (PQstatus(pg.m_conn.get()) != CONNECTION_OK) {
@@ -75,7 +77,11 @@ bool Pg::reconnect(std::chrono::milliseconds window) {
   auto pause = std::chrono::milliseconds(100);
   for (;;) {
     PQreset(m_conn.get());
-    if (connected()) return true;
+    if (connected()) {
+      m_pause = std::chrono::milliseconds(0);
+      m_next_attempt = {};
+      return true;
+    }
     if (std::chrono::steady_clock::now() + pause > deadline) return false;
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, std::chrono::milliseconds(2000));
@@ -89,8 +95,18 @@ bool Pg::outside_transaction() const {
 
 bool Pg::retry_after_loss(bool was_idle) {
   if (m_in_transaction || !was_idle || connected()) return false;
+  // While the server is away, one attempt per pause (growing to 5 s), not one per statement:
+  // callers on a hot path (the fleet's gate, the cache) fail fast in between.
+  const auto now = std::chrono::steady_clock::now();
+  if (now < m_next_attempt) return false;
   PQreset(m_conn.get());
-  return connected();
+  if (connected()) {
+    m_pause = std::chrono::milliseconds(0);
+    return true;
+  }
+  m_pause = std::min(std::max(m_pause * 2, std::chrono::milliseconds(500)), std::chrono::milliseconds(5000));
+  m_next_attempt = now + m_pause;
+  return false;
 }
 
 Result<PgResult> Pg::exec(const std::string& sql, const std::vector<PgParam>& params) {

@@ -21,15 +21,19 @@ using PgParam = std::optional<std::string>;
 
 class Pg {
 public:
-  /// Connects to `url` (postgresql://… or a libpq connection string; connect_timeout defaults to
-  /// 10 s, TCP keepalives to a minute). Fails (Errc::database) with libpq's message, the password
+  /// Connects to `url` (postgresql://… or a libpq connection string; TCP keepalives and
+  /// tcp_user_timeout default to about a minute). Fails (Errc::database) with libpq's message, the password
   /// left out.
-  static Result<Pg> connect(const std::string& url);
+  /// `connect_timeout_s`: the default (a URL's connect_timeout wins), shorter for callers on a
+  /// hot path.
+  static Result<Pg> connect(const std::string& url, int connect_timeout_s = 10);
 
   /// Runs one statement with $1, $2, … bound to `params`. Fails on any error status. A statement
   /// outside a transaction whose connection was lost (the server restarted) is sent once more on
-  /// a new connection; inside a transaction the error stands (the caller rolls back and retries
-  /// the whole transaction).
+  /// a new connection (so a statement whose answer was lost may run twice: statements sent this
+  /// way are written to be idempotent); inside a transaction the error stands (the caller rolls
+  /// back and retries the whole transaction). While the server stays away, a new connection is
+  /// tried at most every 0.5–5 s; statements in between fail at once.
   Result<PgResult> exec(const std::string& sql, const std::vector<PgParam>& params = {});
   /// Runs statements without parameters (several, separated by ';'), reconnecting as exec does.
   Result<void> run(const std::string& sql);
@@ -65,6 +69,9 @@ private:
   bool retry_after_loss(bool was_idle);
 
   bool m_in_transaction = false;
+  /// The circuit breaker of retry_after_loss: no new attempt before m_next_attempt.
+  std::chrono::steady_clock::time_point m_next_attempt{};
+  std::chrono::milliseconds m_pause{0};
 
   std::string m_url;
   PgConn m_conn;

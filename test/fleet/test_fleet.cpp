@@ -382,6 +382,8 @@ TEST_CASE("fleet: restarting PostgreSQL mid-run loses and duplicates nothing", "
   CHECK(logs.find("server closed the connection unexpectedly") != std::string::npos);
   const json s = json::parse(sh(bin() + " fleet status --format json --coordinator " + url + " --audit r").out);
   CHECK(s["units"]["done"] == 3);
+  // Every unit was done by the worker that first leased it: the outage cost no attempt.
+  CHECK(PostgresServer::query(url, "SELECT max(attempts) FROM fleet_units") == "1");
   REQUIRE(sh(bin() + " fleet export --coordinator " + url + " --audit r --output " + dir.at("fleet.jsonl")).status ==
           0);
   CHECK(comparable(dir.at("fleet.jsonl")) == single_process(files).first);
