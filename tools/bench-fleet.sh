@@ -59,7 +59,7 @@ export OUT UNITS RATE LIMIT MONTH_ARTICLES MONTH_FILES MONTH_FILE_GB POSTS_PER_A
 [ -d "$BUILD" ] || meson setup "$BUILD" --buildtype=release >/dev/null
 ninja -C "$BUILD" >/dev/null
 tc="$BUILD/src/tweetcheck"
-pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+pgbin=$(printf '%s\n' /usr/lib/postgresql/*/bin | grep -v '\*' | sort -V | tail -1 || true)
 if [ -z "$pgbin" ]; then
   echo "bench-fleet: PostgreSQL is not installed (Debian package postgresql)" >&2
   exit 2
@@ -82,7 +82,7 @@ cleanup() {
     kill -INT "$pg_pid" 2>/dev/null || true
     wait "$pg_pid" 2>/dev/null || true
   fi
-  [ -n "${TEST_SERVER_PID:-}" ] && kill "$TEST_SERVER_PID" 2>/dev/null || true
+  if [ -n "${TEST_SERVER_PID:-}" ]; then kill "$TEST_SERVER_PID" 2>/dev/null || true; fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
