@@ -17,7 +17,7 @@ https://twitter.com/bench/status/<digits of code>.
 
 GET /__stats returns {"requests": {path: count}, "total": n, "max_in_flight": n, "authorization":
 {path: the last Authorization header sent for it}}; with --log-requests also "log": [[unix time,
-path, status], ...].
+path, status], ...] (the time the request arrived, whatever delay its answer had).
 
 --limit PREFIX=R (repeatable): requests to paths starting with PREFIX beyond R in any second get
 429 with Retry-After: 1 (counted in "limited").
@@ -76,6 +76,7 @@ async def handle(reader, writer, routes, base, port, bench_ms, delay_ms=0, synth
             if len(parts) < 2:
                 break
             path = parts[1]
+            arrived = time.time()
             length = 0
             while True:
                 h = await reader.readline()
@@ -128,7 +129,7 @@ async def handle(reader, writer, routes, base, port, bench_ms, delay_ms=0, synth
                     body = resp.get("body", "").replace("{base}", base).replace("{port}", str(port)).encode()
             status = int(resp.get("status", 200))
             if LOG[0] is not None and path != "/__stats":
-                LOG[0].append([time.time(), path, status])
+                LOG[0].append([arrived, path, status])
             head = ["HTTP/1.1 %d %s" % (status, REASONS.get(status, "Status"))]
             headers = {"Content-Length": str(len(body)), "Connection": "keep-alive"}
             headers.update({k: str(v).replace("{base}", base).replace("{port}", str(port)).replace("{path}", path)

@@ -258,8 +258,10 @@ public:
       const std::int64_t now = steady_ms();
       if (!m_timers.empty()) timeout = static_cast<int>(std::clamp<std::int64_t>(m_timers.top().first - now, 0, 1000));
       for (const auto& [name, h] : m_hosts) {
-        if (!h.queue.empty() && h.next_start > now) {
-          timeout = std::min(timeout, static_cast<int>(std::min<std::int64_t>(h.next_start - now, 1000)));
+        // A host that may start a request once its wait is over, even one already over (a gate's
+        // wait of a millisecond can pass during its round trip): poll no longer than that.
+        if (!h.queue.empty() && h.in_flight < h.cap && m_in_flight < m_options.concurrency) {
+          timeout = std::min(timeout, static_cast<int>(std::clamp<std::int64_t>(h.next_start - now, 0, 1000)));
         }
       }
       if (m_in_flight > 0) {
@@ -309,7 +311,7 @@ private:
           // The fleet's rate and pauses for the host asked for (before endpoint mapping).
           const long wait = m_gate->admit(split_url(h.queue.front()->request.url).host);
           if (wait > 0) {
-            h.next_start = now + wait;
+            h.next_start = steady_ms() + wait; // after the gate's round trip
             break;
           }
         }

@@ -2,9 +2,11 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <thread>
 
 #include "support/temp_dir.hpp"
 #include "support/test_server.hpp"
+#include "tweetcheck/http_gate.hpp"
 #include "tweetcheck/resolve.hpp"
 
 using namespace tweetcheck;
@@ -214,6 +216,44 @@ TEST_CASE("a per-host request rate spaces requests out", "[resolve][http]") {
   const auto r = resolve(urls, client.get(), nullptr, {});
   CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(450));
   for (const auto& x : r) CHECK(x.status == ResolveStatus::resolved);
+}
+
+namespace {
+
+/// A gate like a fleet's: each answer takes a coordinator's round trip (3 ms), and every request is
+/// first held for 1 ms, then let through.
+class HoldingGate final : public HostGate {
+public:
+  long admit(const std::string& host) override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(3));
+    hosts.push_back(host);
+    return hosts.size() % 2 == 1 ? 1 : 0;
+  }
+  void pause(const std::string&, long) override {}
+  std::vector<std::string> hosts;
+};
+
+} // namespace
+
+TEST_CASE("a request a host gate holds for a moment starts when the moment is over, not a second later",
+          "[resolve][http]") {
+  TestServer server({"--bench-latency-ms", "1"});
+  HttpOptions o;
+  o.host_concurrency = 1; // one at a time: no transfer in flight wakes the client while one is held
+  o.endpoints["t.co"] = server.base();
+  auto gate = std::make_shared<HoldingGate>();
+  auto client = make_curl_client(o, gate);
+  REQUIRE(client);
+  std::vector<std::string> urls;
+  for (int i = 0; i < 5; ++i) urls.push_back("https://t.co/b/" + std::to_string(i));
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = resolve(urls, client->get(), nullptr, {});
+  // Each hold is over by the time the gate answers; a client reckoning its poll's timeout only
+  // from waits still to come would poll a whole second for each: five seconds in all.
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(2500));
+  for (const auto& x : r) CHECK(x.status == ResolveStatus::resolved);
+  CHECK(gate->hosts == std::vector<std::string>(10, "t.co")); // asked for the host asked for, before mapping
+  CHECK(server.stats()["total"] == 5);
 }
 
 TEST_CASE("HTTPS with a self-signed certificate passed as the CA file", "[resolve][http][tls]") {
