@@ -339,6 +339,9 @@ private:
     t->errbuf[0] = 0;
     ++t->attempt;
     curl_easy_setopt(e, CURLOPT_URL, t->target.c_str());
+    // Never a proxy from the environment (http_proxy, https_proxy, ALL_PROXY): the private-address
+    // checks look at the address connected to, which would then be the proxy's.
+    curl_easy_setopt(e, CURLOPT_PROXY, "");
     curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include "support/temp_dir.hpp"
@@ -307,4 +308,19 @@ TEST_CASE("short-link normalisation and reference resolution", "[resolve]") {
   CHECK(resolve_reference("https://a.com/x", "./a:b") == "https://a.com/a:b"); // dot segments removed
   CHECK(normalize_short_url("http://t.co/abc") == "https://t.co/abc");
   CHECK(normalize_short_url("HTTP://T.CO/abc") == "https://t.co/abc");
+}
+
+TEST_CASE("a proxy named in the environment is not used (the address checks see the real peer)", "[resolve][http]") {
+  TestServer server({"--routes", fixture_path("http/resolver.json")});
+  TestServer proxy({"--routes", fixture_path("http/resolver.json")});
+  const std::string via = proxy.base();
+  for (const char* var : {"http_proxy", "https_proxy", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"})
+    ::setenv(var, via.c_str(), 1);
+  auto client = client_for(server);
+  const auto r = resolve({"https://t.co/tco-to-status", "https://t.co/to-private"}, client.get(), nullptr, {});
+  for (const char* var : {"http_proxy", "https_proxy", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"}) ::unsetenv(var);
+  CHECK(r[0].status == ResolveStatus::resolved);
+  CHECK(r[1].status == ResolveStatus::blocked); // checked against localhost itself, not the proxy
+  CHECK(server.requests("/tco-to-status") == 1);
+  CHECK(proxy.stats()["total"] == 0);
 }
