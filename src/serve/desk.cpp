@@ -3,12 +3,14 @@
 // every report is the library's writer.
 #include "serve/desk.hpp"
 
+#include <arpa/inet.h>
 #include <atomic>
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <deque>
 #include <mutex>
+#include <set>
 #include <pthread.h>
 #include <sstream>
 #include <thread>
@@ -169,7 +171,9 @@ public:
       << "# TYPE tweetcheck_http_requests_total counter\n";
     for (const auto& [k, n] : m_requests)
       o << "tweetcheck_http_requests_total{route=\"" << esc(k.first) << "\",code=\"" << k.second << "\"} " << n << '\n';
-    o << "# HELP tweetcheck_checks_total Checks asked for, by outcome (ok, failed, rejected, timeout, bad_request).\n"
+    o << "# HELP tweetcheck_checks_total Checks asked for, each once, by outcome: ok, failed (the article could "
+         "not be read), error, bad_request; rejected (queue full or stopping) and timeout (no turn within the "
+         "request timeout) never ran.\n"
       << "# TYPE tweetcheck_checks_total counter\n";
     for (const auto& [k, n] : m_checks) o << "tweetcheck_checks_total{outcome=\"" << esc(k) << "\"} " << n << '\n';
     o << "# HELP tweetcheck_checks_running Checks running now.\n# TYPE tweetcheck_checks_running gauge\n"
@@ -312,6 +316,18 @@ struct Parsed {
 Result<Parsed> parse_api_body(const std::string& body) {
   json j = json::parse(body, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return fail(Errc::usage, "the body must be a JSON object");
+  // A key misspelt ("fail-on") or of the wrong type would silently give the defaults: a gate
+  // that never fails a publish. Both are refused, naming the key.
+  static const std::set<std::string> k_keys{"url", "html", "markdown", "text", "name", "sources", "fail_on"};
+  for (const auto& [key, value] : j.items()) {
+    if (k_keys.count(key) == 0) {
+      return fail(Errc::usage, "unknown key '" + key +
+                                   "' (the keys: url, html, markdown, text, name, sources, fail_on)");
+    }
+    const bool list = key == "sources" || key == "fail_on";
+    if (!value.is_string() && !(list && (value.is_array() || value.is_null())))
+      return fail(Errc::usage, "'" + key + "' must be a string" + (list ? " or a list of strings" : ""));
+  }
   Parsed p;
   int given = 0;
   const auto str = [&](const char* name) -> std::optional<std::string> {
@@ -610,6 +626,14 @@ private:
       refuse(res, answer, 504, "no turn came within the request timeout");
       return;
     }
+    // The turn is the check thread's once it runs; until then (an id, a thread that cannot be
+    // made) it is given back here, whatever throws.
+    struct Turn {
+      Admission* admission;
+      ~Turn() {
+        if (admission) admission->leave();
+      }
+    } turn{&m_admission};
     const std::string id = random_id();
     auto job = std::make_shared<Job>();
     ReportOptions ro;
@@ -641,7 +665,11 @@ private:
         m_metrics.outcome(*outcome, std::chrono::duration<double>(Clock::now() - start).count());
         if (outcome->errors.empty() || !outcome->posts.empty()) m_store.put(id, outcome->posts, ro, m_log);
       }
-      m_metrics.check(!outcome ? "bad_request" : outcome->errors.empty() ? "ok" : "failed");
+      // Each check counted once, by its outcome (a request that stopped waiting for it is
+      // counted by its answer, 504, in tweetcheck_http_requests_total).
+      m_metrics.check(!outcome ? (outcome.error().code == Errc::usage ? "bad_request" : "error")
+                      : outcome->errors.empty() ? "ok"
+                                                : "failed");
       // The turn is given back before the answer goes out, so that a client's next check finds
       // it free; nothing of the server is touched after it (the server may be gone).
       m_admission.leave();
@@ -650,6 +678,7 @@ private:
       job->done = true;
       job->cv.notify_all();
     }).detach();
+    turn.admission = nullptr;
 
     res.set_header("Tweetcheck-Result-Id", id);
     if (stream) {
@@ -680,7 +709,6 @@ private:
               }
               if (Clock::now() >= deadline) {
                 lock.unlock();
-                m_metrics.check("timeout");
                 const std::string tail = error_json("the check took longer than the request timeout");
                 sink.write(tail.data(), tail.size());
                 sink.done();
@@ -692,7 +720,6 @@ private:
     }
     std::unique_lock lock(job->mutex);
     if (!job->cv.wait_until(lock, deadline, [&] { return job->done; })) {
-      m_metrics.check("timeout");
       refuse(res, answer, 504, "the check took longer than the request timeout");
       return;
     }
@@ -728,7 +755,15 @@ private:
 } // namespace
 
 bool is_loopback_host(const std::string& host) {
-  return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+  // An address literal, parsed (a name such as 127.example.com is not loopback, whatever its
+  // first label); "localhost" is the one name trusted (resolved by the system's hosts file).
+  if (host == "localhost") return true;
+  std::string literal = host;
+  if (literal.size() > 2 && literal.front() == '[' && literal.back() == ']') literal = literal.substr(1, literal.size() - 2);
+  in_addr v4{};
+  if (::inet_pton(AF_INET, literal.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  return ::inet_pton(AF_INET6, literal.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
 Result<void> run_server(const ServeOptions& options, const Checker& checker, std::unique_ptr<Cache> results,

@@ -144,13 +144,23 @@ TEST_CASE("serve: the API checks a pasted article, sync and streamed, and keeps 
   CHECK(http(serve.base() + "/api/check", &two, k_json).status == 400);
   const std::string not_json = "{";
   CHECK(http(serve.base() + "/api/check", &not_json, k_json).status == 400);
+  // A misspelt key or one of the wrong type is refused, naming it (not the defaults in silence).
+  const std::string misspelt = post_body({{"text", "x"}, {"fail-on", "unverifiable"}});
+  const auto misspelt_r = http(serve.base() + "/api/check", &misspelt, k_json);
+  CHECK(misspelt_r.status == 400);
+  CHECK(json::parse(misspelt_r.body)["error"].get<std::string>().find("unknown key 'fail-on'") != std::string::npos);
+  const std::string wrong_type = post_body({{"text", "x"}, {"name", 5}});
+  const auto wrong_type_r = http(serve.base() + "/api/check", &wrong_type, k_json);
+  CHECK(wrong_type_r.status == 400);
+  CHECK(json::parse(wrong_type_r.body)["error"].get<std::string>().find("'name' must be a string") !=
+        std::string::npos);
 
   // Health, metrics and the API description.
   CHECK(http(serve.base() + "/healthz").body == "ok\n");
   const std::string m = http(serve.base() + "/metrics").body;
   CHECK(metric(m, "tweetcheck_posts_total{verdict=\"altered\"}") == 3 * expected["summary"]["altered"].get<double>());
   CHECK(metric(m, "tweetcheck_checks_total{outcome=\"ok\"}") == 3);
-  CHECK(metric(m, "tweetcheck_http_requests_total{route=\"/api/check\",code=\"400\"}") == 3);
+  CHECK(metric(m, "tweetcheck_http_requests_total{route=\"/api/check\",code=\"400\"}") == 5);
   CHECK(metric(m, "tweetcheck_upstream_requests_total") > 0);
   // No --rate and no 429: no request waited for its host's politeness.
   CHECK(m.find("\ntweetcheck_upstream_rate_waits_total 0\n") != std::string::npos);
@@ -204,10 +214,14 @@ TEST_CASE("serve: the page, and its form without script answers the HTML report"
 TEST_CASE("serve: a non-loopback address needs the bearer token", "[serve][e2e]") {
   TestServer services({"--routes", fixture_path("http/verify.json")});
   TempDir dir("tweetcheck-serve");
-  // Refuses to start on a non-loopback address without a token file.
+  // Refuses to start on a non-loopback address without a token file; a name that only begins
+  // like a loopback address is not one.
   ServeProcess open(k_binary, {"--listen", "0.0.0.0:0", "--no-cache"});
   CHECK(!open.running());
   CHECK(open.status() == 2);
+  ServeProcess named(k_binary, {"--listen", "127.example.com:0", "--no-cache"});
+  CHECK(!named.running());
+  CHECK(named.status() == 2);
   const std::string token = "s3cret-token-for-the-desk";
   const std::string file = dir.file("token", token + "\n");
   std::vector<std::string> args = serve_args(services, {"--token-file", file});
@@ -269,7 +283,13 @@ TEST_CASE("serve: body limit, request timeout, a full queue and private addresse
   CHECK(services.requests("/2022/04/article.html") == 0);
   const std::string metrics = http(serve.base() + "/metrics").body;
   CHECK(metric(metrics, "tweetcheck_checks_total{outcome=\"rejected\"}") >= 1);
-  CHECK(metric(metrics, "tweetcheck_checks_total{outcome=\"timeout\"}") == 1);
+  // Each check that ran is counted once, by its own outcome: the quick one ok; the slow one ran
+  // on after its request was answered 504 (which the requests' counter shows) until its article
+  // fetch timed out (--timeout 1), and the private address: both failed.
+  CHECK(metric(metrics, "tweetcheck_checks_total{outcome=\"ok\"}") == 1);
+  CHECK(metric(metrics, "tweetcheck_checks_total{outcome=\"failed\"}") == 2);
+  CHECK(metric(metrics, "tweetcheck_checks_total{outcome=\"timeout\"}") == -1);
+  CHECK(metric(metrics, "tweetcheck_http_requests_total{route=\"/api/check\",code=\"504\"}") == 1);
 }
 
 TEST_CASE("serve: SIGTERM finishes the running check, refuses new ones and exits 0", "[serve][e2e]") {
