@@ -28,6 +28,7 @@ inline std::string bin() { return binary(); }
 inline PostgresServer* postgres() {
   PostgresServer& pg = PostgresServer::shared();
   if (!pg.ok()) {
+    if (skips_fail()) FAIL("CI=true, yet no PostgreSQL server for the fleet tests: " << pg.why());
     WARN("skipped: no PostgreSQL server for the fleet tests: " << pg.why());
     return nullptr;
   }
