@@ -168,7 +168,8 @@ Result<VerifyOptions> make_verify_options(const std::string& sources, const std:
     options.sources.clear();
     std::stringstream ss(sources);
     for (std::string s; std::getline(ss, s, ',');) {
-      if (auto known = check_source_name(s); !known) return tl::unexpected(known.error());
+      if (auto known = check_source_name(s); !known)
+        return fail(Errc::usage, "--sources: " + known.error().message);
       options.sources.push_back(s);
     }
   }

@@ -22,6 +22,7 @@
 
 #include "report/escape.hpp"
 #include "report/report_internal.hpp"
+#include "tweetcheck/verify.hpp"
 #include "tweetcheck/report_check.hpp"
 #include "verify/reasons.hpp"
 
@@ -353,6 +354,11 @@ Result<Parsed> parse_api_body(const std::string& body) {
   if (p.request.document.name.empty()) p.request.document.name = "pasted";
   auto sources = list_field(j, "sources");
   if (!sources) return tl::unexpected(sources.error());
+  // Checked here, so that a streamed request is refused with 400 before its check starts.
+  std::stringstream names(*sources);
+  for (std::string name; std::getline(names, name, ',');) {
+    if (auto known = check_source_name(name); !known) return fail(Errc::usage, "'sources': " + known.error().message);
+  }
   p.request.sources = *sources;
   auto fail_on = list_field(j, "fail_on");
   if (!fail_on) return tl::unexpected(fail_on.error());

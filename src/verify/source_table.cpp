@@ -177,7 +177,7 @@ Result<void> check_source_name(std::string_view name) {
   if (sources::find_source(name)) return {};
   std::string names;
   for (const sources::Source& s : sources::k_sources) names += (names.empty() ? "" : ", ") + std::string(s.name);
-  return fail(Errc::usage, "unknown source '" + std::string(name) + "' in --sources (" + names + ")");
+  return fail(Errc::usage, "unknown source '" + std::string(name) + "' (the sources: " + names + ")");
 }
 
 } // namespace tweetcheck

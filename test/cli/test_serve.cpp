@@ -140,6 +140,10 @@ TEST_CASE("serve: the API checks a pasted article, sync and streamed, and keeps 
   const auto refused = http(serve.base() + "/api/check", &bad_source, k_json);
   CHECK(refused.status == 400);
   CHECK(json::parse(refused.body)["error"].get<std::string>().find("nowhere") != std::string::npos);
+  // Also when the answer would be streamed: refused before the check starts.
+  const auto refused_stream = http(serve.base() + "/api/check", &bad_source,
+                                   {"Content-Type: application/json", "Accept: application/x-ndjson"});
+  CHECK(refused_stream.status == 400);
   const std::string two = post_body({{"text", "x"}, {"html", "y"}});
   CHECK(http(serve.base() + "/api/check", &two, k_json).status == 400);
   const std::string not_json = "{";
@@ -160,7 +164,7 @@ TEST_CASE("serve: the API checks a pasted article, sync and streamed, and keeps 
   const std::string m = http(serve.base() + "/metrics").body;
   CHECK(metric(m, "tweetcheck_posts_total{verdict=\"altered\"}") == 3 * expected["summary"]["altered"].get<double>());
   CHECK(metric(m, "tweetcheck_checks_total{outcome=\"ok\"}") == 3);
-  CHECK(metric(m, "tweetcheck_http_requests_total{route=\"/api/check\",code=\"400\"}") == 5);
+  CHECK(metric(m, "tweetcheck_http_requests_total{route=\"/api/check\",code=\"400\"}") == 6);
   CHECK(metric(m, "tweetcheck_upstream_requests_total") > 0);
   // No --rate and no 429: no request waited for its host's politeness.
   CHECK(m.find("\ntweetcheck_upstream_rate_waits_total 0\n") != std::string::npos);

@@ -111,7 +111,7 @@ TEST_CASE("--sources names are looked up in the table", "[table][sources]") {
   const auto bad = check_source_name("bogus");
   REQUIRE(!bad);
   CHECK(bad.error().code == Errc::usage);
-  CHECK(bad.error().message == "unknown source 'bogus' in --sources (syndication, oembed, wayback, x-api, archive, "
+  CHECK(bad.error().message == "unknown source 'bogus' (the sources: syndication, oembed, wayback, x-api, archive, "
                                "bluesky, mastodon, threads-oembed, instagram-oembed, facebook-oembed)");
   CHECK(!check_source_name(""));
   CHECK(!check_source_name("Syndication"));
