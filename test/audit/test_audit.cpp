@@ -60,15 +60,24 @@ std::vector<std::string> comparable(const std::vector<json>& lines) {
   return out;
 }
 
+/// Three corpus pages (a post in one, two in another, none in the third).
+const std::vector<std::string> k_pages{"corpus/postlight/www.vox.com.html", "corpus/trafilatura/fr.de.nordkorea.html",
+                                       "corpus/readability/v8-blog__source.html"};
+
+/// Writes a WARC of k_pages at `path` under `base`; gives the pages as command-line arguments.
+std::string corpus_warc(const std::string& path, const std::string& base) {
+  std::string files;
+  for (const auto& p : k_pages) files += " '" + fixture_path(p) + "'";
+  REQUIRE(sh("python3 tools/make_warc.py " + path + " --base " + base + files).status == 0);
+  return files;
+}
+
 } // namespace
 
 TEST_CASE("audit: WARC, WARC.gz, JSONL and feeds built from the corpus", "[audit]") {
   TempDir dir;
-  const std::vector<std::string> pages{"corpus/postlight/www.vox.com.html", "corpus/trafilatura/fr.de.nordkorea.html",
-                                       "corpus/readability/v8-blog__source.html"};
-  std::string files;
-  for (const auto& p : pages) files += " '" + fixture_path(p) + "'";
-  REQUIRE(sh("python3 tools/make_warc.py " + dir.path + "/a.warc --base https://news.example/" + files).status == 0);
+  const auto& pages = k_pages;
+  const std::string files = corpus_warc(dir.path + "/a.warc", "https://news.example/");
   REQUIRE(sh("python3 tools/make_warc.py " + dir.path +
              "/b.warc.gz --base https://other.example/ --date 2020-05-03T10:00:00Z" + files)
               .status == 0);
@@ -302,11 +311,8 @@ TEST_CASE("audit: unreadable inputs fail naming the file", "[audit]") {
 
 TEST_CASE("audit: each article carries the bytes of the inputs read so far, up to input_bytes()", "[audit][progress]") {
   TempDir dir;
-  const std::vector<std::string> pages{"corpus/postlight/www.vox.com.html", "corpus/trafilatura/fr.de.nordkorea.html",
-                                       "corpus/readability/v8-blog__source.html"};
-  std::string files;
-  for (const auto& p : pages) files += " '" + fixture_path(p) + "'";
-  REQUIRE(sh("python3 tools/make_warc.py " + dir.path + "/a.warc --base https://news.example/" + files).status == 0);
+  const auto& pages = k_pages;
+  const std::string files = corpus_warc(dir.path + "/a.warc", "https://news.example/");
   REQUIRE(sh("python3 tools/make_warc.py " + dir.path + "/b.warc.gz --base https://other.example/" + files).status ==
           0);
   {

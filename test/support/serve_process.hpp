@@ -91,15 +91,7 @@ public:
       _exit(127);
     }
     close(out[1]);
-    std::string line;
-    pollfd p{out[0], POLLIN, 0};
-    while (line.find('\n') == std::string::npos) {
-      if (poll(&p, 1, 20000) <= 0) break;
-      char buf[128];
-      const ssize_t n = read(out[0], buf, sizeof buf);
-      if (n <= 0) break;
-      line.append(buf, static_cast<std::size_t>(n));
-    }
+    const std::string line = read_first_line(out[0]);
     close(out[0]);
     const std::string prefix = "listening on http://";
     if (line.rfind(prefix, 0) != 0) {

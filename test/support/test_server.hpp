@@ -16,6 +16,20 @@
 
 namespace tweetcheck::test {
 
+/// The first line a child writes to `fd` (at most 20 s of waiting; "" when it writes none).
+inline std::string read_first_line(int fd) {
+  std::string line;
+  pollfd p{fd, POLLIN, 0};
+  while (line.find('\n') == std::string::npos) {
+    if (poll(&p, 1, 20000) <= 0) break;
+    char buf[128];
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) break;
+    line.append(buf, static_cast<std::size_t>(n));
+  }
+  return line;
+}
+
 class TestServer {
 public:
   /// `args` are passed to the server (e.g. {"--routes", fixture_path("http/resolver.json")}).
@@ -39,15 +53,7 @@ public:
     close(out[1]);
     m_stdin = in[1];
     // Wait (at most 20 s) for "PORT <n>".
-    std::string line;
-    pollfd p{out[0], POLLIN, 0};
-    while (line.find('\n') == std::string::npos) {
-      if (poll(&p, 1, 20000) <= 0) break;
-      char buf[64];
-      const ssize_t n = read(out[0], buf, sizeof buf);
-      if (n <= 0) break;
-      line.append(buf, static_cast<std::size_t>(n));
-    }
+    const std::string line = read_first_line(out[0]);
     close(out[0]);
     if (line.rfind("PORT ", 0) != 0) {
       stop();
