@@ -30,6 +30,7 @@ bool is_article_url(std::string_view input);
 
 /// Fetches article pages with `client`, all at once: one entry per URL, in order, the body of a
 /// 200 answer or an Error (Errc::http) saying why not ("HTTP 404", the transfer's error).
+/// Redirects (301, 302, 303, 307, 308) are followed, at most 10, each to an http(s) URL.
 std::vector<Result<std::string>> fetch_articles(HttpClient& client, const std::vector<std::string>& urls);
 
 struct CheckOptions {

@@ -3,10 +3,12 @@
 #include "tweetcheck/pipeline.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <variant>
 
 #include "tweetcheck/pool.hpp"
+#include "tweetcheck/resolve.hpp"
 #include "tweetcheck/scan.hpp"
 
 namespace tweetcheck {
@@ -38,15 +40,34 @@ bool is_article_url(std::string_view s) { return s.rfind("http://", 0) == 0 || s
 
 std::vector<Result<std::string>> fetch_articles(HttpClient& client, const std::vector<std::string>& urls) {
   std::vector<Result<std::string>> pages(urls.size(), fail(Errc::http, "not fetched"));
-  for (std::size_t i = 0; i < urls.size(); ++i) {
-    client.submit({urls[i], {}}, [&pages, i](HttpResponse r) {
-      if (r.failure == HttpFailure::none && r.status == 200) {
+  // Redirects are followed hop by hop (an http link upgraded to https, a shortened or AMP link),
+  // each hop a request of its own, so that every connection is checked as the first was.
+  constexpr int k_max_hops = 10;
+  std::function<void(std::size_t, const std::string&, int)> get = [&](std::size_t i, const std::string& url,
+                                                                       int hops) {
+    client.submit({url, {}}, [&, i, url, hops](HttpResponse r) {
+      const bool redirect = r.failure == HttpFailure::none &&
+                            (r.status == 301 || r.status == 302 || r.status == 303 || r.status == 307 || r.status == 308);
+      if (redirect) {
+        const std::string location = r.header("location");
+        const std::string next = location.empty() ? std::string() : resolve_reference(url, location);
+        if (next.empty()) {
+          pages[i] = fail(Errc::http, "HTTP " + std::to_string(r.status) + " without a readable Location");
+        } else if (!is_article_url(next)) {
+          pages[i] = fail(Errc::http, "redirect to " + next.substr(0, 200) + " refused: not http or https");
+        } else if (hops + 1 > k_max_hops) {
+          pages[i] = fail(Errc::http, "more than " + std::to_string(k_max_hops) + " redirects");
+        } else {
+          get(i, next, hops + 1);
+        }
+      } else if (r.failure == HttpFailure::none && r.status == 200) {
         pages[i] = std::move(r.body);
       } else {
         pages[i] = fail(Errc::http, r.failure != HttpFailure::none ? r.error : "HTTP " + std::to_string(r.status));
       }
     });
-  }
+  };
+  for (std::size_t i = 0; i < urls.size(); ++i) get(i, urls[i], 0);
   client.run();
   return pages;
 }

@@ -194,6 +194,35 @@ TEST_CASE("check: an article given by URL is fetched with the same client", "[ch
   CHECK(bad.status == 2);
 }
 
+TEST_CASE("check: an article URL that redirects is followed hop by hop, within bounds", "[check][e2e]") {
+  const tweetcheck::test::TempDir tmp;
+  json routes = json::parse(tweetcheck::test::read_file(fixture_path("http/verify.json")));
+  // http → https and a moved page (relative Location), as sites and link shorteners answer.
+  routes["/old/story.html"] = json::array({{{"status", 301}, {"headers", {{"Location", "/moved.html"}}}}});
+  routes["/moved.html"] = json::array(
+      {{{"status", 308}, {"headers", {{"Location", "https://news.example.test/2022/04/article.html"}}}}});
+  routes["/loop.html"] = json::array({{{"status", 302}, {"headers", {{"Location", "/loop.html"}}}}});
+  routes["/to-ftp.html"] = json::array({{{"status", 301}, {"headers", {{"Location", "ftp://news.example.test/a"}}}}});
+  TestServer server({"--routes", tmp.file("routes.json", routes.dump())});
+  const std::string ep = endpoints(server) + " --endpoint news.example.test=" + server.base();
+  const Run r = run("check --format json --no-cache" + ep + " http://news.example.test/old/story.html");
+  REQUIRE(r.status == 0);
+  const auto posts = json::parse(r.out)["posts"];
+  REQUIRE(posts.size() == 1);
+  CHECK(posts[0]["file"] == "http://news.example.test/old/story.html"); // as given
+  CHECK(posts[0]["verdict"] == "verified");
+  CHECK(server.requests("/2022/04/article.html") == 1);
+  const Run loop = tweetcheck::test::shell(tweetcheck::test::binary() + " check --no-cache" + ep +
+                                           " https://news.example.test/loop.html 2>&1");
+  CHECK(loop.status == 2);
+  CHECK(loop.out.find("more than 10 redirects") != std::string::npos);
+  CHECK(server.requests("/loop.html") == 11);
+  const Run ftp = tweetcheck::test::shell(tweetcheck::test::binary() + " check --no-cache" + ep +
+                                          " https://news.example.test/to-ftp.html 2>&1");
+  CHECK(ftp.status == 2);
+  CHECK(ftp.out.find("not http or https") != std::string::npos);
+}
+
 TEST_CASE("check: offline, the Snowflake ID still catches a wrong date", "[check][e2e]") {
   const Run r = run("check --format json --offline --no-cache '" + fixture_path("articles/check_verdicts.html") + "'");
   auto p = by_line(json::parse(r.out));
