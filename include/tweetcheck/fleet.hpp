@@ -91,6 +91,11 @@ Result<std::uint64_t> fleet_export(const std::string& coordinator, const std::st
 Result<std::shared_ptr<HostGate>> make_fleet_gate(const std::string& coordinator,
                                                   const std::map<std::string, double>& rates);
 
+/// The same politeness for processes that share only a cache in the PostgreSQL database `url`
+/// (`check` and `audit` with `--cache postgresql://…`): every host's requests spaced `rate` per
+/// second for all of them together (0: no budget, only the shared Retry-After pauses).
+Result<std::shared_ptr<HostGate>> make_shared_gate(const std::string& url, double rate);
+
 /// Whether `spec` names a PostgreSQL database (postgresql://, postgres://).
 bool is_postgres_url(std::string_view spec);
 

@@ -154,6 +154,13 @@ Result<Network> open_network(const NetworkArgs& net, spdlog::logger& log, const 
   auto cache = open ? open(n.settings) : open_cache(net, n.settings, log);
   if (!cache) return tl::unexpected(cache.error());
   n.cache = std::move(*cache);
+  // Processes that share a cache in PostgreSQL share their politeness too: --rate for all of them
+  // together, and the Retry-After pauses.
+  if (!gate && !net.no_cache && is_postgres_url(n.settings.cache_path)) {
+    auto shared = make_shared_gate(n.settings.cache_path, n.settings.http.host_rate);
+    if (!shared) return tl::unexpected(shared.error());
+    gate = std::move(*shared);
+  }
   auto client = gate ? make_curl_client(n.settings.http, std::move(gate)) : make_curl_client(n.settings.http);
   if (!client) return tl::unexpected(client.error());
   n.client = std::move(*client);

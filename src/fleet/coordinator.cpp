@@ -69,11 +69,12 @@ CREATE TABLE fleet_results(
   line text NOT NULL,
   PRIMARY KEY (audit, ordinal, seq, idx),
   FOREIGN KEY (audit, ordinal) REFERENCES fleet_units(audit, ordinal) ON DELETE CASCADE);
-CREATE TABLE fleet_hosts(
-  host text PRIMARY KEY,
-  tat timestamptz NOT NULL DEFAULT now(),
-  paused_until timestamptz);
 )sql";
+
+/// The hosts' shared politeness (a GCRA's theoretical arrival time, a Retry-After pause): part of
+/// the coordinator's schema, and made alone in a database that is only a shared cache.
+constexpr const char* k_hosts_table = "CREATE TABLE IF NOT EXISTS fleet_hosts(host text PRIMARY KEY, "
+                                      "tat timestamptz NOT NULL DEFAULT now(), paused_until timestamptz)";
 
 /// Creates the schema, or checks it is one this library knows.
 Result<void> migrate(Pg& pg) {
@@ -90,6 +91,7 @@ Result<void> migrate(Pg& pg) {
     }
     if (version < 1) {
       if (auto r = pg.run(k_schema_v1); !r) return r;
+      if (auto r = pg.run(k_hosts_table); !r) return r;
     }
     // Later versions: `if (version < 2) { ALTER … }`, each step in this one transaction.
     if (version < k_fleet_schema_version) {
@@ -597,7 +599,9 @@ namespace {
 
 class FleetGate final : public HostGate {
 public:
-  FleetGate(Pg pg, std::map<std::string, double> rates) : m_pg(std::move(pg)), m_rates(std::move(rates)) {}
+  /// `rates`: requests per second per host; `default_rate` for the others (0: only pauses).
+  FleetGate(Pg pg, std::map<std::string, double> rates, double default_rate = 0)
+      : m_pg(std::move(pg)), m_rates(std::move(rates)), m_default_rate(default_rate) {}
 
   long admit(const std::string& host) override {
     std::lock_guard<std::mutex> lock(m_mutex);
@@ -633,8 +637,8 @@ private:
   /// The coordinator's answer: 0 (admitted and counted) or milliseconds to wait; none on error.
   /// One round trip for an admitted request to a host already known, two when it must wait.
   std::optional<long> ask(const std::string& host) {
-    auto rate = m_rates.find(host);
-    if (rate == m_rates.end()) {
+    const double rate = rate_of(host);
+    if (rate <= 0) {
       // No budget of its own: only a pause holds it.
       auto r = m_pg.exec("SELECT ceil(extract(epoch FROM paused_until - clock_timestamp()) * 1000) FROM fleet_hosts "
                          "WHERE host = $1 AND paused_until > clock_timestamp()",
@@ -643,7 +647,7 @@ private:
       if (PQntuples(r->get()) == 0) return 0;
       return std::max(1L, std::atol(pg_text(*r, 0, 0).c_str()));
     }
-    const std::string interval = std::to_string(1.0 / rate->second);
+    const std::string interval = std::to_string(1.0 / rate);
     if (m_known.count(host) == 0) {
       if (!m_pg.exec("INSERT INTO fleet_hosts(host, tat) VALUES($1, clock_timestamp()) ON CONFLICT DO NOTHING", {host}))
         return std::nullopt;
@@ -670,6 +674,11 @@ private:
     return std::max(1L, std::atol(pg_text(*wait, 0, 0).c_str()));
   }
 
+  double rate_of(const std::string& host) const {
+    auto it = m_rates.find(host);
+    return it == m_rates.end() ? m_default_rate : it->second;
+  }
+
   /// How many workers share the budget (those holding a lease), asked every 30 s.
   void count_workers(std::chrono::steady_clock::time_point now) {
     m_next_count = now + std::chrono::seconds(30);
@@ -683,10 +692,10 @@ private:
     if (auto p = m_local_pause.find(host); p != m_local_pause.end() && p->second > now) {
       return std::max(1L, static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(p->second - now).count()));
     }
-    auto rate = m_rates.find(host);
-    if (rate == m_rates.end()) return 0;
+    const double rate = rate_of(host);
+    if (rate <= 0) return 0;
     const auto interval = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-        std::chrono::duration<double>(static_cast<double>(m_workers) / rate->second));
+        std::chrono::duration<double>(static_cast<double>(m_workers) / rate));
     auto& tat = m_local_tat[host];
     if (tat > now + interval) {
       return std::max(1L, static_cast<long>(
@@ -699,6 +708,7 @@ private:
   std::mutex m_mutex;
   Pg m_pg;
   std::map<std::string, double> m_rates;
+  double m_default_rate = 0;
   std::set<std::string> m_known; ///< hosts whose row this process has made sure of
   std::optional<std::chrono::steady_clock::time_point> m_down_since;
   std::map<std::string, std::chrono::steady_clock::time_point> m_local_tat, m_local_pause;
@@ -714,6 +724,23 @@ Result<std::shared_ptr<HostGate>> make_fleet_gate(const std::string& coordinator
   auto pg = open_coordinator(coordinator, 2);
   if (!pg) return tl::unexpected(pg.error());
   return std::shared_ptr<HostGate>(std::make_shared<FleetGate>(std::move(*pg), rates));
+}
+
+Result<std::shared_ptr<HostGate>> make_shared_gate(const std::string& url, double rate) {
+  auto pg = Pg::connect(url, 2);
+  if (!pg) return tl::unexpected(pg.error());
+  // The table only when missing (its DDL would take a lock every process waits for).
+  auto have = pg->exec("SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND "
+                       "table_name = 'fleet_hosts'");
+  if (!have) return tl::unexpected(have.error());
+  if (pg_text(*have, 0, 0) != "1") {
+    auto made = pg->transaction([&]() -> Result<void> {
+      if (auto r = pg->run(k_pg_schema_lock); !r) return r;
+      return pg->run(k_hosts_table);
+    });
+    if (!made) return tl::unexpected(made.error());
+  }
+  return std::shared_ptr<HostGate>(std::make_shared<FleetGate>(std::move(*pg), std::map<std::string, double>{}, rate));
 }
 
 } // namespace tweetcheck

@@ -431,3 +431,59 @@ TEST_CASE("fleet: a worker sent SIGTERM gives its unit back at once and exits 14
           0);
   CHECK(comparable(dir.at("fleet.jsonl")) == single_process(files).first);
 }
+
+TEST_CASE("fleet: processes sharing only --cache postgresql:// keep --rate together", "[fleet][rate][static]") {
+  PostgresServer* pg = postgres();
+  if (!pg) return;
+  TempDir dir("tweetcheck-fleet");
+  // Two articles of 24 embeds each, no post in both: each process asks for its own.
+  for (int a = 0; a < 2; ++a) {
+    std::string html = "<html><body>";
+    for (int i = 0; i < 24; ++i) {
+      // Snowflake IDs of 2020-01-01T00:00Z, the date the server's synthetic posts carry.
+      const std::string id = std::to_string(1212161512043446272LL + a * 1000 + i);
+      html += "<blockquote class=\"twitter-tweet\"><p>Synthetic post " + id + "</p>&mdash; Bench (@bench) <a href=\"" +
+              "https://twitter.com/bench/status/" + id + "\">January 1, 2020</a></blockquote>\n";
+    }
+    dir.file("a" + std::to_string(a) + ".html", html + "</body></html>\n");
+  }
+  const std::string url = pg->database("shared_rate");
+  // The server answers 429 above 12 requests per second; each process alone keeps --rate 8.
+  TestServer server({"--synthetic", "--limit", "/tweet-result=12", "--log-requests"});
+  const std::string common = " -q audit --sources syndication --cache " + url + " --rate 8" +
+                             tweetcheck::test::service_endpoints(server);
+  Workers w;
+  for (int a = 0; a < 2; ++a) {
+    const std::string n = std::to_string(a);
+    const std::string cmd = "cd '" + source_path("") + "' && exec " + bin() + common + " --output " +
+                            dir.at("o" + n + ".jsonl") + " " + dir.at("a" + n + ".html") + " > " +
+                            dir.at("p" + n + ".log") + " 2>&1";
+    const pid_t pid = fork();
+    if (pid == 0) {
+      execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    w.pids.push_back(pid);
+  }
+  for (pid_t p : w.pids) CHECK(wait_exit(p) == 0);
+  const json stats = server.stats();
+  CHECK(stats["limited"] == 0);
+  std::vector<double> times;
+  for (const auto& entry : stats["log"]) {
+    if (entry[1].get<std::string>().rfind("/tweet-result", 0) == 0) times.push_back(entry[0].get<double>());
+  }
+  std::sort(times.begin(), times.end());
+  REQUIRE(times.size() == 48); // every post once
+  std::size_t most = 0;
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    const auto end = std::lower_bound(times.begin(), times.end(), times[i] + 1.0);
+    most = std::max<std::size_t>(most, static_cast<std::size_t>(end - times.begin()) - i);
+  }
+  CHECK(most <= 10); // 8 per second for both together, a burst of one and a request's trip
+  for (int a = 0; a < 2; ++a) {
+    std::ifstream in(dir.at("o" + std::to_string(a) + ".jsonl"));
+    int verified = 0;
+    for (std::string line; std::getline(in, line);) verified += json::parse(line)["verdict"] == "verified";
+    CHECK(verified == 24);
+  }
+}
