@@ -21,6 +21,9 @@ path, status], ...] (the time the request arrived, whatever delay its answer had
 
 --limit PREFIX=R (repeatable): requests to paths starting with PREFIX beyond R in any second get
 429 with Retry-After: 1 (counted in "limited").
+
+A request in absolute form (GET http://HOST/PATH, as clients send to a forward proxy) is answered
+as PATH, whatever HOST (counted in "proxied"): the server stands in for a plain-http proxy.
 """
 import argparse
 import asyncio
@@ -30,7 +33,7 @@ import ssl
 import sys
 import time
 
-STATS = {"requests": {}, "total": 0, "max_in_flight": 0, "authorization": {}, "limited": 0}
+STATS = {"requests": {}, "total": 0, "max_in_flight": 0, "authorization": {}, "limited": 0, "proxied": 0}
 LIMITS = {}  # prefix -> (rate, [times of recent requests])
 LOG = [None]  # the request log when --log-requests
 IN_FLIGHT = [0]
@@ -76,6 +79,10 @@ async def handle(reader, writer, routes, base, port, bench_ms, delay_ms=0, synth
             if len(parts) < 2:
                 break
             path = parts[1]
+            if path.startswith("http://"):
+                # A forward proxy's request (absolute form): answered as the path it names.
+                STATS["proxied"] += 1
+                path = "/" + path.split("/", 3)[3] if path.count("/") >= 3 else "/"
             arrived = time.time()
             length = 0
             while True:

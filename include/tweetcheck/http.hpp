@@ -63,6 +63,11 @@ struct HttpOptions {
   bool allow_private_network = false; ///< allow loopback/private/link-local/... addresses
   std::string user_agent;             ///< default: "tweetcheck/VERSION (+https://github.com/tweetcheck)"
   std::string ca_file;                ///< extra CA bundle (PEM), e.g. for a self-signed test server
+  /// A trusted forward proxy (http://, https:// or socks5h://HOST:PORT) every request goes
+  /// through, for hosts that reach the internet only by one; empty: none (a proxy named in the
+  /// environment is never used). Through it, the private-address checks apply to the URLs asked
+  /// for (address literals, localhost); the proxy resolves names and must enforce the rest.
+  std::string proxy;
   /// Host → base URL: a request for https://HOST/PATH?QUERY goes to BASE/PATH?QUERY. Mapped
   /// hosts are trusted: the private-network check does not apply to them.
   std::map<std::string, std::string> endpoints;

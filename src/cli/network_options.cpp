@@ -32,6 +32,8 @@ void NetworkArgs::add_to(CLI::App* sub) {
   sub->add_option("--retries", retries, "extra attempts on timeouts, connection errors, 5xx and 429 (default 3)");
   sub->add_option("--ca-file", ca_file, "CA certificates (PEM) to trust instead of the system's");
   sub->add_option("--user-agent", user_agent, "User-Agent header");
+  sub->add_option("--proxy", proxy,
+                  "a trusted forward proxy every request goes through (http://, https:// or socks5h://HOST:PORT)");
   sub->add_option("--max-cache-age", max_cache_age,
                   "a cached answer stored longer ago than this is not used (7d, 12h, 30m, 3600)")
       ->type_name("DURATION")
@@ -104,6 +106,13 @@ Result<Settings> NetworkArgs::settings(SettingOrigins* origins) const {
   if (!ca_file.empty()) from_option("http.ca_file", "--ca-file");
   if (!user_agent.empty()) s.http.user_agent = user_agent;
   if (!user_agent.empty()) from_option("http.user_agent", "--user-agent");
+  if (!proxy.empty()) s.http.proxy = proxy;
+  if (!proxy.empty()) from_option("http.proxy", "--proxy");
+  if (!s.http.proxy.empty() && s.http.proxy.rfind("http://", 0) != 0 && s.http.proxy.rfind("https://", 0) != 0 &&
+      s.http.proxy.rfind("socks5h://", 0) != 0) {
+    return fail(Errc::usage, "the proxy (--proxy, [http] proxy) must be an http://, https:// or socks5h:// URL, got '" +
+                                 s.http.proxy + "'");
+  }
   if (!cache.empty()) s.cache_path = cache;
   if (!cache.empty()) from_option("cache.path", "--cache");
   if (s.cache_path.empty()) s.cache_path = default_cache_path();

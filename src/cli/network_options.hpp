@@ -21,7 +21,7 @@ namespace tweetcheck::cli {
 
 struct NetworkArgs {
   std::vector<std::string> endpoints;
-  std::string config, cache, ca_file, user_agent;
+  std::string config, cache, ca_file, user_agent, proxy;
   bool no_cache = false, offline = false, allow_private = false;
   unsigned concurrency = 0, host_concurrency = 0;
   double timeout = 0, connect_timeout = 0, rate = 0;

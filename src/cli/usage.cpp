@@ -50,6 +50,7 @@ constexpr std::array k_described{
     Described{"--connect-timeout", "Network", "SECONDS"},
     Described{"--retries", "Network", "N"},
     Described{"--ca-file", "Network", "FILE"},
+    Described{"--proxy", "Network", "URL"},
     Described{"--user-agent", "Network", "TEXT"},
     Described{"--max-hops", "Network", "N"},
     Described{"--config", "", "FILE"},

@@ -99,6 +99,7 @@ struct Transfer {
   bool tls = false;   ///< `target` is https: the connection may multiplex (HTTP/2 by ALPN)
   bool trusted = false;
   bool allow_private = false;
+  bool via_proxy = false; ///< sent through the trusted --proxy: the connection is the proxy's
   bool blocked = false;
   bool too_large = false;
   std::size_t max_body = 0;
@@ -139,7 +140,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
 
 curl_socket_t on_open_socket(void* user, curlsocktype purpose, struct curl_sockaddr* address) {
   auto* t = static_cast<Transfer*>(user);
-  if (purpose == CURLSOCKTYPE_IPCXN && !t->trusted && !t->allow_private) {
+  if (purpose == CURLSOCKTYPE_IPCXN && !t->trusted && !t->allow_private && !t->via_proxy) {
     char ip[INET6_ADDRSTRLEN] = {0};
     if (address->family == AF_INET) {
       inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&address->addr)->sin_addr, ip, sizeof ip);
@@ -221,6 +222,7 @@ public:
     t->done = std::move(done);
     t->target = map_endpoint(m_options.endpoints, t->request.url, &t->trusted);
     t->allow_private = m_options.allow_private_network;
+    t->via_proxy = !m_options.proxy.empty();
     t->max_body = m_options.max_body;
     t->response.url = t->request.url;
     t->response.effective_url = t->target;
@@ -339,9 +341,10 @@ private:
     t->errbuf[0] = 0;
     ++t->attempt;
     curl_easy_setopt(e, CURLOPT_URL, t->target.c_str());
-    // Never a proxy from the environment (http_proxy, https_proxy, ALL_PROXY): the private-address
-    // checks look at the address connected to, which would then be the proxy's.
-    curl_easy_setopt(e, CURLOPT_PROXY, "");
+    // Only the trusted --proxy, never one from the environment (http_proxy, https_proxy,
+    // ALL_PROXY): the private-address checks look at the address connected to, which would then
+    // be the proxy's without anyone having said to trust it.
+    curl_easy_setopt(e, CURLOPT_PROXY, m_options.proxy.c_str());
     curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
@@ -403,7 +406,7 @@ private:
     r.failure = HttpFailure::none;
     // The address actually used, whatever connection carried the transfer.
     char* ip = nullptr;
-    if (code == CURLE_OK && !t->trusted && !t->allow_private &&
+    if (code == CURLE_OK && !t->trusted && !t->allow_private && !t->via_proxy &&
         curl_easy_getinfo(t->easy.get(), CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip && *ip && is_private_address(ip)) {
       t->blocked = true;
       t->response.error = std::string("refused a response from private address ") + ip;

@@ -368,3 +368,22 @@ TEST_CASE("check: posts quoted in prose are checked as excerpts", "[check][e2e][
   CHECK(p[7]["verdict"] == "unverifiable");
   CHECK(reasons(p[7]) == V{"no_status_id"});
 }
+
+TEST_CASE("check: --proxy sends every request through the trusted proxy", "[check][e2e][http]") {
+  // The test server stands in for a plain-http forward proxy; the services' hosts are mapped to
+  // plain-http URLs (as a proxy is asked for them); the article's host is known to no resolver.
+  TestServer proxy({"--routes", fixture_path("http/verify.json")});
+  const std::string ep = endpoints(proxy);
+  const std::string article = " http://news.proxy-only.invalid/2022/04/article.html";
+  const Run direct = tweetcheck::test::shell(tweetcheck::test::binary() + " check --format json --no-cache" + ep +
+                                             " --allow-private-network" + article + " 2>&1");
+  CHECK(direct.status == 2); // without the proxy the article's host cannot be reached
+  const Run r = run("check --format json --no-cache" + ep + " --proxy " + proxy.base() + article);
+  REQUIRE(r.status == 0);
+  const auto posts = json::parse(r.out)["posts"];
+  REQUIRE(posts.size() == 1);
+  CHECK(posts[0]["verdict"] == "verified");
+  CHECK(proxy.stats()["proxied"].get<int>() >= 2); // the article and its post's original
+  // A proxy that is not a URL is a usage error.
+  CHECK(run("check --no-cache --proxy 127.0.0.1:3128" + article).status == 2);
+}
