@@ -8,7 +8,8 @@ test that dies never leaves it running) or on SIGTERM.
 
 Routes file (JSON): {"/path": [response, response, ...], ...}. The n-th request to a path gets
 the n-th response (the last one repeats). A response: {"status": 301, "headers": {...},
-"body": "...", "body_size": N (a body of N bytes instead), "delay_ms": N}. "{base}" in headers and
+"body": "...", "body_size": N (a body of N bytes instead), "body_file": PATH (the bytes of a file
+instead), "delay_ms": N}. "{base}" in headers and
 bodies becomes this server's own base URL, "{port}" its port, "{path}" the path requested. A path ending in "*" matches
 any path with that prefix.
 
@@ -132,6 +133,9 @@ async def handle(reader, writer, routes, base, port, bench_ms, delay_ms=0, synth
                     IN_FLIGHT[0] -= 1
                 if "body_size" in resp:
                     body = b"x" * int(resp["body_size"])
+                elif "body_file" in resp:
+                    with open(resp["body_file"], "rb") as f:
+                        body = f.read()
                 else:
                     body = resp.get("body", "").replace("{base}", base).replace("{port}", str(port)).encode()
             status = int(resp.get("status", 200))

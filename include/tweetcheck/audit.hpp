@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,9 @@ struct ArchiveOptions {
   std::string id_field = "id";                             ///< JSONL: its identity (else the line number)
   std::string date_field = "date";                         ///< JSONL: its date
   std::size_t max_input_bytes = k_default_max_input_bytes; ///< larger files are refused (an error naming them)
+  /// A file's name in the documents' keys and in messages instead of its path (a downloaded
+  /// input is named by its URL, so that its keys do not depend on where it was saved).
+  std::map<std::string, std::string> names;
 };
 
 /// Inputs may also be article URLs (http/https), given directly or in a list file; they are

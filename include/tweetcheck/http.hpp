@@ -21,6 +21,10 @@ namespace tweetcheck {
 struct HttpRequest {
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers; ///< extra request headers
+  /// Not empty: the body is written to this file (created, or emptied on each attempt) instead of
+  /// HttpResponse::body, with no size cap, and the whole-transfer timeout becomes a stall timeout
+  /// (no byte for that long): downloads of large inputs.
+  std::string save_to = {};
 };
 
 /// Why a transfer produced no usable response.

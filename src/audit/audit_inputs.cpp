@@ -138,47 +138,47 @@ struct Reader {
   /// decompression filter cannot give for large records. So .warc.gz is first decompressed (by
   /// libarchive, as raw data) to a temporary file, and WARC files are read from a memory mapping
   /// whose pages are released as the reader moves on (bounded memory however large the file).
-  Result<void> warc(const std::string& path) {
+  Result<void> warc(const std::string& path, const std::string& name) {
     std::string plain = path;
     std::string temp;
     if (ends_with(path, ".gz")) {
-      auto t = gunzip_to_temp(path);
+      auto t = gunzip_to_temp(path, name);
       if (!t) return tl::unexpected(t.error());
       temp = plain = *t;
     }
-    auto r = warc_plain(path, plain, size_of(path));
+    auto r = warc_plain(name, plain, size_of(path));
     if (!temp.empty()) std::remove(temp.c_str());
     return r;
   }
 
-  static Result<std::string> gunzip_to_temp(const std::string& path) {
+  static Result<std::string> gunzip_to_temp(const std::string& path, const std::string& name) {
     detail::ArchiveReader a(archive_read_new());
     archive_read_support_filter_all(a.get());
     archive_read_support_format_raw(a.get());
     if (archive_read_open_filename(a.get(), path.c_str(), 1 << 16) != ARCHIVE_OK) {
-      return fail(Errc::io, "cannot read WARC '" + path + "': " + archive_error_string(a.get()));
+      return fail(Errc::io, "cannot read WARC '" + name + "': " + archive_error_string(a.get()));
     }
     archive_entry* e = nullptr;
     if (archive_read_next_header(a.get(), &e) != ARCHIVE_OK) {
-      return fail(Errc::parse, "cannot read WARC '" + path + "': " + archive_error_string(a.get()));
+      return fail(Errc::parse, "cannot read WARC '" + name + "': " + archive_error_string(a.get()));
     }
     const char* tmpdir = std::getenv("TMPDIR");
     std::string tmpl = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/tweetcheck-warc-XXXXXX";
     detail::UniqueFd fd(mkstemp(tmpl.data()));
-    if (!fd) return fail(Errc::io, "cannot create a temporary file for '" + path + "'");
+    if (!fd) return fail(Errc::io, "cannot create a temporary file for '" + name + "'");
     char buf[1 << 16];
     la_ssize_t n;
     while ((n = archive_read_data(a.get(), buf, sizeof buf)) > 0) {
       if (::write(fd.get(), buf, static_cast<std::size_t>(n)) != n) {
         fd.close();
         std::remove(tmpl.c_str());
-        return fail(Errc::io, "cannot write a temporary file for '" + path + "'");
+        return fail(Errc::io, "cannot write a temporary file for '" + name + "'");
       }
     }
     fd.close();
     if (n < 0) {
       std::remove(tmpl.c_str());
-      return fail(Errc::parse, "WARC '" + path + "': " + archive_error_string(a.get()));
+      return fail(Errc::parse, "WARC '" + name + "': " + archive_error_string(a.get()));
     }
     return tmpl;
   }
@@ -258,8 +258,8 @@ struct Reader {
     return {};
   }
 
-  Result<void> jsonl(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
+  Result<void> jsonl(const std::string& path_on_disk, const std::string& path) {
+    std::ifstream in(path_on_disk, std::ios::binary);
     if (!in) return fail(Errc::io, "cannot open '" + path + "'");
     std::string line;
     std::uint64_t n = 0;
@@ -323,15 +323,22 @@ struct Reader {
   }
 
   Result<void> file_content(const std::string& path) {
-    if (ends_with(path, ".warc") || ends_with(path, ".warc.gz")) return warc(path);
-    if (ends_with(path, ".jsonl") || ends_with(path, ".ndjson")) return jsonl(path);
+    const auto named = options.names.find(path);
+    const std::string& name = named == options.names.end() ? path : named->second;
+    if (ends_with(path, ".warc") || ends_with(path, ".warc.gz")) return warc(path, name);
+    if (ends_with(path, ".jsonl") || ends_with(path, ".ndjson")) return jsonl(path, name);
     auto doc = read_document({path, InputFormat::auto_detect, options.max_input_bytes});
-    if (!doc) return tl::unexpected(doc.error());
-    if (detail::looks_like_feed(path, doc->content) && detect_format(path, doc->content) == InputFormat::feed) {
-      return feed(path, doc->content);
+    if (!doc) {
+      Error e = doc.error();
+      if (name != path) e.message = name + ": " + e.message;
+      return tl::unexpected(e);
     }
+    if (detail::looks_like_feed(path, doc->content) && detect_format(path, doc->content) == InputFormat::feed) {
+      return feed(name, doc->content);
+    }
+    doc->name = name;
     ArchiveDoc d;
-    d.key = path;
+    d.key = name;
     at = size_of(path);
     if (detect_format(path, doc->content) == InputFormat::html) d.url = canonical_url(doc->content);
     d.doc = std::move(*doc);

@@ -4,6 +4,10 @@
 #include "tweetcheck/fleet.hpp"
 
 #include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <chrono>
 #include <condition_variable>
 #include <fstream>
@@ -15,9 +19,11 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/audit_internal.hpp"
+#include "core/handles.hpp"
 #include "core/json_util.hpp"
 #include "store/atomic_file.hpp"
 #include "store/pg.hpp"
+#include "tweetcheck/resolve.hpp"
 
 namespace tweetcheck {
 
@@ -260,6 +266,69 @@ private:
   std::thread m_thread;
 };
 
+/// Whether a unit is downloaded before it is read: an http(s) URL.
+bool is_download(const std::string& input) {
+  return input.rfind("https://", 0) == 0 || input.rfind("http://", 0) == 0;
+}
+
+/// The end of a URL's file name that tells the readers what it holds (".warc.gz", ".jsonl", …).
+std::string input_suffix(const std::string& url) {
+  std::string file = url.substr(0, url.find_first_of("?#"));
+  file = file.substr(file.find_last_of('/') + 1);
+  for (const char* s : {".warc.gz", ".warc", ".jsonl", ".ndjson", ".rss", ".atom", ".xml", ".json", ".html", ".htm",
+                        ".txt", ".md"}) {
+    const std::string_view suffix(s);
+    if (file.size() >= suffix.size() && file.compare(file.size() - suffix.size(), suffix.size(), suffix) == 0)
+      return std::string(suffix);
+  }
+  return {};
+}
+
+/// A downloaded unit's file, removed with the object.
+struct Download {
+  std::string path;
+  Download() = default;
+  Download(const Download&) = delete;
+  Download& operator=(const Download&) = delete;
+  ~Download() {
+    if (!path.empty()) std::remove(path.c_str());
+  }
+};
+
+/// Downloads `url` into a new file under $TMPDIR with the HTTP client (its retries, Retry-After
+/// pauses and the fleet's budget for the host), following redirects (at most 10).
+Result<void> download(HttpClient* client, const std::string& url, Download& into) {
+  if (!client) return fail(Errc::http, "cannot download '" + url + "': no network (--offline)");
+  const std::string suffix = input_suffix(url);
+  const char* tmpdir = std::getenv("TMPDIR");
+  std::string name = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/tweetcheck-unit-XXXXXX" + suffix;
+  detail::UniqueFd fd(::mkstemps(name.data(), static_cast<int>(suffix.size())));
+  if (!fd) return fail(Errc::io, "cannot create a temporary file for '" + url + "': " + std::strerror(errno));
+  fd.close();
+  into.path = name;
+  std::string at = url;
+  for (int hop = 0;; ++hop) {
+    HttpRequest req;
+    req.url = at;
+    req.save_to = into.path;
+    HttpResponse got;
+    client->submit(std::move(req), [&got](HttpResponse r) { got = std::move(r); });
+    client->run();
+    const bool redirect = got.failure == HttpFailure::none && (got.status == 301 || got.status == 302 ||
+                                                               got.status == 303 || got.status == 307 || got.status == 308);
+    if (redirect && hop < 10) {
+      const std::string next = resolve_reference(at, got.header("location"));
+      if (!next.empty() && is_download(next)) {
+        at = next;
+        continue;
+      }
+    }
+    if (got.failure != HttpFailure::none) return fail(Errc::http, "cannot download '" + url + "': " + got.error);
+    if (got.status != 200) return fail(Errc::http, "cannot download '" + url + "': HTTP " + std::to_string(got.status));
+    return {};
+  }
+}
+
 std::string unit_path(const FleetSettings& s, const std::string& path) {
   if (s.base_url.empty() || path.empty() || path[0] == '/' || path.find("://") != std::string::npos) return path;
   std::string base = s.base_url;
@@ -416,12 +485,22 @@ Result<WorkerStats> run_fleet_worker(const std::string& coordinator, const std::
     enum class Outcome { done, failed, lost };
     Outcome outcome = Outcome::lost;
     Result<AuditStats> run = fail(Errc::database, "not run");
+    const std::string input = unit_path(*settings, lease.path);
+    Download fetched; // a unit named by a URL: saved under $TMPDIR for as long as it is worked on
+    AuditOptions unit_audit = audit;
     for (;;) {
       UnitSink sink(*pg, name, lease, lease_seconds);
       auto loaded = sink.load_done();
       if (loaded) {
-        Heartbeat beat(*beat_pg, name, lease, lease_seconds);
-        run = detail::audit_into({unit_path(*settings, lease.path)}, audit, client, cache, sink);
+        Heartbeat beat(*beat_pg, name, lease, lease_seconds); // also while it downloads
+        Result<void> got;
+        if (fetched.path.empty() && is_download(input)) {
+          got = download(client, input, fetched);
+          // Its documents are keyed by the URL, wherever the file was saved.
+          if (got) unit_audit.archive.names[fetched.path] = input;
+        }
+        run = got ? detail::audit_into({fetched.path.empty() ? input : fetched.path}, unit_audit, client, cache, sink)
+                  : Result<AuditStats>(tl::unexpected(got.error()));
       } else {
         run = tl::unexpected(loaded.error());
       }

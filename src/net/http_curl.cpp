@@ -7,11 +7,13 @@
 #include <cmath>
 #include <cstring>
 #include <deque>
+#include <fcntl.h>
 #include <mutex>
 #include <netinet/in.h>
 #include <queue>
 #include <random>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <unordered_map>
 
 #include <curl/curl.h>
@@ -103,6 +105,8 @@ struct Transfer {
   bool blocked = false;
   bool too_large = false;
   std::size_t max_body = 0;
+  detail::UniqueFd save_fd; ///< the file of request.save_to, while a transfer writes it
+  std::string save_error;   ///< why writing it failed
   int attempt = 0;
   std::int64_t ready_at = 0;  ///< steady ms before which it may not start
   std::int64_t queued_at = 0; ///< steady ms it joined its host's queue (for the politeness waits)
@@ -120,6 +124,22 @@ std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
     return 0; // aborts the transfer with CURLE_WRITE_ERROR
   }
   t->response.body.append(data, len);
+  return len;
+}
+
+std::size_t on_file(char* data, std::size_t size, std::size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const std::size_t len = size * n;
+  if (!t->save_error.empty()) return 0; // the file could not be opened
+  for (std::size_t done = 0; done < len;) {
+    const ssize_t w = ::write(t->save_fd.get(), data + done, len - done);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
+      t->save_error = "cannot write '" + t->request.save_to + "': " + std::strerror(errno);
+      return 0; // aborts the transfer with CURLE_WRITE_ERROR
+    }
+    done += static_cast<std::size_t>(w);
+  }
   return len;
 }
 
@@ -348,6 +368,13 @@ private:
     curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
+    t->save_error.clear();
+    if (!t->request.save_to.empty()) {
+      // Each attempt writes the file from its start.
+      t->save_fd = detail::UniqueFd(::open(t->request.save_to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+      if (!t->save_fd) t->save_error = "cannot write '" + t->request.save_to + "': " + std::strerror(errno);
+      curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_file);
+    }
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
     curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
@@ -357,7 +384,13 @@ private:
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, m_options.connect_timeout_ms);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, m_options.timeout_ms);
+    if (t->request.save_to.empty()) {
+      curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, m_options.timeout_ms);
+    } else { // a download may take long; one that stalls for the timeout fails
+      curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 0L);
+      curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+      curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, std::max(1L, m_options.timeout_ms / 1000));
+    }
     curl_easy_setopt(e, CURLOPT_USERAGENT, m_options.user_agent.c_str());
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
@@ -402,6 +435,7 @@ private:
 
   void finish(std::unique_ptr<Transfer> t, CURLcode code, HostState& h) {
     HttpResponse& r = t->response;
+    t->save_fd.close(); // a download's file is complete (or emptied again by the next attempt)
     curl_easy_getinfo(t->easy.get(), CURLINFO_RESPONSE_CODE, &r.status);
     r.failure = HttpFailure::none;
     // The address actually used, whatever connection carried the transfer.
@@ -419,6 +453,9 @@ private:
       if (t->blocked) {
         r.failure = HttpFailure::blocked;
         ++m_stats.blocked;
+      } else if (!t->save_error.empty()) {
+        r.failure = HttpFailure::other;
+        r.error = t->save_error;
       } else if (t->too_large) {
         r.failure = HttpFailure::too_large;
         r.error = "response body larger than " + std::to_string(m_options.max_body) + " bytes";

@@ -690,7 +690,7 @@ private:
     if (stream) {
       res.set_header("Content-Location", "/api/check/" + id);
       res.set_chunked_content_provider(
-          "application/x-ndjson", [job, deadline, this](std::size_t, httplib::DataSink& sink) {
+          "application/x-ndjson", [job, deadline](std::size_t, httplib::DataSink& sink) {
             std::unique_lock lock(job->mutex);
             while (true) {
               job->cv.wait_until(lock, deadline, [&] { return job->done || !job->lines.empty(); });

@@ -487,3 +487,52 @@ TEST_CASE("fleet: processes sharing only --cache postgresql:// keep --rate toget
     CHECK(verified == 24);
   }
 }
+
+TEST_CASE("fleet: units named by URL are downloaded, keyed by their URL, a 503 Slow Down retried", "[fleet]") {
+  PostgresServer* pg = postgres();
+  if (!pg) return;
+  TempDir dir("tweetcheck-fleet");
+  const auto files = make_warcs(dir);
+  // The manifest names the files relative to an http(s) --base-url, as a CC-NEWS listing does;
+  // the server answers the first request for one of them "503 Slow Down" with Retry-After: 1.
+  json routes = json::parse(read_file(fixture_path("http/verify.json")));
+  std::string listing;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const std::string name = files[i].substr(files[i].find_last_of('/') + 1);
+    listing += "crawl/" + name + "\n";
+    json ok = {{"status", 200}, {"body_file", files[i]}};
+    routes["/crawl/" + name] = i == 1 ? json::array({{{"status", 503}, {"headers", {{"Retry-After", "1"}}},
+                                                      {"body", "Slow Down"}},
+                                                     ok})
+                                      : json::array({ok});
+  }
+  routes["/crawl/missing.warc.gz"] = json::array({{{"status", 404}, {"body", "NoSuchKey"}}});
+  listing += "crawl/missing.warc.gz\n";
+  TestServer server({"--routes", dir.file("routes.json", routes.dump())});
+  const std::string url = pg->database("fleet_download");
+  REQUIRE(sh(bin() + " fleet init --max-attempts 1 --base-url https://data.example.test/ --coordinator " + url +
+             " --audit d --list " + dir.file("listing.txt", listing))
+              .status == 0);
+  const std::string network = " --timeout 5 --retries 2";
+  const std::string args = "--coordinator " + url + " --audit d --lease 10" +
+                           tweetcheck::test::service_endpoints(server, network) + " --endpoint data.example.test=" +
+                           server.base();
+  Workers w;
+  for (int i = 0; i < 2; ++i) w.pids.push_back(start_worker(args, dir.at("w" + std::to_string(i) + ".log")));
+  for (pid_t p : w.pids) CHECK(wait_exit(p) == 3); // the missing one failed, the rest done
+  CHECK(server.requests("/crawl/" + files[1].substr(files[1].find_last_of('/') + 1)) == 2); // 503, then 200
+  const json s = json::parse(sh(bin() + " fleet status --format json --coordinator " + url + " --audit d").out);
+  CHECK(s["units"]["done"] == 3);
+  REQUIRE(s["failed_units"].size() == 1);
+  CHECK(s["failed_units"][0]["error"].get<std::string>().find("HTTP 404") != std::string::npos);
+  REQUIRE(sh(bin() + " fleet export --coordinator " + url + " --audit d --output " + dir.at("fleet.jsonl")).status ==
+          0);
+  // Keyed by the URL: the same lines as a single process over the local files, their paths aside.
+  std::string exported = read_file(dir.at("fleet.jsonl"));
+  const std::string from = "https://data.example.test/crawl/", to = dir.path + "/";
+  CHECK(exported.find(from) != std::string::npos);
+  for (std::size_t at; (at = exported.find(from)) != std::string::npos;) exported.replace(at, from.size(), to);
+  CHECK(comparable(dir.file("local.jsonl", exported)) == single_process(files, network).first);
+  // Nothing is left in the temporary folder.
+  CHECK(tweetcheck::test::shell("ls ${TMPDIR:-/tmp} | grep -c '^tweetcheck-unit-'").out == "0\n");
+}
