@@ -536,3 +536,29 @@ TEST_CASE("fleet: units named by URL are downloaded, keyed by their URL, a 503 S
   // Nothing is left in the temporary folder.
   CHECK(tweetcheck::test::shell("ls ${TMPDIR:-/tmp} | grep -c '^tweetcheck-unit-'").out == "0\n");
 }
+
+TEST_CASE("fleet: a download whose server stalls fails its unit after --timeout, nothing left behind", "[fleet]") {
+  PostgresServer* pg = postgres();
+  if (!pg) return;
+  TempDir dir("tweetcheck-fleet");
+  // The server takes 20 s to answer anything: a stall of more than the 2 s --timeout.
+  TestServer server({"--routes", dir.file("routes.json", R"({"/crawl/slow.warc.gz": [{"status": 200, "body": "x"}]})"),
+                     "--delay-ms", "20000"});
+  const std::string url = pg->database("fleet_stall");
+  REQUIRE(sh(bin() + " fleet init --max-attempts 1 --base-url https://data.example.test/ --coordinator " + url +
+             " --audit s --list " + dir.file("listing.txt", "crawl/slow.warc.gz\n"))
+              .status == 0);
+  const std::string args = "--coordinator " + url + " --audit s --lease 10" +
+                           tweetcheck::test::service_endpoints(server, " --timeout 2 --retries 0") +
+                           " --endpoint data.example.test=" + server.base();
+  Workers w;
+  w.pids.push_back(start_worker(args, dir.at("w.log")));
+  CHECK(wait_exit(w.pids[0]) == 3); // no unit left, one failed
+  const json s = json::parse(sh(bin() + " fleet status --format json --coordinator " + url + " --audit s").out);
+  REQUIRE(s["failed_units"].size() == 1);
+  const std::string error = s["failed_units"][0]["error"];
+  INFO(error);
+  CHECK(error.find("cannot download 'https://data.example.test/crawl/slow.warc.gz'") != std::string::npos);
+  CHECK(error.find("timeout") != std::string::npos);
+  CHECK(tweetcheck::test::shell("ls ${TMPDIR:-/tmp} | grep -c '^tweetcheck-unit-'").out == "0\n");
+}
